@@ -1,0 +1,107 @@
+"""Which analyzers run, in what order; models are loaded once per pipeline.
+
+Data flows one way: ingest → Document → clean → sentences (spaCy parse) → techniques →
+attributions → voice. Every analyzer is a callable ``Document -> Document`` that adds its own
+layer; those with a ``pipe`` method are batched.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spinscope.document import Document
+
+Analyzer = Callable[[Document], Document]
+
+DEFAULT_STEPS = ("clean", "sentences", "techniques", "attributions", "voice")
+
+
+def _make(name: str, options: dict[str, Any]) -> Analyzer:
+    if name == "clean":
+        from spinscope.clean import Cleaner
+
+        return Cleaner()
+    if name == "sentences":
+        from spinscope.sentences import SentenceSplitter
+
+        return SentenceSplitter()
+    if name == "techniques":
+        from spinscope.techniques.model import TechniqueTagger
+
+        return TechniqueTagger.load(min_confidence=options.get("min_confidence", 0.0))
+    if name == "attributions":
+        from spinscope.attribution.extract import AttributionExtractor
+
+        return AttributionExtractor()
+    if name == "voice":
+        from spinscope.attribution.voice import VoiceAssigner
+
+        return VoiceAssigner()
+    raise ValueError(f"unknown analyzer {name!r}")
+
+
+@dataclass
+class Pipeline:
+    steps: list[tuple[str, Analyzer]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, steps: Iterable[str] = DEFAULT_STEPS, **options: Any) -> Pipeline:
+        return cls([(name, _make(name, options)) for name in steps])
+
+    def __call__(self, doc: Document) -> Document:
+        for _, step in self.steps:
+            doc = step(doc)
+        doc.runtime.clear()
+        return doc
+
+    def pipe(self, docs: Iterable[Document], batch_size: int = 16) -> Iterator[Document]:
+        """Analyse many documents, batching the steps that support it."""
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._run_batch(batch)
+                batch = []
+        if batch:
+            yield from self._run_batch(batch)
+
+    def _run_batch(self, docs: list[Document]) -> list[Document]:
+        for _, step in self.steps:
+            piper = getattr(step, "pipe", None)
+            docs = list(piper(docs)) if piper is not None else [step(d) for d in docs]
+        for d in docs:
+            d.runtime.clear()
+        return docs
+
+    def analyze(self, text_or_path: str | Path | bytes, name: str | None = None) -> Document:
+        from spinscope.ingest import load
+
+        return self(load(text_or_path, name=name))
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(steps: tuple[str, ...], options: tuple[tuple[str, Any], ...]) -> Pipeline:
+    return Pipeline.build(steps, **dict(options))
+
+
+def available_steps(steps: Iterable[str] = DEFAULT_STEPS) -> tuple[str, ...]:
+    """Steps whose modules are installed (during development some analyzers land later)."""
+    import importlib.util
+
+    modules = {
+        "clean": "spinscope.clean",
+        "sentences": "spinscope.sentences",
+        "techniques": "spinscope.techniques.model",
+        "attributions": "spinscope.attribution.extract",
+        "voice": "spinscope.attribution.voice",
+    }
+    return tuple(s for s in steps if importlib.util.find_spec(modules[s]) is not None)
+
+
+def get_pipeline(steps: Iterable[str] = DEFAULT_STEPS, **options: Any) -> Pipeline:
+    """A pipeline per distinct configuration, built once per process (models load once)."""
+    return _cached(available_steps(steps), tuple(sorted(options.items())))
