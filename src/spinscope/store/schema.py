@@ -1,0 +1,115 @@
+"""Relational schema of the corpus store (SQLAlchemy Core).
+
+The full document JSON is kept (without its text, stored once in ``documents.text``) so a stored
+document round-trips exactly; the normalised tables beside it exist for search and statistics.
+Integer surrogate keys (``seq``) keep joins cheap; the public identity is the content hash ``id``.
+The migrations in ``migrations/versions`` must produce exactly this schema (a test checks it).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("name", String(300), nullable=False, unique=True),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("id", String(64), nullable=False, unique=True),
+    Column("title", Text),
+    Column("published", String(64)),
+    Column("month", String(7), index=True),
+    Column("outlet_seq", Integer, ForeignKey("outlets.seq"), index=True),
+    Column("source_path", Text),
+    Column("source_url", Text),
+    Column("source_kind", String(32)),
+    Column("text", Text, nullable=False),
+    Column("doc_json", Text, nullable=False),
+    Column("added_at", String(32), nullable=False),
+)
+
+authors = Table(
+    "authors",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("name", String(300), nullable=False, unique=True),
+)
+
+document_authors = Table(
+    "document_authors",
+    metadata,
+    Column("document_seq", Integer, ForeignKey("documents.seq"), primary_key=True),
+    Column("author_seq", Integer, ForeignKey("authors.seq"), primary_key=True, index=True),
+    Column("position", Integer, nullable=False),
+)
+
+regions = Table(
+    "regions",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("document_seq", Integer, ForeignKey("documents.seq"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("label", String(32), nullable=False),
+)
+
+speakers = Table(
+    "speakers",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("type", String(32), nullable=False),
+    UniqueConstraint("name", "type", name="uq_speakers_name_type"),
+)
+
+attributions = Table(
+    "attributions",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("document_seq", Integer, ForeignKey("documents.seq"), nullable=False, index=True),
+    Column("attribution_id", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("content_start", Integer, nullable=False),
+    Column("content_end", Integer, nullable=False),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("cue_text", Text),
+    Column("source_start", Integer),
+    Column("source_end", Integer),
+    Column("speaker_seq", Integer, ForeignKey("speakers.seq"), index=True),
+    Column("role", Text),
+    Column("venue", Text),
+)
+
+techniques = Table(
+    "techniques",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("document_seq", Integer, ForeignKey("documents.seq"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("technique", String(64), nullable=False, index=True),
+    Column("confidence", Float),
+    Column("voice_kind", String(32)),
+    Column("attribution_seq", Integer, ForeignKey("attributions.seq"), index=True),
+    Index("ix_techniques_document_technique", "document_seq", "technique"),
+)

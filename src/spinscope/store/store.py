@@ -1,0 +1,386 @@
+"""The corpus store: add analysed documents (idempotently), fetch, search and count them.
+
+A document's identity is its content hash (``Document.id``): adding the same text twice adds
+nothing, wherever it came from. All SQL is built with SQLAlchemy (bound parameters only), since
+article text, titles and search queries are untrusted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, literal_column, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+
+from spinscope.document import Document
+from spinscope.store import schema as t
+from spinscope.store.engine import WRITE, make_engine, migrate
+
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})")
+_WORD = re.compile(r"\w+", re.UNICODE)
+SNIPPET_CHARS = 160
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """One row of a document listing or search result."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    authors: list[str]
+    url: str | None
+    n_techniques: int
+    n_attributions: int
+    snippet: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": self.published,
+            "authors": list(self.authors),
+            "url": self.url,
+            "techniques": self.n_techniques,
+            "attributions": self.n_attributions,
+            "snippet": self.snippet,
+        }
+
+
+@dataclass
+class SearchResult:
+    total: int
+    items: list[DocumentSummary] = field(default_factory=list)
+
+
+def month_of(published: str | None) -> str | None:
+    """``YYYY-MM`` from an ISO-like date, for the per-month statistics."""
+    if not published:
+        return None
+    m = _MONTH.match(published)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return f"{m.group(1)}-{m.group(2)}"
+
+
+def query_terms(q: str) -> list[str]:
+    """Words of a user query; anything else (quotes, operators) is dropped, never interpreted."""
+    return _WORD.findall(q)[:32]
+
+
+def snippet(text_: str, terms: Sequence[str], width: int = SNIPPET_CHARS) -> str:
+    """A plain-text excerpt around the first query term (escaping is the renderer's job)."""
+    pos = -1
+    low = text_.lower()
+    for term in terms:
+        found = low.find(term.lower())
+        if found >= 0 and (pos < 0 or found < pos):
+            pos = found
+    start = max(0, pos - width // 3) if pos >= 0 else 0
+    out = " ".join(text_[start : start + width].split())
+    return ("…" if start > 0 else "") + out + ("…" if start + width < len(text_) else "")
+
+
+class Store:
+    """Access to one database; safe to share between threads (one engine, pooled connections)."""
+
+    def __init__(self, url: str, *, auto_migrate: bool = True, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url, **engine_kwargs)
+        self.dialect = self.engine.dialect.name
+        if auto_migrate:
+            migrate(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing --------------------------------------------------------------------------
+
+    def add(self, doc: Document) -> bool:
+        """Store one document; False if a document with the same content hash is present."""
+        return self.add_many([doc])[0]
+
+    def add_many(self, docs: Iterable[Document]) -> list[bool]:
+        """Store documents in one transaction; per document, whether it was new."""
+        docs = list(docs)
+        if not docs:
+            return []
+        out: list[bool] = []
+        with self.engine.execution_options(**WRITE).begin() as conn:
+            present = set(
+                conn.execute(
+                    select(t.documents.c.id).where(t.documents.c.id.in_({d.id for d in docs}))
+                ).scalars()
+            )
+            for doc in docs:
+                if doc.id in present:
+                    out.append(False)
+                    continue
+                added = self._insert(conn, doc)
+                present.add(doc.id)
+                out.append(added)
+        return out
+
+    def _insert_ignore(self, table: Any) -> Any:
+        ins = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        return ins(table)
+
+    def _get_or_create(self, conn: Connection, table: Any, **values: Any) -> int:
+        where = and_(*(table.c[k] == v for k, v in values.items()))
+        seq = conn.execute(select(table.c.seq).where(where)).scalar()
+        if seq is not None:
+            return int(seq)
+        conn.execute(self._insert_ignore(table).values(**values).on_conflict_do_nothing())
+        return int(conn.execute(select(table.c.seq).where(where)).scalar_one())
+
+    def _insert(self, conn: Connection, doc: Document) -> bool:
+        d = doc.to_dict()
+        d.pop("text")
+        outlet_seq = (
+            self._get_or_create(conn, t.outlets, name=doc.outlet[:300]) if doc.outlet else None
+        )
+        row = {
+            "id": doc.id,
+            "title": doc.title,
+            "published": doc.published,
+            "month": month_of(doc.published),
+            "outlet_seq": outlet_seq,
+            "source_path": doc.source.path,
+            "source_url": doc.source.url,
+            "source_kind": doc.source.kind,
+            "text": doc.text,
+            "doc_json": json.dumps(d, ensure_ascii=False),
+            "added_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        stmt = (
+            self._insert_ignore(t.documents)
+            .values(**row)
+            .on_conflict_do_nothing(index_elements=["id"])
+            .returning(t.documents.c.seq)
+        )
+        seq = conn.execute(stmt).scalar()
+        if seq is None:  # a concurrent writer stored the same text first
+            return False
+        if self.dialect == "sqlite":
+            conn.execute(
+                text("INSERT INTO documents_fts(rowid, title, text) VALUES (:seq, :title, :text)"),
+                {"seq": seq, "title": doc.title or "", "text": doc.text},
+            )
+        seen_authors: set[int] = set()
+        author_rows = []
+        for pos, name in enumerate(doc.authors):
+            a = self._get_or_create(conn, t.authors, name=name[:300])
+            if a not in seen_authors:
+                seen_authors.add(a)
+                author_rows.append({"document_seq": seq, "author_seq": a, "position": pos})
+        if author_rows:
+            conn.execute(t.document_authors.insert(), author_rows)
+        if doc.regions:
+            conn.execute(
+                t.regions.insert(),
+                [
+                    {"document_seq": seq, "start": r.start, "end": r.end, "label": r.label}
+                    for r in doc.regions
+                ],
+            )
+        att_seq = self._insert_attributions(conn, seq, d.get("attributions") or [])
+        techs = d.get("techniques") or []
+        if techs:
+            rows = []
+            for tech in techs:
+                voice = tech.get("voice") or {}
+                rows.append(
+                    {
+                        "document_seq": seq,
+                        "start": tech["start"],
+                        "end": tech["end"],
+                        "technique": tech["technique"],
+                        "confidence": tech.get("confidence"),
+                        "voice_kind": voice.get("kind"),
+                        "attribution_seq": att_seq.get(voice.get("attribution") or ""),
+                    }
+                )
+            conn.execute(t.techniques.insert(), rows)
+        return True
+
+    def _insert_attributions(
+        self, conn: Connection, doc_seq: int, atts: list[dict[str, Any]]
+    ) -> dict[str, int]:
+        """Insert attribution rows; map attribution id → row seq (for technique voice links)."""
+        out: dict[str, int] = {}
+        for a in atts:
+            speaker = a.get("speaker") or {}
+            speaker_seq = None
+            if speaker.get("name"):
+                speaker_seq = self._get_or_create(
+                    conn,
+                    t.speakers,
+                    name=str(speaker["name"])[:300],
+                    type=str(speaker.get("type") or "unknown")[:32],
+                )
+            cue = a.get("cue") or {}
+            source = a.get("source") or {}
+            aid = str(a.get("id") or f"a{len(out) + 1}")
+            seq = conn.execute(
+                t.attributions.insert()
+                .values(
+                    document_seq=doc_seq,
+                    attribution_id=aid,
+                    kind=a.get("kind") or "unknown",
+                    content_start=a["content"]["start"],
+                    content_end=a["content"]["end"],
+                    cue_start=cue.get("start"),
+                    cue_end=cue.get("end"),
+                    cue_text=cue.get("text"),
+                    source_start=source.get("start"),
+                    source_end=source.get("end"),
+                    speaker_seq=speaker_seq,
+                    role=speaker.get("role"),
+                    venue=a.get("venue"),
+                )
+                .returning(t.attributions.c.seq)
+            ).scalar_one()
+            out[aid] = int(seq)
+        return out
+
+    # -- reading --------------------------------------------------------------------------
+
+    def contains(self, doc_id: str) -> bool:
+        with self.engine.connect() as conn:
+            q = select(t.documents.c.seq).where(t.documents.c.id == doc_id)
+            return conn.execute(q).scalar() is not None
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.documents)).scalar_one())
+
+    def get(self, doc_id: str) -> Document | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.documents.c.text, t.documents.c.doc_json).where(t.documents.c.id == doc_id)
+            ).first()
+        if row is None:
+            return None
+        d = json.loads(row.doc_json)
+        d["text"] = row.text
+        return Document.from_dict(d)
+
+    def search(self, q: str | None = None, limit: int = 50, offset: int = 0) -> SearchResult:
+        """Documents matching all words of ``q`` (best first), or all documents (newest first)."""
+        limit = max(0, min(limit, 500))
+        offset = max(0, offset)
+        terms = query_terms(q or "")
+        docs = t.documents
+        with self.engine.connect() as conn:
+            if not terms:
+                total = conn.execute(select(func.count()).select_from(docs)).scalar_one()
+                seqs = list(
+                    conn.execute(
+                        select(docs.c.seq).order_by(docs.c.seq.desc()).limit(limit).offset(offset)
+                    ).scalars()
+                )
+            elif self.dialect == "sqlite":
+                match = " ".join('"' + w.replace('"', "") + '"' for w in terms)
+                total = conn.execute(
+                    text("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :m"),
+                    {"m": match},
+                ).scalar_one()
+                seqs = list(
+                    conn.execute(
+                        text(
+                            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH :m "
+                            "ORDER BY bm25(documents_fts, 4.0, 1.0) LIMIT :l OFFSET :o"
+                        ),
+                        {"m": match, "l": limit, "o": offset},
+                    ).scalars()
+                )
+            else:
+                tsq = func.plainto_tsquery("english", " ".join(terms))
+                tsv: Any = literal_column("documents.tsv")
+                cond = tsv.op("@@")(tsq)
+                total = conn.execute(
+                    select(func.count()).select_from(docs).where(cond)
+                ).scalar_one()
+                seqs = list(
+                    conn.execute(
+                        select(docs.c.seq)
+                        .where(cond)
+                        .order_by(func.ts_rank(tsv, tsq).desc(), docs.c.seq.desc())
+                        .limit(limit)
+                        .offset(offset)
+                    ).scalars()
+                )
+            items = self._summaries(conn, seqs, terms)
+        return SearchResult(total=int(total), items=items)
+
+    def _summaries(
+        self, conn: Connection, seqs: list[int], terms: Sequence[str]
+    ) -> list[DocumentSummary]:
+        if not seqs:
+            return []
+        docs = t.documents
+        rows = {
+            r.seq: r
+            for r in conn.execute(
+                select(
+                    docs.c.seq,
+                    docs.c.id,
+                    docs.c.title,
+                    docs.c.published,
+                    docs.c.source_url,
+                    func.substr(docs.c.text, 1, 4000).label("head"),
+                    t.outlets.c.name.label("outlet"),
+                )
+                .select_from(docs.outerjoin(t.outlets, docs.c.outlet_seq == t.outlets.c.seq))
+                .where(docs.c.seq.in_(seqs))
+            )
+        }
+        authors: dict[int, list[str]] = {}
+        for r in conn.execute(
+            select(t.document_authors.c.document_seq, t.authors.c.name)
+            .join(t.authors, t.authors.c.seq == t.document_authors.c.author_seq)
+            .where(t.document_authors.c.document_seq.in_(seqs))
+            .order_by(t.document_authors.c.document_seq, t.document_authors.c.position)
+        ):
+            authors.setdefault(r.document_seq, []).append(r.name)
+        n_tech = self._counts(conn, t.techniques, seqs)
+        n_att = self._counts(conn, t.attributions, seqs)
+        out = []
+        for s in seqs:
+            d = rows[s]
+            out.append(
+                DocumentSummary(
+                    id=d.id,
+                    title=d.title,
+                    outlet=d.outlet,
+                    published=d.published,
+                    authors=authors.get(s, []),
+                    url=d.source_url,
+                    n_techniques=n_tech.get(s, 0),
+                    n_attributions=n_att.get(s, 0),
+                    snippet=snippet(d.head, terms),
+                )
+            )
+        return out
+
+    @staticmethod
+    def _counts(conn: Connection, table: Any, seqs: list[int]) -> dict[int, int]:
+        q = (
+            select(table.c.document_seq, func.count())
+            .where(table.c.document_seq.in_(seqs))
+            .group_by(table.c.document_seq)
+        )
+        return {int(a): int(b) for a, b in conn.execute(q)}
