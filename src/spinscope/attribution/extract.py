@@ -1,0 +1,350 @@
+"""Who said what: the ``attributions`` layer (content span, cue, source mention, speaker, venue).
+
+Candidates come from the shared spaCy parse (``rules.py``) filtered by the cue lexicon learned on
+PolNeAR train, then from quotes the parse did not explain (a cue next to the quote, a quote that
+continues the previous speaker, or a quote with no speaker). A learned tagger can later supply
+``(start, end, label)`` SOURCE/CUE/CONTENT spans through ``tagger=``: its attributions replace the
+rule ones they overlap (``mode="replace"``) or only fill gaps (``mode="complement"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spinscope.attribution.lexicon import CueLexicon, load_lexicon
+from spinscope.attribution.quotes import Quote, find_quotes
+from spinscope.attribution.rules import (
+    QUOTE_CHARS,
+    SpacyDoc,
+    Token,
+    char_range,
+    coarse_pos,
+    find_source,
+    lemma_of,
+    raw_candidates,
+    source_span,
+)
+from spinscope.attribution.speakers import SpeakerResolver, find_venue
+from spinscope.document import Document, Span
+
+PARSES = "spacy_parses"
+LAYER = "attributions"
+
+#: A tagger returns labelled character spans over ``doc.text``: SOURCE, CUE or CONTENT.
+Tagger = Callable[[Document], Sequence[tuple[int, int, str]]]
+
+
+@dataclass
+class Candidate:
+    """One attribution before speaker resolution; offsets index the full text."""
+
+    content: tuple[int, int]
+    cue: tuple[int, int] | None
+    source: tuple[int, int] | None
+    score: float
+    origin: str
+    cue_token: Token | None = None
+    source_token: Token | None = None
+    continues: int | None = None  # index of the candidate whose speaker this one continues
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class AttributionExtractor:
+    """Callable ``Document -> Document`` writing the ``attributions`` layer."""
+
+    name = LAYER
+
+    def __init__(
+        self,
+        lexicon: CueLexicon | None = None,
+        threshold: float = 0.3,
+        quote_cue_threshold: float = 0.2,
+        min_quote_words: int = 6,
+        nlp: Any | None = None,
+        tagger: Tagger | None = None,
+        mode: str = "replace",
+    ) -> None:
+        self.lexicon = lexicon if lexicon is not None else load_lexicon()
+        self.threshold = threshold
+        self.quote_cue_threshold = quote_cue_threshold
+        self.min_quote_words = min_quote_words
+        self._nlp = nlp
+        self.tagger = tagger
+        if mode not in ("replace", "complement"):
+            raise ValueError(f"mode must be 'replace' or 'complement', not {mode!r}")
+        self.mode = mode
+
+    # -- public API ------------------------------------------------------------------------
+
+    def __call__(self, doc: Document) -> Document:
+        parses = self._parses(doc)
+        cands = self.candidates(doc.text, parses)
+        if self.tagger is not None:
+            cands = self._merge_tagged(cands, candidates_from_tags(doc, self.tagger(doc)))
+        resolver = SpeakerResolver(doc.text, parses)
+        speakers = resolver.resolve(cands)
+        spans = []
+        for n, (cand, speaker) in enumerate(zip(cands, speakers, strict=True), start=1):
+            attrs: dict[str, Any] = {
+                "id": f"a{n}",
+                "cue": _piece(doc.text, cand.cue),
+                "source": _piece(doc.text, cand.source),
+                "speaker": speaker,
+                "venue": cand.extra.get("venue"),
+            }
+            kind = attribution_kind(doc.text, cand.content)
+            spans.append(Span(cand.content[0], cand.content[1], kind, attrs))
+        doc.set_layer(LAYER, spans)
+        return doc
+
+    def pipe(self, docs: Iterable[Document]) -> Iterable[Document]:
+        docs = list(docs)
+        missing = [d for d in docs if PARSES not in d.runtime]
+        if missing:
+            from spinscope.sentences import SentenceSplitter
+
+            SentenceSplitter(nlp=self._get_nlp()).pipe(missing)
+        return [self(d) for d in docs]
+
+    # -- candidates ------------------------------------------------------------------------
+
+    def candidates(self, text: str, parses: Sequence[tuple[int, SpacyDoc]]) -> list[Candidate]:
+        """Rule candidates over every parsed region, in text order, with continuations linked."""
+        out: list[Candidate] = []
+        for offset, sdoc in parses:
+            region_end = offset + len(sdoc.text)
+            quotes = find_quotes(text, offset, region_end)
+            out.extend(self._region_candidates(text, sdoc, offset, quotes))
+        out.sort(key=lambda c: (c.content[0], -c.content[1]))
+        self._link_continuations(out)
+        return out
+
+    def _region_candidates(
+        self, text: str, sdoc: SpacyDoc, offset: int, quotes: Sequence[Quote]
+    ) -> list[Candidate]:
+        best: dict[int, Candidate] = {}  # one relation per cue token: the most reliable
+        for raw in raw_candidates(sdoc, offset, quotes):
+            w = self.lexicon.weight(raw.key)
+            if w < self.threshold:
+                continue
+            prev = best.get(raw.cue_token.i)
+            if prev is None or w > prev.score:
+                best[raw.cue_token.i] = Candidate(
+                    raw.content,
+                    raw.cue,
+                    raw.source,
+                    w,
+                    f"rule:{raw.key}",
+                    raw.cue_token,
+                    raw.source_token,
+                )
+        cands = _dedupe(sorted(best.values(), key=lambda c: -c.score))
+        cands.extend(self._quote_candidates(text, sdoc, offset, quotes, cands))
+        for c in cands:
+            if c.cue_token is not None:
+                c.extra["venue"] = find_venue(c.cue_token)
+        return cands
+
+    def _quote_candidates(
+        self,
+        text: str,
+        sdoc: SpacyDoc,
+        offset: int,
+        quotes: Sequence[Quote],
+        existing: Sequence[Candidate],
+    ) -> list[Candidate]:
+        """Quotes not explained by the parse: adjacent cue, continuation, or no speaker."""
+        out: list[Candidate] = []
+        for q in quotes:
+            if any(_covered(q.start, q.end, c.content) for c in existing):
+                continue
+            inner = text[q.start : q.end]
+            n_words = len(inner.split())
+            cue = self._adjacent_cue(text, sdoc, offset, q)
+            if cue is not None:
+                src_tok = find_source(cue, "ccomp")
+                src = None
+                if src_tok is not None:
+                    s_lo, s_hi = source_span(sdoc, src_tok)
+                    src = char_range(sdoc, s_lo, s_hi, offset)
+                    if src[0] < q.end and q.start < src[1]:
+                        src, src_tok = None, None
+                c0 = offset + cue.idx
+                out.append(
+                    Candidate(
+                        (q.start, q.end),
+                        (c0, c0 + len(cue)),
+                        src,
+                        self.lexicon.lemma_weight(lemma_of(cue)),
+                        "quote:cue",
+                        cue,
+                        src_tok,
+                    )
+                )
+            elif n_words >= self.min_quote_words or (q.paragraph_start and n_words >= 3):
+                out.append(Candidate((q.start, q.end), None, None, 0.1, "quote:bare"))
+        return _merge_split_quotes(text, out)
+
+    def _adjacent_cue(self, text: str, sdoc: SpacyDoc, offset: int, q: Quote) -> Token | None:
+        """A speech verb just after the quote (", Welch said") or just before ("said: “")."""
+        after: list[Token] = []
+        before: list[Token] = []
+        for tok in sdoc:
+            pos = offset + tok.idx
+            if pos >= q.end and len(after) < 6:
+                if "\n" in text[q.end : pos]:
+                    break
+                after.append(tok)
+            elif pos + len(tok) <= q.start:
+                before.append(tok)
+        before = before[-6:]
+        if before and "\n" in text[offset + before[0].idx : q.start]:
+            before = [t for t in before if "\n" not in text[offset + t.idx : q.start]]
+        for tok in after:
+            if tok.is_sent_start and tok.i != after[0].i:
+                break
+            if tok.text in ".!?" or tok.text in QUOTE_CHARS:
+                break
+            if self._is_speech(tok):
+                return tok
+        for tok in reversed(before):
+            if tok.text in ".!?" or tok.text in QUOTE_CHARS:
+                break
+            if self._is_speech(tok):
+                gap = text[offset + tok.idx + len(tok) : q.start].strip()
+                if gap in ("", ":", ",", "that", ", that") or len(gap.split()) <= 4:
+                    return tok
+        return None
+
+    def _is_speech(self, tok: Token) -> bool:
+        return coarse_pos(tok) == "V" and (
+            self.lexicon.lemma_weight(lemma_of(tok)) >= self.quote_cue_threshold
+        )
+
+    @staticmethod
+    def _link_continuations(cands: list[Candidate]) -> None:
+        """A bare quote right after an attribution (same or next paragraph) continues it."""
+        for i, c in enumerate(cands):
+            if c.origin != "quote:bare":
+                continue
+            for j in range(i - 1, -1, -1):
+                p = cands[j]
+                if p.origin == "quote:bare" and p.continues is None:
+                    continue
+                if p.content[1] <= c.content[0]:
+                    c.continues = j
+                    c.source = p.source
+                    c.source_token = p.source_token
+                    c.extra["venue"] = p.extra.get("venue")
+                    c.origin = "quote:continuation"
+                break
+
+    # -- parse and tagger ------------------------------------------------------------------
+
+    def _get_nlp(self) -> Any:
+        if self._nlp is None:
+            from spinscope.nlp import load_spacy
+
+            self._nlp = load_spacy()
+        return self._nlp
+
+    def _parses(self, doc: Document) -> list[tuple[int, SpacyDoc]]:
+        parses = doc.runtime.get(PARSES)
+        if parses is None:
+            nlp = self._get_nlp()
+            parses = [(s.start, nlp(doc.text[s.start : s.end])) for s in doc.body_spans()]
+            doc.runtime[PARSES] = parses
+        return list(parses)
+
+    def _merge_tagged(self, rules: list[Candidate], tagged: list[Candidate]) -> list[Candidate]:
+        if self.mode == "replace":
+            keep = [r for r in rules if not any(_overlap(r.content, t.content) for t in tagged)]
+        else:
+            keep = rules
+            tagged = [t for t in tagged if not any(_overlap(r.content, t.content) for r in rules)]
+        out = sorted(keep + tagged, key=lambda c: (c.content[0], -c.content[1]))
+        return out
+
+
+def candidates_from_tags(doc: Document, spans: Sequence[tuple[int, int, str]]) -> list[Candidate]:
+    """Group tagger spans into attributions: each CONTENT takes the nearest CUE and SOURCE."""
+    contents = sorted((s, e) for s, e, lab in spans if lab.upper() == "CONTENT")
+    cues = sorted((s, e) for s, e, lab in spans if lab.upper() == "CUE")
+    sources = sorted((s, e) for s, e, lab in spans if lab.upper() == "SOURCE")
+
+    def nearest(pool: list[tuple[int, int]], span: tuple[int, int]) -> tuple[int, int] | None:
+        if not pool:
+            return None
+        best = min(pool, key=lambda p: min(abs(p[0] - span[1]), abs(span[0] - p[1])))
+        dist = min(abs(best[0] - span[1]), abs(span[0] - best[1]))
+        return best if dist <= 300 else None
+
+    out = []
+    for c in contents:
+        cue = nearest(cues, c)
+        src = nearest(sources, cue or c)
+        out.append(Candidate(c, cue, src, 1.0, "tagger"))
+    return out
+
+
+def attribution_kind(text: str, content: tuple[int, int]) -> str:
+    """direct: the content is one quotation; mixed: it contains quoted words; else indirect."""
+    s = text[content[0] : content[1]].strip().rstrip(".,;:")
+    if not s:
+        return "indirect"
+    if s[0] in "“\"„«" and (s[-1] in "”\"»" or not any(ch in s for ch in "”»")):
+        return "direct"
+    if any(ch in s for ch in "“”\"„«»"):
+        return "mixed"
+    return "indirect"
+
+
+def _piece(text: str, span: tuple[int, int] | None) -> dict[str, Any] | None:
+    if span is None:
+        return None
+    return {"start": span[0], "end": span[1], "text": text[span[0] : span[1]]}
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _covered(start: int, end: int, span: tuple[int, int]) -> bool:
+    inter = max(0, min(end, span[1]) - max(start, span[0]))
+    return inter * 2 >= end - start
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    """Drop near-identical contents from different cue tokens (keep the better-scored)."""
+    kept: list[Candidate] = []
+    for c in cands:
+        same = False
+        for k in kept:
+            inter = max(0, min(c.content[1], k.content[1]) - max(c.content[0], k.content[0]))
+            if inter >= 0.9 * (c.content[1] - c.content[0]) and inter >= 0.9 * (
+                k.content[1] - k.content[0]
+            ):
+                same = True
+                break
+        if not same:
+            kept.append(c)
+    return kept
+
+
+def _merge_split_quotes(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """“A,” he said, “B.” — two quotes sharing one cue are one attribution."""
+    out: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: c.content[0]):
+        if (
+            out
+            and c.cue is not None
+            and out[-1].cue == c.cue
+            and "\n" not in text[out[-1].content[1] : c.content[0]]
+        ):
+            prev = out[-1]
+            prev.content = (prev.content[0], c.content[1])
+            continue
+        out.append(c)
+    return out

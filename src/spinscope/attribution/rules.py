@@ -1,0 +1,162 @@
+"""Dependency-parse candidates: a cue token, how its content hangs off it, and its source.
+
+Every (cue token, relation) pair is a candidate keyed ``lemma|POS|relation``; the cue lexicon
+(learned on PolNeAR train, see ``lexicon.py``) says how often such a key was a real attribution,
+so the same code both builds the lexicon and extracts with it and the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from spinscope.attribution.quotes import Quote
+
+Token = Any  # spacy.tokens.Token
+SpacyDoc = Any
+
+CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "acl", "attr", "oprd")
+HEAD_DEPS = ("parataxis", "prep", "advcl", "ccomp", "conj", "npadvmod")
+QUOTE_CHARS = "\"“”„«»'‘’"
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"})
+
+
+@dataclass
+class RawCandidate:
+    """Absolute character offsets; ``cue_token`` / ``source_token`` index into the parse."""
+
+    key: str
+    content: tuple[int, int]
+    cue: tuple[int, int]
+    source: tuple[int, int] | None
+    cue_token: Token
+    source_token: Token | None
+
+
+def coarse_pos(tok: Token) -> str:
+    return "V" if tok.pos_ in ("VERB", "AUX") else "N" if tok.pos_ in ("NOUN", "PROPN") else "O"
+
+
+def lemma_of(tok: Token) -> str:
+    return str(tok.lemma_ or tok.text).lower()
+
+
+def _trim(sdoc: SpacyDoc, lo: int, hi: int) -> tuple[int, int]:
+    """Token range [lo, hi) without edge punctuation other than quote marks."""
+    while lo < hi and sdoc[lo].is_punct and sdoc[lo].text not in QUOTE_CHARS:
+        lo += 1
+    while hi > lo and sdoc[hi - 1].is_punct and sdoc[hi - 1].text not in QUOTE_CHARS:
+        hi -= 1
+    return lo, hi
+
+
+def _content_ranges(tok: Token) -> Iterator[tuple[str, int, int]]:
+    """(relation, token lo, token hi) for every way content could hang off ``tok``."""
+    for child in tok.children:
+        dep = child.dep_
+        if dep in CONTENT_DEPS:
+            yield dep, child.left_edge.i, child.right_edge.i + 1
+        elif dep == "prep":
+            for g in child.children:
+                if g.dep_ in ("pobj", "pcomp"):
+                    yield f"prep_{child.lower_}", g.left_edge.i, g.right_edge.i + 1
+                    break
+    if tok.dep_ in HEAD_DEPS and tok.head is not tok:
+        head = tok.head
+        lo, hi = head.left_edge.i, head.right_edge.i + 1
+        tlo, thi = tok.left_edge.i, tok.right_edge.i + 1
+        if tlo <= lo and thi >= lo:
+            lo = thi
+        elif thi >= hi and tlo <= hi:
+            hi = tlo
+        if hi > lo:
+            yield f"head_{tok.dep_}", lo, hi
+
+
+def find_source(tok: Token, relation: str) -> Token | None:
+    """The speaker mention's head: subject of the cue, inherited along conj/advcl chains."""
+    if lemma_of(tok) == "accord" or relation.startswith("head_prep"):
+        for child in tok.children:
+            if child.dep_ == "prep":
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        return g
+    t = tok
+    for _ in range(5):
+        for child in t.children:
+            if child.dep_ == "nsubj":
+                return child
+            if child.dep_ == "agent":
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        return g
+            if coarse_pos(t) == "N" and child.dep_ == "poss":
+                return child
+        if t.dep_ in ("conj", "advcl", "xcomp", "pcomp", "relcl", "acl") and t.head is not t:
+            if t.dep_ == "relcl" and coarse_pos(t.head) == "N":
+                return t.head
+            t = t.head
+            continue
+        break
+    return None
+
+
+def source_span(sdoc: SpacyDoc, head: Token) -> tuple[int, int]:
+    """Token range of the mention: the noun phrase, capped so long relatives do not swamp it."""
+    lo, hi = head.left_edge.i, head.right_edge.i + 1
+    if hi - lo > 12:
+        hi = head.i + 1
+    lo, hi = _trim(sdoc, lo, hi)
+    if hi <= lo:
+        return head.i, head.i + 1
+    return lo, hi
+
+
+def char_range(sdoc: SpacyDoc, lo: int, hi: int, offset: int) -> tuple[int, int]:
+    return offset + sdoc[lo].idx, offset + sdoc[hi - 1].idx + len(sdoc[hi - 1])
+
+
+def extend_to_quotes(span: tuple[int, int], quotes: Sequence[Quote]) -> tuple[int, int]:
+    """A content that starts or ends inside a quote takes the whole quote (multi-sentence)."""
+    a, b = span
+    for q in quotes:
+        if q.end <= a or q.start >= b:
+            continue
+        if q.start < a or q.end > b:
+            a, b = min(a, q.start), max(b, q.end)
+    return a, b
+
+
+def raw_candidates(
+    sdoc: SpacyDoc, offset: int, quotes: Sequence[Quote]
+) -> Iterator[RawCandidate]:
+    """Every cue-shaped (token, relation) in one parsed region; filtering is the lexicon's job."""
+    for tok in sdoc:
+        pos = coarse_pos(tok)
+        if pos == "O" and lemma_of(tok) != "accord":
+            continue
+        lemma = lemma_of(tok)
+        for rel, lo, hi in _content_ranges(tok):
+            lo, hi = _trim(sdoc, lo, hi)
+            if hi <= lo:
+                continue
+            content = extend_to_quotes(char_range(sdoc, lo, hi, offset), quotes)
+            cue_end = tok.idx + len(tok)
+            if lemma == "accord" and tok.i + 1 < len(sdoc):
+                cue_end = sdoc[tok.i + 1].idx + len(sdoc[tok.i + 1])
+            src_tok = find_source(tok, rel)
+            src = None
+            if src_tok is not None:
+                s_lo, s_hi = source_span(sdoc, src_tok)
+                src = char_range(sdoc, s_lo, s_hi, offset)
+                if src[0] < content[1] and content[0] < src[1]:
+                    src, src_tok = None, None  # the "source" lies inside its own content
+            yield RawCandidate(
+                key=f"{lemma}|{pos}|{rel}",
+                content=content,
+                cue=(offset + tok.idx, offset + cue_end),
+                source=src,
+                cue_token=tok,
+                source_token=src_tok,
+            )

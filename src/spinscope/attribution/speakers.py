@@ -1,0 +1,333 @@
+"""Speaker resolution: source mentions → one canonical speaker per article, with role and type.
+
+No coreference model is available offline, so this is rules over spaCy's parse and NER, in text
+order: names open or extend a cluster (a surname joins the full name); titles and appositions
+give the role ("political analyst Daniel Patrick Welch"); descriptions ("the expert", "the
+Chinese diplomat") join the most recent person whose role shares the noun or its synonym group;
+he/she join the most recent person speaker, "it" the most recent organisation or document.
+Venues ("in an interview with Press TV") are found separately and never become speakers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+Token = Any
+SpacyDoc = Any
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
+THING_PRONOUNS = frozenset({"it"})
+PLURAL_PRONOUNS = frozenset({"they", "we", "them"})
+
+#: Nouns that stand for one another when a description refers back to a named person.
+SYNONYM_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"analyst", "expert", "commentator", "observer", "pundit", "scholar", "academic"}),
+    frozenset({"ambassador", "envoy", "diplomat", "attaché", "attache", "consul", "emissary"}),
+    frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "official"}),
+    frozenset({"minister", "official", "secretary", "politician", "lawmaker"}),
+    frozenset({"senator", "lawmaker", "politician", "legislator", "congressman", "congresswoman"}),
+    frozenset({"president", "leader", "official", "politician"}),
+    frozenset({"candidate", "nominee", "hopeful", "frontrunner", "politician"}),
+    frozenset({"professor", "researcher", "scientist", "expert", "academic", "scholar"}),
+    frozenset({"general", "commander", "officer", "official"}),
+)
+
+PERSON_NOUNS = frozenset().union(*SYNONYM_GROUPS) | frozenset(
+    {
+        "man", "woman", "source", "aide", "adviser", "advisor", "director", "chief", "executive",
+        "author", "writer", "journalist", "reporter", "editor", "lawyer", "attorney", "judge",
+        "governor", "mayor", "activist", "witness", "resident", "doctor", "chairman", "chair",
+        "founder", "economist", "strategist", "pollster", "voter", "supporter", "critic",
+        "manager", "head", "speaker", "prosecutor", "father", "mother", "member",
+    }
+)  # fmt: skip
+
+DOCUMENT_NOUNS = frozenset(
+    {
+        "article", "report", "statement", "study", "survey", "poll", "paper", "letter",
+        "document", "editorial", "book", "memo", "analysis", "investigation", "website", "blog",
+        "post", "tweet", "release", "filing", "complaint", "lawsuit", "ruling", "order", "bill",
+        "data", "figure", "record", "story", "column", "piece", "op-ed", "video", "ad",
+        "advertisement", "publication", "newspaper", "magazine", "transcript", "cable", "email",
+    }
+)  # fmt: skip
+
+ORG_NOUNS = frozenset(
+    {
+        "ministry", "department", "government", "agency", "company", "police", "army",
+        "military", "committee", "campaign", "party", "administration", "office", "group",
+        "council", "court", "organization", "organisation", "coalition", "team", "white",
+        "house", "senate", "congress", "union", "firm", "bank", "board", "commission",
+        "embassy", "authority", "authorities", "regime", "state", "network", "outlet",
+    }
+)  # fmt: skip
+
+VENUE_NOUNS = frozenset(
+    {
+        "interview", "statement", "op-ed", "article", "post", "tweet", "speech", "letter",
+        "appearance", "remarks", "conversation", "briefing", "conference", "column", "email",
+        "call", "podcast", "broadcast", "show", "programme", "program", "editorial",
+    }
+)  # fmt: skip
+
+
+class HasSource(Protocol):
+    source: tuple[int, int] | None
+    source_token: Token | None
+    continues: int | None
+
+
+@dataclass
+class Cluster:
+    name: str
+    type: str
+    role: str | None = None
+    last: int = 0
+    names: set[str] = field(default_factory=set)
+
+    def as_speaker(self) -> dict[str, Any]:
+        return {"name": self.name, "role": self.role, "type": self.type}
+
+
+def unknown_speaker(name: str | None = None) -> dict[str, Any]:
+    return {"name": name, "role": None, "type": "unknown"}
+
+
+class SpeakerResolver:
+    """Resolve the source mentions of one article, in text order."""
+
+    def __init__(self, text: str, parses: Sequence[tuple[int, SpacyDoc]]) -> None:
+        self.text = text
+        self.offsets = {id(sdoc): off for off, sdoc in parses}
+        self.clusters: list[Cluster] = []
+
+    def resolve(self, cands: Sequence[HasSource]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        cluster_of: list[Cluster | None] = []
+        for c in cands:
+            cl: Cluster | None = None
+            if c.continues is not None and c.continues < len(cluster_of):
+                cl = cluster_of[c.continues]
+            elif c.source_token is not None:
+                cl = self._resolve_mention(c.source_token, c.source)
+            elif c.source is not None:
+                cl = self._resolve_text(c.source)
+            if cl is not None:
+                pos = c.source[0] if c.source is not None else 0
+                cl.last = max(cl.last, pos)
+            cluster_of.append(cl)
+            out.append(cl.as_speaker() if cl is not None else unknown_speaker())
+        return out
+
+    # -- mentions ---------------------------------------------------------------------------
+
+    def _resolve_text(self, span: tuple[int, int]) -> Cluster:
+        """A mention without a parse (e.g. from a tagger): match by name words only."""
+        mention = self.text[span[0] : span[1]].strip()
+        low = mention.lower()
+        if low in PERSON_PRONOUNS:
+            return self._recent(("person",), span[0]) or self._new(mention, "person", None, span)
+        for cl in reversed(self.clusters):
+            if low and low.split()[-1] in {n.lower() for n in cl.names}:
+                return cl
+        return self._new(mention, "unknown", None, span)
+
+    def _resolve_mention(self, head: Token, span: tuple[int, int] | None) -> Cluster:
+        pos = span[0] if span is not None else 0
+        low = head.lower_
+        if head.pos_ == "PRON" or low in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
+            if low in PERSON_PRONOUNS:
+                found = self._recent(("person",), pos)
+            elif low in THING_PRONOUNS:
+                found = self._recent(("document", "organization"), pos)
+            else:
+                found = self._recent(("organization", "person", "document"), pos)
+            return found or self._new(head.text, "unknown", None, span)
+        name_toks = _name_tokens(head)
+        if name_toks:
+            name = _clean_name(" ".join(t.text for t in name_toks))
+            ent_type = _ent_type(name_toks)
+            role = _role(head, name_toks)
+            if head.lower_ in DOCUMENT_NOUNS and head not in name_toks:
+                return self._named(name, "document", head.lemma_.lower(), span)
+            kind = "person" if ent_type == "PERSON" else "organization"
+            if ent_type == "" and head.lemma_.lower() in PERSON_NOUNS:
+                kind = "person"
+            return self._named(name, kind, role, span)
+        lemma = head.lemma_.lower()
+        desc = _description(head)
+        if lemma in DOCUMENT_NOUNS:
+            return self._new(desc, "document", None, span)
+        if lemma in PERSON_NOUNS or head.ent_type_ == "NORP":
+            found = self._by_role(lemma, desc, pos) if _definite(head) else None
+            return found or self._new(desc, "person", None, span)
+        if lemma in ORG_NOUNS or head.ent_type_ in ("ORG", "GPE", "NORP"):
+            return self._new(desc, "organization", None, span)
+        return self._new(desc, "unknown", None, span)
+
+    def _named(self, name: str, kind: str, role: str | None, span: Any) -> Cluster:
+        words = name.split()
+        for cl in reversed(self.clusters):
+            if cl.type == "document" and kind != "document":
+                continue
+            if name in cl.names or (words and words[-1] in cl.name.split() and kind == cl.type):
+                cl.names.add(name)
+                if len(name) > len(cl.name) and set(cl.name.split()) <= set(words):
+                    cl.name = name
+                if role and not cl.role:
+                    cl.role = role
+                return cl
+        return self._new(name, kind, role, span)
+
+    def _new(self, name: str, kind: str, role: str | None, span: Any) -> Cluster:
+        cl = Cluster(name, kind, role, span[0] if span else 0, {name})
+        self.clusters.append(cl)
+        return cl
+
+    def _recent(self, kinds: Sequence[str], pos: int) -> Cluster | None:
+        best = [c for c in self.clusters if c.type in kinds and c.last <= pos]
+        return max(best, key=lambda c: c.last) if best else None
+
+    def _by_role(self, lemma: str, desc: str, pos: int) -> Cluster | None:
+        """“the expert” → the most recent person whose role shares the noun or its group."""
+        related = {lemma}
+        for group in SYNONYM_GROUPS:
+            if lemma in group:
+                related |= group
+        people = sorted(
+            (c for c in self.clusters if c.type == "person" and c.last <= pos),
+            key=lambda c: -c.last,
+        )
+        for cl in people:
+            role_words = set((cl.role or "").lower().split())
+            if role_words & related:
+                return cl
+        return None
+
+
+def _definite(head: Token) -> bool:
+    return any(c.dep_ in ("det", "poss") and c.lower_ != "a" for c in head.children)
+
+
+def _name_tokens(head: Token) -> list[Token]:
+    """The proper-name tokens of the mention's head (the entity it is part of, or PROPNs)."""
+    if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART"):
+        ents = [e for e in head.doc.ents if e.start <= head.i < e.end]
+        if ents:
+            return list(ents[0])
+    if head.pos_ == "PROPN":
+        toks = [t for t in head.subtree if t.pos_ == "PROPN" and abs(t.i - head.i) <= 4]
+        return _contiguous(toks, head)
+    # "An article ... on Worldview": a proper noun inside the mention names the document.
+    if head.lemma_.lower() in DOCUMENT_NOUNS:
+        for t in head.subtree:
+            if t.pos_ == "PROPN":
+                return _name_tokens(t)
+    return []
+
+
+def _contiguous(toks: list[Token], head: Token) -> list[Token]:
+    idx = {t.i for t in toks}
+    lo = hi = head.i
+    while lo - 1 in idx:
+        lo -= 1
+    while hi + 1 in idx:
+        hi += 1
+    return [head.doc[i] for i in range(lo, hi + 1)]
+
+
+def _ent_type(toks: Sequence[Token]) -> str:
+    for t in toks:
+        if t.ent_type_:
+            return str(t.ent_type_)
+    return ""
+
+
+def _clean_name(name: str) -> str:
+    for suffix in ("’s", "'s"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return name.strip(" ,.\u201c\u201d\"")
+
+
+def _role(head: Token, name_toks: Sequence[Token]) -> str | None:
+    """Title before the name in the same phrase, or an apposition after it."""
+    first = name_toks[0].i
+    lo = head.left_edge.i
+    sdoc = head.doc
+    toks = [t for t in sdoc[lo:first] if t.dep_ not in ("det", "punct") and t.pos_ != "DET"]
+    while toks and toks[0].tag_ in ("POS", "IN", "CC"):
+        toks = toks[1:]
+    if toks and any(t.pos_ in ("NOUN", "PROPN") for t in toks):
+        return str(sdoc[toks[0].i : toks[-1].i + 1].text).strip()
+    for child in head.children:
+        if child.dep_ == "appos":
+            words = [t for t in child.subtree if t.pos_ != "DET" and t.dep_ != "punct"]
+            text = " ".join(t.text for t in words).strip()
+            if text:
+                return text
+    return None
+
+
+def _description(head: Token) -> str:
+    """Mention text without determiner and trailing clauses: "the Chinese diplomat" → ..."""
+    lo = head.left_edge.i
+    while lo < head.i and (head.doc[lo].pos_ == "DET" or head.doc[lo].is_punct):
+        lo += 1
+    return str(head.doc[lo : head.i + 1].text).strip() or str(head.text)
+
+
+def find_venue(cue: Token) -> str | None:
+    """Medium of the statement in the cue's sentence: "in an interview with Press TV",
+    "speaking to Syria's Al-Watan newspaper", "told CNN", "wrote in The Washington Post"."""
+    sent = cue.sent
+    for tok in sent:
+        low = tok.lemma_.lower()
+        if low in VENUE_NOUNS and tok.head.lower_ in ("in", "during", "on"):
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("with", "to", "on", "in"):
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj":
+                            return _phrase(obj)
+        if low in ("speak", "talk") and tok.pos_ == "VERB":
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("to", "with"):
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj" and _is_medium(obj):
+                            return _phrase(obj)
+    if cue.lemma_.lower() == "tell":
+        for obj in cue.children:
+            if obj.dep_ in ("dobj", "dative") and _is_medium(obj):
+                return _phrase(obj)
+    for prep in cue.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "on", "to"):
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.ent_type_ == "ORG":
+                    return _phrase(obj)
+    return None
+
+
+def _is_medium(tok: Token) -> bool:
+    return tok.ent_type_ in ("ORG", "WORK_OF_ART") or tok.lemma_.lower() in (
+        "newspaper",
+        "magazine",
+        "channel",
+        "network",
+        "radio",
+        "television",
+        "station",
+        "agency",
+        "outlet",
+        "daily",
+        "reporter",
+        "journalist",
+    )
+
+
+def _phrase(tok: Token) -> str:
+    lo = tok.left_edge.i
+    if tok.doc[lo].pos_ == "DET" and lo < tok.i:
+        lo += 1
+    return str(tok.doc[lo : tok.i + 1].text).strip()
