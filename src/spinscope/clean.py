@@ -1,0 +1,540 @@
+"""Cleaning scraped text into regions: title, by-line, dateline, body, boilerplate.
+
+The text is never edited: each non-blank line gets a label, and the ``regions`` layer holds
+whitespace-trimmed, non-overlapping spans over the original text. Analyzers read only ``body``.
+
+Boilerplate is found in three passes, so that it generalises beyond one site's residue:
+
+1. *residue patterns* — a line that is, as a whole, a known piece of page furniture (share
+   buttons, "Related Articles", "Back to top", cookie / ad-blocker / paywall notices, "Read
+   more", breadcrumbs, copyright footers, comment widgets, tag lists). Whole-line matches only
+   (or, for notices, a short line containing an unmistakable phrase), because an article
+   sentence may well *mention* cookies or newsletters;
+2. *list absorption* — after a list header ("Related Posts", "You may also like", "Trending")
+   the link titles that follow (short lines without sentence punctuation) are residue too;
+3. *edge absorption* — at the very start or end of the text, menu fragments of a few words
+   (e.g. "Facebook", "WhatsApp") sandwiched between residue lines go with it.
+
+Already-clean corpora (PTC, PolNeAR) must come out with no body line marked: see
+``bench/boilerplate.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spinscope.document import Document, Span
+
+# -- lines ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-blank line: ``[start, end)`` is its whitespace-trimmed extent in the text."""
+
+    number: int  # 0-based line number in the text
+    start: int
+    end: int
+    text: str
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines with trimmed offsets; line numbers count ``\\n``, ``\\r\\n`` and ``\\r``."""
+    lines: list[Line] = []
+    pos = 0
+    number = 0
+    for m in _BREAK.finditer(text):
+        _add_line(lines, text, number, pos, m.start())
+        pos = m.end()
+        number += 1
+    _add_line(lines, text, number, pos, len(text))
+    return lines
+
+
+def _add_line(lines: list[Line], text: str, number: int, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        lines.append(Line(number, start, end, text[start:end]))
+
+
+# -- residue patterns -----------------------------------------------------------------------
+
+_SOCIAL = (
+    r"facebook|twitter|whatsapp|linkedin|reddit|telegram|pinterest|tumblr|messenger|vk|"
+    r"email|e-mail|mail|print|share|tweet|pin|sms|flipboard|copy link|google\+?|instagram|youtube"
+)
+
+#: Whole-line patterns (matched against a normalised, lower-cased line) → residue kind.
+_FULL: tuple[tuple[str, str], ...] = (
+    (
+        "share",
+        r"(share|shares|sharing|share (this|the)( \w+)?|share (on|via|to|with) .{1,30}|"
+        r"share (it|this)( with (a|your) friends?)?|like this (story|article)\?? share it .{0,30}|"
+        r"tweet( this)?|print( this)?( article| page| story)?|pin it|copy (the )?link|"
+        r"click to (share|email|print|tweet)\b.{0,60}|"
+        rf"(send|post|share|tweet)s? (on|to|via|by) ({_SOCIAL}|x)|"
+        rf"(\d+\s*)?(({_SOCIAL})(\s*\d+)?[\s,|/•·]*){{1,12}})",
+    ),
+    (
+        "related",
+        r"(related|related (articles?|posts?|stories|story|news|content|coverage|topics|links|"
+        r"reading|videos?|items)|you (may|might|will) (also )?(like|love|enjoy|be interested in)|"
+        r"recommended( for you| stories| articles| reading| videos)?|"
+        r"more (stories|news|articles|headlines|videos|from (the )?(web|our partners|around the web))|"
+        r"more (from|on|in) .{1,40}|also read|read also|see also|"
+        r"trending( now| stories| news| topics| articles)?|popular( now| posts| stories| articles)?|"
+        r"most (read|popular|viewed|shared|commented)|read next|what to read next|up next|"
+        r"don'?t miss|editor'?s picks?|top stories|latest( news| stories| posts| articles| videos)|"
+        r"further reading|in (other|case you missed) .{0,20}|around the web|from the web)",
+    ),
+    (
+        "read-more",
+        r"(read more|read the (full|whole|rest of the|complete) (story|article|report)|"
+        r"continue(s)? reading( →| »)?|keep reading|click here( to read more| for more| to continue)?|"
+        r"read (the )?full (story|article)|view (the )?(full|original) (article|story)|"
+        r"load more|show more|see more|more\.\.\.|more …|read on)",
+    ),
+    (
+        "back-to-top",
+        r"((back|scroll|go|return|jump) to (the )?top( of (the )?page)?( button)?|"
+        r"skip to (the )?(main )?(content|navigation|search)|jump to (navigation|content))",
+    ),
+    (
+        "navigation",
+        r"(home|menu|main menu|open menu|close menu|toggle navigation|navigation|search|"
+        r"search for:?|search \.\.\.|sections|log ?in|log ?out|sign ?in|sign ?up|register|"
+        r"subscribe( now| today)?|donate( now| today)?|contact( us)?|about( us)?|"
+        r"advertise( with us)?|newsletters?|my account|close|subscribe to .{1,30}|"
+        r"home ?(›|»|>|/|\||::|→|-) ?.{1,100})",
+    ),
+    (
+        "comments",
+        r"(leave a (comment|reply)|post a comment|add (a |your )?comment|\d+ (comments?|replies)|"
+        r"comments?( \(\d+\))?|view( all)? comments|show comments|load(ing)? comments|"
+        r"join the (conversation|discussion)|comment policy|"
+        r"you must be logged in to post a comment\.?|reply|report( (this )?comment)?|"
+        r"be the first to comment)",
+    ),
+    (
+        "advertisement",
+        r"(advertisement|advertising|advert|sponsored( content| links| stories)?|ad|ads|"
+        r"ads by \w+|(story|article) continues below( this)?( advertisement| ad)?|"
+        r"continue reading (the main story|below)|paid (content|post)|partner content|"
+        r"promoted( stories| content| links)?|(content|ads) by \w+)",
+    ),
+    (
+        "tags",
+        r"(tags?|tagged|tagged with|filed under|topics?|categories|category|keywords|posted in)"
+        r"\s*[:|]\s*.{1,300}",
+    ),
+    (
+        "read-more",
+        r"(read more|read also|also read|see also|related|recommended|must read|"
+        r"don'?t miss|read next|more on this|trending)\s*(:|»|›|\|)\s*.{1,300}",
+    ),
+    (
+        "follow",
+        r"(follow (us|me)( on .{1,60})?|like us on facebook.{0,40}|"
+        r"(join|follow) (us|our \w+) on .{1,40}|subscribe (to )?(our|us on) \w+( channel)?.{0,30}|"
+        r"follow @\w+|follow [\w .'-]{1,40} on (twitter|x|facebook|instagram|telegram)\.?)",
+    ),
+    (
+        "reading-time",
+        r"(\d+\s*(min|mins|minute|minutes)( read)?|reading time:?.{0,20}|listen to (this )?article|"
+        r"listen|font size:?|text size:?|a\+?\s*a-?|print article|save article|save|bookmark)",
+    ),
+    (
+        "prev-next",
+        r"((previous|next|older|newer|prev) (article|post|story|entry|page)s?(\s*[:|»›].{0,200})?|"
+        r"« (previous|older)|(next|newer) »|previous|next|prev)",
+    ),
+    (
+        "copyright",
+        r"((©|\(c\)|copyright|copr\.)\s*(©\s*)?(\d{4}|all rights).{0,200}|all rights reserved\.?)",
+    ),
+    (
+        "misc",
+        r"(loading\.*|please wait\.*|"
+        r"terms (of|and) (use|service|conditions)|privacy( policy)?|cookie (policy|settings)|"
+        r"(terms|privacy|cookies|contact|about)( \| (terms|privacy|cookies|contact|about|"
+        r"sitemap|careers|advertise).{0,20})+)",
+    ),
+)
+
+#: Notices recognised by a phrase inside a short line (≤ ``_NOTICE_MAX_WORDS`` words).
+_CONTAINS: tuple[tuple[str, str], ...] = (
+    (
+        "cookies",
+        r"we use cookies|this (web)?site uses cookies|uses cookies to|accept (all )?cookies|"
+        r"cookie (policy|settings|preferences|consent)|by continuing to (use|browse) (this|our)|"
+        r"consent to (the use of )?cookies|manage (your )?cookies",
+    ),
+    (
+        "ad-blocker",
+        r"ad ?block(er)? (is )?(detected|enabled|on)|disabl(e|ing) (your |the )?ad ?block|"
+        r"turn(ing)? off (your )?ad ?block|whitelist(ing)? (us|our (site|website)|this site)|"
+        r"supporting us by disabling|using an ad ?blocker|please consider supporting us",
+    ),
+    (
+        "subscription",
+        r"subscribe to (our|the) (free )?(newsletter|channel|mailing list)|"
+        r"sign up (for|to) (our|the) (\w+ )?(newsletter|mailing list|daily|weekly)|"
+        r"already (a subscriber|have an account)|subscribers? only|"
+        r"(this|the) (article|content|story) is (only )?(available|for|reserved for) "
+        r"(to )?(subscribers|members|premium)|(get |for )?(unlimited|full) (digital )?access|"
+        r"you('ve| have) (reached|read) (your|\d+|all).{0,30}(free|limit)|\d+ free articles?|"
+        r"become a (member|subscriber|patron|supporter)|support (our|independent) journalism|"
+        r"start your free trial|enter your e-?mail( address)?|"
+        r"get (our|the) (\w+ )?newsletter|delivered to your inbox",
+    ),
+    ("copyright", r"all rights reserved"),
+)
+_NOTICE_MAX_WORDS = 60
+
+#: List headers whose following lines are link titles (``True``) or menu fragments (``False``).
+_LIST_KINDS = {"related": True, "prev-next": True, "navigation": False, "share": False}
+
+_FULL_RE = [(kind, re.compile(rf"(?:{pat})", re.I)) for kind, pat in _FULL]
+_CONTAINS_RE = [(kind, re.compile(rf"\b(?:{pat})", re.I)) for kind, pat in _CONTAINS]
+_EDGE_CHARS = " \t•·*#»«›‹|>–—-:=_~\u00a0\u200b"
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+
+
+def _norm(line: str) -> str:
+    line = " ".join(line.split())
+    line = re.sub(r"(?:\.{2,}|…)$", "", line.strip(_EDGE_CHARS))  # "Loading comments..."
+    return line.rstrip(_EDGE_CHARS)
+
+
+def _is_menu_row(norm: str) -> bool:
+    """``Contact us | About us | Advertise``: three or more short items split by bars or bullets."""
+    parts = [p.strip() for p in re.split(r"\s[|•·]\s|\s/\s", norm)]
+    if len(parts) < 3 or norm[:3].lower() == "by ":
+        return False
+    return all(
+        0 < len(p.split()) <= 3 and p[:1].isupper() and not re.search(r"\d", p) for p in parts
+    )
+
+
+def residue_kind(line: str) -> str | None:
+    """The kind of page furniture ``line`` is, or ``None`` if it may be article text."""
+    norm = _norm(line)
+    if not norm:
+        # bullets, rules ("* * *", "----") are separators, not residue
+        return None
+    for kind, rx in _FULL_RE:
+        if rx.fullmatch(norm):
+            return kind
+    if _is_menu_row(norm):
+        return "navigation"
+    words = len(_WORD.findall(norm))
+    if words <= _NOTICE_MAX_WORDS:
+        for kind, rx in _CONTAINS_RE:
+            m = rx.search(norm)
+            # the notice must be what the line is about, not a phrase quoted inside it
+            if m and (words <= 25 or m.start() <= len(norm) // 3):
+                return kind
+    return None
+
+
+def _is_list_item(line: str) -> bool:
+    """A link title: short, and at most one sentence (headlines may end with a period)."""
+    words = _WORD.findall(line)
+    if not 0 < len(words) <= 20:
+        return False
+    line = line.rstrip()
+    return not _SENTENCE_END.search(line) or (
+        len(words) <= 15 and not re.search(r"[a-z][.!?][\"'”’]?\s+[A-Z]", line)
+    )
+
+
+def _is_fragment(line: str) -> bool:
+    """A menu fragment: a few words, no sentence punctuation."""
+    words = _WORD.findall(line)
+    return len(words) <= 4 and not _SENTENCE_END.search(line.rstrip()) and '"' not in line
+
+
+def boilerplate_kinds(lines: list[Line]) -> list[str | None]:
+    """Residue kind per line (``None`` for non-residue), after all three passes."""
+    kinds: list[str | None] = [residue_kind(ln.text) for ln in lines]
+    strong = [k is not None for k in kinds]
+    # 2. list absorption: link titles after a list header
+    i = 0
+    while i < len(lines):
+        kind = kinds[i]
+        if kind in _LIST_KINDS and _is_list_item(lines[i].text):
+            item = _is_list_item if _LIST_KINDS[kind] else _is_fragment
+            j = i + 1
+            while j < len(lines) and kinds[j] is None and item(lines[j].text):
+                kinds[j] = kind
+                j += 1
+            i = j
+        else:
+            i += 1
+    # 3. edge absorption: fragments sandwiched by residue at the start and at the end
+    n = len(lines)
+    lead = 0
+    while lead < n and (kinds[lead] is not None or _is_fragment(lines[lead].text)):
+        lead += 1
+    last_strong = max((k for k in range(lead) if strong[k]), default=-1)
+    for k in range(last_strong):
+        if kinds[k] is None:
+            kinds[k] = "navigation"
+    tail = n
+    while tail > 0 and (kinds[tail - 1] is not None or _is_fragment(lines[tail - 1].text)):
+        tail -= 1
+    first_strong = min((k for k in range(tail, n) if strong[k]), default=n)
+    for k in range(first_strong + 1, n):
+        if kinds[k] is None:
+            kinds[k] = kinds[k - 1]
+    return kinds
+
+
+# -- by-line and dateline -------------------------------------------------------------------
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_DATE_RE = re.compile(
+    rf"{_WEEKDAY}(?:{_MONTH}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.replace('mon', 'mon2')},?\s+(?P<y2>\d{{4}})"
+    r"|(?P<y3>\d{4})-(?P<m3>\d{1,2})-(?P<d3>\d{1,2})"
+    r"|(?P<a4>\d{1,2})[/.](?P<b4>\d{1,2})[/.](?P<y4>\d{4}))",
+    re.I,
+)
+_TIME_RE = re.compile(
+    r"(?:\bat\s+)?\b\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?"
+    r"|T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?",
+    re.I,
+)
+_DATE_PREFIX = re.compile(
+    r"^(?:(?:first |last )?(?:published|updated|posted|modified|date|dated|released)"
+    r"(?:\s+(?:on|at))?\s*:?\s*)+",
+    re.I,
+)
+_NAME_TOKEN = (
+    r"(?:[A-Z][\w'’.\-]*|[A-Z]\.|(?:de|da|di|du|del|van|von|der|den|bin|ibn|al|el|la|le|ter|ten)\b)"
+)
+_NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,4}}"
+_BYLINE_RE = re.compile(
+    rf"^(?:(?:written|words|story|reported|posted|compiled)\s+)?by:?\s+"
+    rf"(?P<names>{_NAME}(?:\s*(?:,|\band\b|&)\s*{_NAME})*)"
+    r"(?P<tail>\s*(?:[,|•·/–—-]|\bfor\b|\bin\b|\bon\b).*)?$",
+    re.I,
+)
+_AUTHOR_LABEL_RE = re.compile(r"^(?:author|authors|reporter)\s*:\s*(?P<names>.+)$", re.I)
+_TAIL_OK = re.compile(
+    r"^(?:[A-Z0-9][\w'’.&-]*|of|the|for|and|at|in|on|de|staff|writer|correspondent|"
+    r"reporter|editor|contributor)$"
+)
+
+
+def parse_date(s: str) -> str | None:
+    """First date in ``s`` as ISO ``YYYY-MM-DD`` (US order for ambiguous ``a/b/yyyy``)."""
+    m = _DATE_RE.search(s)
+    if m is None:
+        return None
+    g = m.groupdict()
+    try:
+        if g["y1"]:
+            y, mo, d = int(g["y1"]), _MONTHS[g["mon"][:3].lower()], int(g["d1"])
+        elif g["y2"]:
+            y, mo, d = int(g["y2"]), _MONTHS[g["mon2"][:3].lower()], int(g["d2"])
+        elif g["y3"]:
+            y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
+        else:
+            a, b, y = int(g["a4"]), int(g["b4"]), int(g["y4"])
+            mo, d = (a, b) if a <= 12 else (b, a)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1800 <= y <= 2200):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def dateline_date(line: str) -> str | None:
+    """ISO date if ``line`` is a dateline: a date (with optional prefix/time) and little else."""
+    norm = _norm(line)
+    if len(norm.split()) > 15:
+        return None
+    date = parse_date(norm)
+    if date is None:
+        return None
+    rest = _DATE_PREFIX.sub("", norm)
+    rest = _DATE_RE.sub(" ", rest, count=1)
+    rest = _TIME_RE.sub(" ", rest)
+    leftover = [
+        w for w in re.findall(r"[^\W\d_]+", rest) if w.lower() not in ("at", "on", "gmt", "utc")
+    ]
+    return date if len(leftover) <= 2 else None
+
+
+def byline_authors(line: str) -> tuple[list[str], str | None] | None:
+    """``(authors, date)`` if ``line`` is a by-line ("By Jafar Razi Khan"), else ``None``."""
+    norm = _norm(line)
+    if len(norm.split()) > 20:
+        return None
+    m = _BYLINE_RE.match(norm)
+    if m is not None:
+        tail = (m.group("tail") or "").strip(_EDGE_CHARS + ",/")
+        date = parse_date(tail) if tail else None
+        if tail and date is None and not all(_TAIL_OK.match(w) for w in tail.split()):
+            return None
+        names = m.group("names")
+    else:
+        m = _AUTHOR_LABEL_RE.match(norm)
+        if m is None or len(m.group("names").split()) > 12:
+            return None
+        names, date = m.group("names"), None
+    authors = [_name_case(a) for a in re.split(r"\s*(?:,|\band\b|&)\s*", names) if a.strip()]
+    if not authors or any(not a[:1].isupper() for a in authors):
+        return None
+    return authors, date
+
+
+def _name_case(name: str) -> str:
+    name = " ".join(name.split()).strip(" .,")
+    return name.title() if name.isupper() and len(name) > 3 else name
+
+
+# -- title ----------------------------------------------------------------------------------
+
+
+def _is_title_like(line: str) -> bool:
+    words = _WORD.findall(line)
+    return 0 < len(words) <= 40 and len(line) <= 300 and not line.rstrip().endswith((":", ","))
+
+
+def _followed_by_blank(text: str, line: Line) -> bool:
+    m = re.match(r"[ \t\f\v]*(?:\r\n|\r|\n)[ \t\f\v\u00a0]*(?:\r\n|\r|\n)", text[line.end :])
+    return m is not None
+
+
+# -- the analyzer ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineLabel:
+    line: Line
+    label: str  # title | byline | dateline | body | boilerplate
+    kind: str | None = None  # residue kind for boilerplate
+
+
+#: How many non-residue lines at the top may hold the title, by-line and dateline.
+_HEADER_LINES = 6
+
+
+def label_lines(text: str, html_title: str | None = None) -> list[LineLabel]:
+    """Label every non-blank line of ``text``; the basis of the ``regions`` layer."""
+    lines = split_lines(text)
+    kinds = boilerplate_kinds(lines)
+    labels: list[str] = ["boilerplate" if k is not None else "body" for k in kinds]
+    content = [i for i, k in enumerate(kinds) if k is None]
+    header = content[:_HEADER_LINES]
+    title_done = False
+    for i in header:
+        line = lines[i]
+        if byline_authors(line.text) is not None:
+            labels[i] = "byline"
+            continue
+        if dateline_date(line.text) is not None:
+            labels[i] = "dateline"
+            continue
+        if title_done:
+            break
+        title_done = True
+        if _is_title(text, lines, i, content, html_title):
+            labels[i] = "title"
+        else:
+            break
+    return [LineLabel(ln, lab, k) for ln, lab, k in zip(lines, labels, kinds, strict=True)]
+
+
+def _is_title(
+    text: str, lines: list[Line], i: int, content: list[int], html_title: str | None
+) -> bool:
+    line = lines[i]
+    if content[-1] == i:  # a lone line is the article, not its title
+        return False
+    if html_title is not None:
+        return _same(line.text, html_title)
+    if not _is_title_like(line.text):
+        return False
+    nxt = content[content.index(i) + 1]
+    nxt_is_meta = byline_authors(lines[nxt].text) is not None or dateline_date(lines[nxt].text)
+    return bool(
+        _followed_by_blank(text, line) or nxt_is_meta or not _SENTENCE_END.search(line.text)
+    )
+
+
+def _same(a: str, b: str) -> bool:
+    def key(s: str) -> str:
+        return " ".join(_WORD.findall(s.casefold()))
+
+    return key(a) == key(b)
+
+
+class Cleaner:
+    """Write the ``regions`` layer and fill title / authors / published from the header.
+
+    For HTML input (trafilatura metadata present) the metadata is kept; the text's own
+    header only fills fields the metadata left empty.
+    """
+
+    name = "clean"
+
+    def __call__(self, doc: Document) -> Document:
+        from_html = bool(doc.meta.get("html_metadata"))
+        labelled = label_lines(doc.text, html_title=doc.title if from_html else None)
+        doc.set_layer("regions", list(regions_from_labels(labelled)))
+        for ll in labelled:
+            if ll.label == "title" and not doc.title:
+                doc.title = ll.line.text
+            elif ll.label == "byline":
+                parsed = byline_authors(ll.line.text)
+                if parsed is not None:
+                    authors, date = parsed
+                    if not doc.authors:
+                        doc.authors = authors
+                    if date and not doc.published:
+                        doc.published = date
+            elif ll.label == "dateline" and not doc.published:
+                doc.published = dateline_date(ll.line.text)
+        return doc
+
+    def pipe(self, docs: Iterable[Document]) -> Iterable[Document]:
+        return [self(d) for d in docs]
+
+
+def regions_from_labels(labelled: list[LineLabel]) -> Iterable[Span]:
+    """One span per title/by-line/dateline/boilerplate line; consecutive body lines merge."""
+    body_start: int | None = None
+    body_end = 0
+    for ll in labelled:
+        if ll.label == "body":
+            if body_start is None:
+                body_start = ll.line.start
+            body_end = ll.line.end
+            continue
+        if body_start is not None:
+            yield Span(body_start, body_end, "body")
+            body_start = None
+        attrs = {"kind": ll.kind} if ll.kind else {}
+        yield Span(ll.line.start, ll.line.end, ll.label, attrs)
+    if body_start is not None:
+        yield Span(body_start, body_end, "body")

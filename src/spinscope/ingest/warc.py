@@ -1,0 +1,295 @@
+"""WARC / CC-NEWS input: HTTP response records holding HTML become Documents.
+
+Every record in the file is accounted for as exactly one of: a :class:`~spinscope.document.Document`,
+a :class:`Skip` (not an article by construction: request/warcinfo records, non-HTML, redirects,
+captures truncated by the crawler) or an :class:`~spinscope.errors.InputError` (a record that
+should have been an article but cannot be read: cut short, malformed, undecodable, no text).
+
+Records are identified by their byte offset, so a batch can split a file into byte ranges and
+read each range independently (:func:`iter_warc_items` with ``start``/``end``). A malformed
+stretch becomes one error and reading resynchronises at the next record, instead of losing the
+rest of the file. Gzip WARCs must be gzipped per record (as Common Crawl writes them) to be
+split; a whole-file gzip is read as one decompressed stream (correct, just not seekable).
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import re
+import zlib
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, Any, NamedTuple
+
+from spinscope.document import Document, Source
+from spinscope.errors import InputError
+
+#: Largest HTTP body we decode; CC-NEWS truncates captures at 1 MiB, so this only stops oddities.
+MAX_BODY_BYTES = 20 * 1024 * 1024
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_WARC_MAGIC = b"WARC/1."
+_RESYNC_CHUNK = 1 << 20
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_HTML_SNIFF = re.compile(rb"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)\b", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A record that is not an article by construction; counted under ``reason``, not an error."""
+
+    reason: str
+
+
+Result = Document | InputError | Skip
+
+
+class WarcItem(NamedTuple):
+    """One record (or one unreadable stretch) of a WARC file, identified by its byte offset."""
+
+    offset: int
+    record_id: str | None
+    url: str | None
+    result: Result
+
+    def identity(self, path: str) -> str:
+        return self.record_id or f"{path}@{self.offset}"
+
+
+def iter_warc(path: str) -> Iterator[tuple[str, Result]]:
+    """``(identity, result)`` per record: identity is the WARC-Record-ID (or ``path@offset``)."""
+    for item in iter_warc_items(path):
+        yield item.identity(path), item.result
+
+
+def is_warc(path: str) -> bool:
+    """Whether ``path`` holds WARC data (plain or gzipped), judged by content."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+            if head.startswith(b"\x1f\x8b"):
+                f.seek(0)
+                head = zlib.decompressobj(31).decompress(f.read(4096), 64)
+    except (OSError, zlib.error):
+        return False
+    return head.startswith(_WARC_MAGIC)
+
+
+def iter_warc_items(path: str, start: int = 0, end: int | None = None) -> Iterator[WarcItem]:
+    """Records whose offset lies in ``[start, end)``; ``start`` must be a record offset.
+
+    Reading from any record offset yields the same items as reading from 0, which is what lets
+    a batch split a file into independent partitions.
+    """
+    with _open(path) as (fh, gz_members):
+        pos = start
+        while end is None or pos < end:
+            fh.seek(pos)
+            stopped = yield from _read_from(fh, path, end)
+            if stopped is None:
+                return
+            bad_at, reported = stopped
+            if end is not None and bad_at >= end:
+                return  # the bad stretch belongs to the next partition
+            nxt = _resync(fh, bad_at + 1, gz_members)
+            if not reported:
+                extent = f"up to offset {nxt}" if nxt is not None else "to the end of the file"
+                name = f"{path}@{bad_at}"
+                reason = f"malformed WARC data at offset {bad_at} ({extent} unreadable)"
+                yield WarcItem(bad_at, None, None, InputError(name, reason))
+            if nxt is None:
+                return
+            pos = nxt
+
+
+@contextmanager
+def _open(path: str) -> Iterator[tuple[IO[bytes], bool]]:
+    """Open for record-offset seeking: raw for plain and per-record gzip, else one gzip stream."""
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as e:
+        raise InputError(path, f"cannot open ({e.strerror})") from None
+    try:
+        head = raw.read(2)
+        raw.seek(0)
+        if head == b"\x1f\x8b" and not _gzip_per_record(raw):
+            with gzip.open(raw, "rb") as stream:
+                yield stream, False
+        else:
+            yield raw, head == b"\x1f\x8b"
+    finally:
+        raw.close()
+
+
+def _gzip_per_record(raw: IO[bytes]) -> bool:
+    """True when the first gzip member holds at most one record (Common Crawl's layout)."""
+    d = zlib.decompressobj(31)
+    out = b""
+    raw.seek(0)
+    while not d.eof:
+        chunk = raw.read(65536)
+        if not chunk:
+            break
+        out += d.decompress(chunk)
+        if len(out) > 64 * 1024 * 1024:  # an enormous first member: assume one stream
+            break
+    raw.seek(0)
+    return d.eof and out.count(b"\r\nWARC/1.") == 0
+
+
+def _read_from(
+    fh: IO[bytes], path: str, end: int | None
+) -> Generator[WarcItem, None, tuple[int, bool] | None]:
+    """Yield items until EOF or ``end`` (return None) or a malformed record.
+
+    For a malformed record it returns ``(offset, reported)``: ``reported`` when an error item
+    for that offset was already yielded (header read, body corrupt).
+    """
+    from warcio.archiveiterator import ArchiveIterator
+
+    it = ArchiveIterator(fh, check_digests=False)
+    records = iter(it)
+    while True:
+        offset = it.offset
+        if end is not None and offset >= end:
+            return None
+        try:
+            record = next(records)
+        except StopIteration:
+            return None
+        except Exception:  # warcio raises plain Exceptions for bad headers/formats
+            return offset, False
+        try:
+            item = _item(record, offset, path)
+            it.read_to_end()
+        except (zlib.error, EOFError, OSError, ValueError) as e:
+            ident = _header(record, "WARC-Record-ID")
+            name = ident or f"{path}@{offset}"
+            yield WarcItem(offset, ident, None, InputError(name, f"unreadable record ({e})"))
+            return offset, True
+        yield item
+
+
+def _header(record: Any, name: str) -> str | None:
+    value = record.rec_headers.get_header(name)
+    return str(value) if value else None
+
+
+def _item(record: Any, offset: int, path: str) -> WarcItem:
+    rid = _header(record, "WARC-Record-ID")
+    url = _header(record, "WARC-Target-URI")
+    return WarcItem(offset, rid, url, _result(record, rid or f"{path}@{offset}", url, path, rid))
+
+
+def _result(record: Any, name: str, url: str | None, path: str, rid: str | None) -> Result:
+    rtype = record.rec_type
+    if rtype != "response":
+        return Skip(f"WARC {rtype} record")
+    http = record.http_headers
+    if http is None:
+        return Skip("response without HTTP headers")
+    status = (http.get_statuscode() or "").strip()
+    if status != "200":
+        return Skip(f"HTTP status {status or 'missing'}")
+    ctype = (http.get_header("Content-Type") or "").lower()
+    if _header(record, "WARC-Truncated"):
+        return Skip(f"truncated by the crawler ({_header(record, 'WARC-Truncated')})")
+    if ctype and ctype.split(";")[0].strip() not in _HTML_TYPES:
+        return Skip(f"not HTML ({ctype.split(';')[0].strip()})")
+    raw = record.raw_stream
+    declared = getattr(raw, "limit", None)  # bytes the WARC header promises are still to come
+    try:
+        body = record.content_stream().read(MAX_BODY_BYTES + 1)
+    except Exception as e:  # bad gzip / chunking inside the HTTP body
+        return InputError(name, f"cannot decode HTTP body ({type(e).__name__})")
+    while raw.read(65536):
+        pass
+    if declared is not None and raw.limit > 0:
+        got = declared - raw.limit
+        return InputError(name, f"record truncated ({got} of {declared} body bytes present)")
+    if len(body) > MAX_BODY_BYTES:
+        return InputError(name, f"HTML body larger than {MAX_BODY_BYTES} bytes")
+    if not ctype and not _HTML_SNIFF.match(body[:4096]):
+        return Skip("not HTML (no Content-Type, content is not HTML)")
+    if not body.strip():
+        return InputError(name, "empty HTML body")
+    html, encoding = decode_body(body, ctype)
+    return _to_document(
+        html, encoding, Source(path=path, url=url, kind="warc", record_id=rid), name
+    )
+
+
+def decode_body(body: bytes, content_type: str) -> tuple[str, str]:
+    """Decode an HTTP body: charset from the header, then ``<meta>``, then detection."""
+    for candidate in (_header_charset(content_type), _meta_charset(body)):
+        if candidate is None:
+            continue
+        try:
+            codec = codecs.lookup(candidate).name
+            return body.decode(codec), codec
+        except (LookupError, UnicodeDecodeError):
+            continue
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body).best()
+    if best is not None:
+        return str(best), best.encoding
+    return body.decode("utf-8", errors="replace"), "utf-8 (with replacements)"
+
+
+def _header_charset(content_type: str) -> str | None:
+    m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.I)
+    return m.group(1) if m else None
+
+
+def _meta_charset(body: bytes) -> str | None:
+    m = _META_CHARSET.search(body[:4096])
+    return m.group(1).decode("ascii") if m else None
+
+
+def _to_document(html: str, encoding: str, source: Source, name: str) -> Document | InputError:
+    from spinscope.ingest.html import NoArticleError, from_html
+
+    try:
+        doc = from_html(html, source, encoding=encoding)
+    except NoArticleError as e:
+        return InputError(name, str(e))
+    except Exception as e:  # trafilatura/lxml on hostile markup: an error for this record only
+        return InputError(name, f"HTML extraction failed ({type(e).__name__})")
+    doc.source.kind = "warc"
+    return doc
+
+
+def _resync(fh: IO[bytes], pos: int, gz_members: bool) -> int | None:
+    """Offset of the next readable record at or after ``pos``, or None at end of file."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    magic = _GZIP_MAGIC if gz_members else b"\n" + _WARC_MAGIC
+    skip = 0 if gz_members else 1
+    while True:
+        fh.seek(pos)
+        buf = fh.read(_RESYNC_CHUNK + len(magic))
+        if not buf:
+            return None
+        i = buf.find(magic)
+        if i < 0:
+            if len(buf) <= len(magic):
+                return None
+            pos += len(buf) - len(magic)
+            continue
+        cand = pos + i + skip
+        fh.seek(cand)
+        try:
+            next(iter(ArchiveIterator(fh, check_digests=False)))
+            return cand
+        except StopIteration:
+            return None
+        except Exception:
+            pos = cand + 1
