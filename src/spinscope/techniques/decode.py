@@ -1,0 +1,106 @@
+"""Turn per-token probabilities into technique spans (numpy only, shared by training and inference).
+
+Token outputs, per wordpiece: column 0 = inside *any* technique (span identification); columns
+``1..14`` = inside technique *t*; columns ``15..28`` = a span of technique *t* begins here.
+Spans of different techniques may overlap or coincide, so each technique is decoded on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+N_TECH = 14
+N_OUT = 1 + 2 * N_TECH
+
+
+@dataclass(frozen=True)
+class TokenSpan:
+    first: int  # first token (inclusive)
+    last: int  # last token (inclusive)
+    technique: int  # index into PTC_TECHNIQUES, or -1 for "any"
+    confidence: float
+
+
+def runs(prob: np.ndarray, threshold: float, begin: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """Maximal runs of tokens above ``threshold``; a confident *begin* inside a run splits it."""
+    out: list[tuple[int, int]] = []
+    start = -1
+    for i, p in enumerate(prob):
+        if p > threshold:
+            if start < 0:
+                start = i
+            elif begin is not None and begin[i] > 0.5 and begin[i - 1] <= 0.5:
+                out.append((start, i - 1))
+                start = i
+        elif start >= 0:
+            out.append((start, i - 1))
+            start = -1
+    if start >= 0:
+        out.append((start, len(prob) - 1))
+    return out
+
+
+def si_spans(probs: np.ndarray, threshold: float) -> list[TokenSpan]:
+    return [
+        TokenSpan(a, b, -1, float(probs[a : b + 1, 0].mean()))
+        for a, b in runs(probs[:, 0], threshold)
+    ]
+
+
+def technique_spans(probs: np.ndarray, threshold: float) -> list[TokenSpan]:
+    """Per-technique runs (FLC straight from the tagging head)."""
+    out: list[TokenSpan] = []
+    for t in range(N_TECH):
+        inside, begin = probs[:, 1 + t], probs[:, 1 + N_TECH + t]
+        for a, b in runs(inside, threshold, begin):
+            out.append(TokenSpan(a, b, t, float(inside[a : b + 1].mean())))
+    return out
+
+
+def span_features(hidden: np.ndarray, first: int, last: int) -> np.ndarray:
+    """``[h_first, h_last, mean(h_first..h_last)]`` — the span head's input."""
+    return np.concatenate([hidden[first], hidden[last], hidden[first : last + 1].mean(axis=0)])
+
+
+def gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x**3)))
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    z = x - x.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@dataclass
+class SpanHead:
+    """Two-layer MLP over span features → technique distribution (weights from training)."""
+
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: np.ndarray
+
+    def __call__(self, feats: np.ndarray) -> np.ndarray:
+        h = gelu(feats @ self.w1.T + self.b1)
+        return softmax(h @ self.w2.T + self.b2)
+
+    def classify(self, hidden: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
+        if not spans:
+            return np.zeros((0, N_TECH), dtype=np.float32)
+        feats = np.stack([span_features(hidden, a, b) for a, b in spans]).astype(np.float32)
+        return self(feats)
+
+
+def char_span(starts: np.ndarray, ends: np.ndarray, first: int, last: int) -> tuple[int, int]:
+    return int(starts[first]), int(ends[last])
+
+
+def token_range(starts: np.ndarray, ends: np.ndarray, start: int, end: int) -> tuple[int, int] | None:
+    """Tokens covering the character range ``[start, end)`` (for classifying given spans)."""
+    idx = np.nonzero((ends > start) & (starts < end))[0]
+    if len(idx) == 0:
+        return None
+    return int(idx[0]), int(idx[-1])

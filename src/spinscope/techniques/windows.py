@@ -1,0 +1,93 @@
+"""Wordpiece windows over character ranges, and stitching their predictions back together.
+
+Training and inference share this module so the model sees text cut exactly the same way.
+A long body is split into overlapping windows; each token's prediction is taken from the window
+where it sits furthest from an edge, so nothing is lost or counted twice at a seam.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tokenizers import Tokenizer
+
+CLS_ID, SEP_ID, PAD_ID = 101, 102, 0
+
+
+def load_tokenizer(path: Path) -> Tokenizer:
+    tok = Tokenizer.from_file(str(path))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+@dataclass
+class Tokens:
+    """Wordpieces of one text range, with absolute character offsets into the document text."""
+
+    ids: np.ndarray  # (n,) int64
+    starts: np.ndarray  # (n,) int64, absolute char offsets
+    ends: np.ndarray  # (n,) int64
+
+
+def tokenize_ranges(tok: Tokenizer, text: str, ranges: list[tuple[int, int]]) -> Tokens:
+    """Tokenize each ``[start, end)`` range of ``text``; offsets stay absolute."""
+    ids: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    if ranges:
+        encs = tok.encode_batch([text[a:b] for a, b in ranges], add_special_tokens=False)
+        for (a, _), enc in zip(ranges, encs, strict=True):
+            for i, (s, e) in zip(enc.ids, enc.offsets, strict=True):
+                if e <= s:
+                    continue
+                ids.append(i)
+                starts.append(a + s)
+                ends.append(a + e)
+    return Tokens(
+        np.asarray(ids, dtype=np.int64),
+        np.asarray(starts, dtype=np.int64),
+        np.asarray(ends, dtype=np.int64),
+    )
+
+
+@dataclass
+class Window:
+    """Token positions ``[lo, hi)`` of a document's token list, fed as ``[CLS] … [SEP]``."""
+
+    doc: int
+    lo: int
+    hi: int
+    keep_lo: int  # tokens [keep_lo, keep_hi) are owned by this window when stitching
+    keep_hi: int
+
+
+def make_windows(n_tokens: int, doc: int, max_tokens: int = 254, stride: int = 192) -> list[Window]:
+    """Overlapping windows; each token is *kept* from exactly one window (the most central)."""
+    if n_tokens == 0:
+        return []
+    if n_tokens <= max_tokens:
+        return [Window(doc, 0, n_tokens, 0, n_tokens)]
+    starts = list(range(0, n_tokens - max_tokens, stride)) + [n_tokens - max_tokens]
+    wins = [Window(doc, s, s + max_tokens, s, s + max_tokens) for s in starts]
+    for left, right in zip(wins, wins[1:], strict=False):
+        cut = (right.lo + left.hi) // 2  # midpoint of the overlap
+        left.keep_hi = cut
+        right.keep_lo = cut
+    return wins
+
+
+def batch_inputs(windows: list[Window], tokens: list[Tokens]) -> tuple[np.ndarray, np.ndarray]:
+    """Padded ``input_ids`` and ``attention_mask`` for a batch of windows."""
+    width = max(w.hi - w.lo for w in windows) + 2
+    ids = np.full((len(windows), width), PAD_ID, dtype=np.int64)
+    mask = np.zeros((len(windows), width), dtype=np.int64)
+    for r, w in enumerate(windows):
+        piece = tokens[w.doc].ids[w.lo : w.hi]
+        ids[r, 0] = CLS_ID
+        ids[r, 1 : 1 + len(piece)] = piece
+        ids[r, 1 + len(piece)] = SEP_ID
+        mask[r, : len(piece) + 2] = 1
+    return ids, mask
