@@ -1,0 +1,275 @@
+"""FastAPI app over the store and the analyzers.
+
+The pipeline is injectable (tests pass a light one); by default the full pipeline is built on the
+first analysis, not at start-up, so the corpus can be browsed without loading models. Analyses
+are serialised with a lock: analyzers are not promised to be thread-safe, and they are CPU-bound.
+Errors reach clients as one-line JSON (``{"error": ...}``) or a small HTML page, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+
+from spinscope.document import Document, Source
+from spinscope.errors import InputError
+from spinscope.store import DEFAULT_URL, STATS_BY, Store, stats, to_csv
+from spinscope.web import charts
+from spinscope.web.limits import BodySizeLimit, SecurityHeaders
+from spinscope.web.render import environment, render_article
+
+log = logging.getLogger("spinscope.web")
+
+#: Largest request body accepted (an article is ~10-100 kB; ingest's own limit is 10 MiB).
+MAX_REQUEST_BYTES = 10 * 1024 * 1024 + 64 * 1024
+MAX_QUERY_CHARS = 500
+
+PipelineLike = Callable[[Document], Document]
+
+
+class AnalysisService:
+    """Analyse (once per content hash) and store; shared by the API and the HTML form."""
+
+    def __init__(self, store: Store, pipeline: PipelineLike | None) -> None:
+        self.store = store
+        self._pipeline = pipeline
+        self._lock = threading.Lock()
+
+    def _get_pipeline(self) -> PipelineLike:
+        """The injected pipeline, or the default one (built once, under the analysis lock)."""
+        if self._pipeline is None:
+            from spinscope.pipeline import get_pipeline
+
+            self._pipeline = get_pipeline()
+        return self._pipeline
+
+    def analyze(self, doc: Document) -> tuple[Document, bool]:
+        """The stored analysis of ``doc``'s text, running the pipeline only if it is new."""
+        stored = self.store.get(doc.id)
+        if stored is not None:
+            return stored, False
+        with self._lock:
+            stored = self.store.get(doc.id)
+            if stored is not None:
+                return stored, False
+            analysed = self._get_pipeline()(doc)
+        added = self.store.add(analysed)
+        return analysed, added
+
+
+def _load(data: bytes, name: str) -> Document:
+    """Bytes → Document via ingest; a text body is always content, never a path to open."""
+    from spinscope.ingest import load
+
+    doc = load(data, name=name)
+    doc.source = Source(path=None, url=doc.source.url, kind=doc.source.kind)
+    return doc
+
+
+def _apply_meta(doc: Document, body: dict[str, Any]) -> None:
+    for key in ("title", "published", "outlet"):
+        value = body.get(key)
+        if value is not None:
+            if not isinstance(value, str):
+                raise InputError("<request>", f"'{key}' must be a string")
+            setattr(doc, key, value)
+    if body.get("url") is not None:
+        if not isinstance(body["url"], str):
+            raise InputError("<request>", "'url' must be a string")
+        doc.source.url = body["url"]
+    if body.get("authors") is not None:
+        authors = body["authors"]
+        if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+            raise InputError("<request>", "'authors' must be a list of strings")
+        doc.authors = list(authors)
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
+        return JSONResponse({"error": message}, status_code=status)
+    html = (
+        environment()
+        .get_template("error.html")
+        .render(status=status, message=message, standalone=False)
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def create_app(
+    db_url: str = DEFAULT_URL,
+    *,
+    pipeline: PipelineLike | None = None,
+    store: Store | None = None,
+    max_request_bytes: int = MAX_REQUEST_BYTES,
+) -> FastAPI:
+    """The web app over the store at ``db_url`` (or an open ``store``).
+
+    ``pipeline``: a ``Document -> Document`` callable (e.g. ``Pipeline.build([...])``); None
+    means ``spinscope.pipeline.get_pipeline()``, built on first use.
+    """
+    store = store if store is not None else Store(db_url)
+    service = AnalysisService(store, pipeline)
+    env = environment()
+    app = FastAPI(
+        title="spinscope",
+        summary="Persuasion techniques, attributions and voice in news articles.",
+        version="1",
+        docs_url=None,  # Swagger UI would load from a CDN; the app must work offline
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.store = store
+    app.state.service = service
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodySizeLimit, max_bytes=max_request_bytes)
+    app.mount("/static", StaticFiles(packages=[("spinscope.web", "static")]), name="static")
+
+    def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        return HTMLResponse(
+            env.get_template(name).render(standalone=False, **ctx), status_code=status
+        )
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        parts = []
+        for e in exc.errors()[:3]:
+            loc = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
+            parts.append(f"{loc}: {e.get('msg', 'invalid')}" if loc else str(e.get("msg")))
+        return _error(request, 422, "invalid request: " + "; ".join(parts))
+
+    @app.exception_handler(InputError)
+    async def _bad_input(request: Request, exc: InputError) -> Response:
+        return _error(request, 400, str(exc))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error(request, 500, "internal server error")
+
+    async def _document_from_request(request: Request) -> tuple[Document, dict[str, Any]]:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith("application/json"):
+            try:
+                body = await request.json()
+            except ValueError:
+                raise InputError("<request>", "body is not valid JSON") from None
+            if not isinstance(body, dict) or not isinstance(body.get("text"), str):
+                raise InputError("<request>", 'expected a JSON object {"text": "..."}')
+            if not body["text"].strip():
+                raise InputError("<request>", "'text' is empty")
+            doc = _load(body["text"].encode("utf-8", "surrogatepass"), "<text>")
+            _apply_meta(doc, body)
+            return doc, body
+        if ctype.startswith("multipart/form-data") or ctype.startswith(
+            "application/x-www-form-urlencoded"
+        ):
+            form = await request.form()
+            upload = form.get("file")
+            if isinstance(upload, UploadFile) and upload.filename:
+                data = await upload.read()
+                return _load(data, upload.filename[:200]), {}
+            text = form.get("text")
+            if isinstance(text, str) and text.strip():
+                return _load(text.encode("utf-8", "surrogatepass"), "<text>"), {}
+            raise InputError("<request>", "give article text or a file")
+        raise HTTPException(415, 'send JSON {"text": ...} or a multipart file upload')
+
+    @app.post("/api/analyze", status_code=201, tags=["api"])
+    async def api_analyze(request: Request) -> JSONResponse:
+        """Analyse text (JSON ``{"text": ...}``) or an uploaded file; store it; return its JSON.
+
+        Idempotent by content hash: 201 when new, 200 when the same text was already stored.
+        """
+        doc, _ = await _document_from_request(request)
+        result, added = await run_in_threadpool(service.analyze, doc)
+        return JSONResponse(result.to_dict(), status_code=201 if added else 200)
+
+    @app.get("/api/documents/{doc_id}", tags=["api"])
+    def api_document(doc_id: str) -> JSONResponse:
+        doc = store.get(doc_id)
+        if doc is None:
+            raise HTTPException(404, f"no document with id {doc_id[:64]!r}")
+        return JSONResponse(doc.to_dict())
+
+    @app.get("/api/documents", tags=["api"])
+    def api_documents(
+        q: str = Query("", max_length=MAX_QUERY_CHARS),
+        limit: int = Query(50, ge=1, le=500),
+        offset: int = Query(0, ge=0),
+    ) -> dict[str, Any]:
+        """List documents, or full-text search them with ``q`` (all words must match)."""
+        result = store.search(q, limit=limit, offset=offset)
+        return {"total": result.total, "items": [i.to_dict() for i in result.items]}
+
+    @app.get("/api/stats", tags=["api"], response_model=None)
+    def api_stats(
+        by: str = Query("technique", pattern="^(" + "|".join(STATS_BY) + ")$"),
+        format: str = Query("json", pattern="^(json|csv)$"),
+    ) -> Response | dict[str, Any]:
+        """Technique spans per outlet | author | speaker | technique | month (JSON or CSV)."""
+        rows = stats(store, by)
+        if format == "csv":
+            return Response(
+                to_csv(rows),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="spinscope-{by}.csv"'},
+            )
+        return {"by": by, "rows": [r.to_dict() for r in rows]}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> HTMLResponse:
+        return page("index.html", n_documents=store.count())
+
+    @app.post("/analyze", include_in_schema=False)
+    async def analyze_form(request: Request) -> Response:
+        doc, _ = await _document_from_request(request)
+        result, _added = await run_in_threadpool(service.analyze, doc)
+        return RedirectResponse(f"/documents/{result.id}", status_code=303)
+
+    @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
+    def documents_page(
+        q: str = Query("", max_length=MAX_QUERY_CHARS),
+        offset: int = Query(0, ge=0),
+    ) -> HTMLResponse:
+        limit = 50
+        result = store.search(q, limit=limit, offset=offset)
+        return page("documents.html", q=q, result=result, offset=offset, limit=limit)
+
+    @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(doc_id: str) -> HTMLResponse:
+        doc = store.get(doc_id)
+        if doc is None:
+            raise HTTPException(404, f"no document with id {doc_id[:64]!r}")
+        return HTMLResponse(render_article(doc, standalone=False))
+
+    @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
+    def dashboard(
+        by: str = Query("outlet", pattern="^(" + "|".join(STATS_BY) + ")$"),
+    ) -> HTMLResponse:
+        rows = stats(store, by)
+        pv = charts.pivot(rows, by)
+        return page(
+            "dashboard.html",
+            by=by,
+            stats_by=STATS_BY,
+            pivot=pv,
+            chart=charts.bars(pv),
+            n_groups=len(pv.cells),
+            n_documents=store.count(),
+        )
+
+    return app

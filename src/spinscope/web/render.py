@@ -1,0 +1,269 @@
+"""Article view model: the text cut into segments so overlapping layers can be shown at once.
+
+Every boundary of every span (techniques, attribution content/cue/source, regions) cuts the text
+into segments; each segment is rendered as nested elements, one per technique covering it, so
+overlaps stay visible as stacked underlines. Rendering is Jinja2 with autoescape on, and nothing
+here builds HTML by string concatenation: article text is untrusted.
+Imports only the standard library and Jinja2, so ``outputs.html`` can use it without FastAPI.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from spinscope.document import Document
+from spinscope.techniques.labels import TECHNIQUE_NAMES, TECHNIQUES
+
+#: One colour per technique, in TECHNIQUE_NAMES order (distinguishable, print-safe).
+PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#ff7f0e",
+    "#2ca02c",
+    "#17becf",
+    "#e6550d",
+    "#393b79",
+    "#637939",
+    "#843c39",
+    "#7b4173",
+)
+UNKNOWN_COLOUR = "#7f7f7f"
+COLOURS: dict[str, str] = dict(zip(TECHNIQUE_NAMES, PALETTE, strict=True))
+MAX_LEVELS = 6
+RESIDUE_LABELS = ("boilerplate",)
+META_LABELS = ("title", "byline", "dateline")
+
+
+def technique_class(name: str) -> str:
+    """CSS class of a technique (index-based, so names never reach a class attribute)."""
+    try:
+        return f"tc{TECHNIQUE_NAMES.index(name)}"
+    except ValueError:
+        return "tcx"
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s), else None: a ``javascript:`` URL must never become a link."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+@dataclass
+class Segment:
+    text: str
+    techniques: list[int]  # indices into ArticleView.techniques, outermost first
+    region: str | None
+    attributions: list[int]
+    cue: bool = False
+    source: bool = False
+    anchor: int | None = None  # attribution index whose content starts here
+
+
+@dataclass
+class ArticleView:
+    doc: Document
+    segments: list[Segment]
+    techniques: list[dict[str, Any]]
+    attributions: list[dict[str, Any]]
+    speakers: list[dict[str, Any]]
+    legend: list[dict[str, Any]]
+    url: str | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _levels(spans: list[tuple[int, int]]) -> list[int]:
+    """Greedy interval colouring: a span keeps one underline level along its whole length."""
+    order = sorted(range(len(spans)), key=lambda i: (spans[i][0], -spans[i][1], i))
+    ends: list[int] = []  # per level, end of the last span placed there
+    out = [0] * len(spans)
+    for i in order:
+        s, e = spans[i]
+        for lvl, end in enumerate(ends):
+            if end <= s:
+                ends[lvl] = e
+                out[i] = lvl
+                break
+        else:
+            ends.append(e)
+            out[i] = len(ends) - 1
+    return [min(lv, MAX_LEVELS - 1) for lv in out]
+
+
+def build_view(doc: Document) -> ArticleView:
+    text = doc.text
+    n = len(text)
+    d = doc.to_dict()
+    atts = d["attributions"]
+    att_index = {str(a.get("id")): i for i, a in enumerate(atts)}
+    speakers_by_att: list[str | None] = []
+    attributions: list[dict[str, Any]] = []
+    for i, a in enumerate(atts):
+        speaker = a.get("speaker") or {}
+        name = speaker.get("name") or "unknown"
+        speakers_by_att.append(name)
+        c = a["content"]
+        attributions.append(
+            {
+                "i": i,
+                "kind": a.get("kind"),
+                "speaker": name,
+                "role": speaker.get("role"),
+                "type": speaker.get("type"),
+                "venue": a.get("venue"),
+                "cue": (a.get("cue") or {}).get("text"),
+                "start": c["start"],
+                "end": c["end"],
+                "excerpt": _excerpt(text[c["start"] : c["end"]]),
+            }
+        )
+    techs = []
+    for i, tch in enumerate(d["techniques"]):
+        voice = tch.get("voice") or {}
+        att = att_index.get(str(voice.get("attribution")))
+        conf = tch.get("confidence")
+        techs.append(
+            {
+                "i": i,
+                "technique": tch["technique"],
+                "definition": TECHNIQUES.get(tch["technique"], ""),
+                "cls": technique_class(tch["technique"]),
+                "confidence": round(float(conf), 3) if conf is not None else None,
+                "voice": voice.get("kind") or "outlet",
+                "speaker": speakers_by_att[att] if att is not None else None,
+                "attribution": att,
+                "start": tch["start"],
+                "end": tch["end"],
+                "text": _excerpt(text[tch["start"] : tch["end"]], 200),
+            }
+        )
+    levels = _levels([(t["start"], t["end"]) for t in techs])
+    for t_, lv in zip(techs, levels, strict=True):
+        t_["level"] = lv
+
+    cuts = {0, n}
+    for t_ in techs:
+        cuts.update((t_["start"], t_["end"]))
+    for a in atts:
+        for key in ("content", "cue", "source"):
+            part = a.get(key)
+            if part and part.get("start") is not None:
+                cuts.update((part["start"], part["end"]))
+    regions = doc.regions
+    for r in regions:
+        cuts.update((r.start, r.end))
+    bounds = sorted(c for c in cuts if 0 <= c <= n)
+    has_body = any(r.label == "body" for r in regions)
+
+    segments: list[Segment] = []
+    anchored: set[int] = set()
+    for a0, b0 in zip(bounds, bounds[1:], strict=False):
+        if a0 == b0:
+            continue
+        covering = [t_ for t_ in techs if t_["start"] <= a0 and b0 <= t_["end"]]
+        covering.sort(key=lambda t_: (-t_["level"], t_["i"]))
+        region = next((r.label for r in regions if r.start <= a0 and b0 <= r.end), None)
+        if region is None and has_body:
+            region = "residue"
+        in_att = [i for i, a in enumerate(atts) if _covers(a.get("content"), a0, b0)]
+        seg = Segment(
+            text=text[a0:b0],
+            techniques=[t_["i"] for t_ in covering],
+            region=region,
+            attributions=in_att,
+            cue=any(_covers(a.get("cue"), a0, b0) for a in atts),
+            source=any(_covers(a.get("source"), a0, b0) for a in atts),
+        )
+        for i in in_att:
+            if i not in anchored:
+                anchored.add(i)
+                seg.anchor = i
+                break
+        segments.append(seg)
+
+    speakers: dict[str, list[dict[str, Any]]] = {}
+    for a in attributions:
+        speakers.setdefault(a["speaker"], []).append(a)
+    counts: dict[str, int] = {}
+    for t_ in techs:
+        counts[t_["technique"]] = counts.get(t_["technique"], 0) + 1
+    legend = [
+        {"name": name, "cls": technique_class(name), "count": counts[name]}
+        for name in [*TECHNIQUE_NAMES, *sorted(set(counts) - set(TECHNIQUE_NAMES))]
+        if name in counts
+    ]
+    return ArticleView(
+        doc=doc,
+        segments=segments,
+        techniques=techs,
+        attributions=attributions,
+        speakers=[{"name": k, "statements": v} for k, v in speakers.items()],
+        legend=legend,
+        url=safe_url(doc.source.url),
+        data={"techniques": techs, "attributions": attributions},
+    )
+
+
+def _covers(part: dict[str, Any] | None, a: int, b: int) -> bool:
+    if not part or part.get("start") is None:
+        return False
+    return bool(part["start"] <= a and b <= part["end"])
+
+
+def _excerpt(s: str, width: int = 140) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The one template environment; autoescape is always on (article text is hostile)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("spinscope.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        colours=COLOURS,
+        unknown_colour=UNKNOWN_COLOUR,
+        technique_names=TECHNIQUE_NAMES,
+        technique_class=technique_class,
+        definitions=TECHNIQUES,
+        max_levels=MAX_LEVELS,
+        safe_url=safe_url,
+    )
+    return env
+
+
+@functools.lru_cache(maxsize=4)
+def static_text(name: str) -> str:
+    """A vendored static file's text, for inlining into self-contained reports."""
+    return (resources.files("spinscope.web") / "static" / name).read_text(encoding="utf-8")
+
+
+def render_article(doc: Document, *, standalone: bool) -> str:
+    """The article view; ``standalone`` inlines CSS/JS and drops site navigation."""
+    view = build_view(doc)
+    tpl = environment().get_template("article.html")
+    return tpl.render(
+        view=view,
+        standalone=standalone,
+        inline_css=static_text("spinscope.css") if standalone else "",
+        inline_js=static_text("article.js") if standalone else "",
+    )

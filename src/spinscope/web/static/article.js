@@ -1,0 +1,120 @@
+/* spinscope article view: technique popups, filters, speaker jumps.
+   Article data is untrusted: it is only ever inserted with textContent, never innerHTML. */
+(function () {
+  "use strict";
+  var dataEl = document.getElementById("ss-data");
+  if (!dataEl) { return; }
+  var data = JSON.parse(dataEl.textContent);
+  var techs = data.techniques || [];
+  var atts = data.attributions || [];
+  var pop = document.getElementById("ss-pop");
+  var textEl = document.getElementById("article-text");
+  var form = document.getElementById("filters");
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function voiceText(t) {
+    if (t.voice === "attributed") {
+      return "attributed" + (t.speaker ? " to " + t.speaker : "");
+    }
+    return "outlet narration";
+  }
+
+  function showPopup(indices, x, y) {
+    while (pop.firstChild) { pop.removeChild(pop.firstChild); }
+    indices.forEach(function (i) {
+      var t = techs[i];
+      if (!t) { return; }
+      var box = el("div", "pop-item t-info " + t.cls);
+      box.appendChild(el("strong", "pop-name", t.technique));
+      if (t.definition) { box.appendChild(el("div", "pop-def", t.definition)); }
+      var meta = "confidence " + (t.confidence === null ? "n/a" : t.confidence.toFixed(2)) +
+        " · voice: " + voiceText(t);
+      box.appendChild(el("div", "pop-meta", meta));
+      box.appendChild(el("div", "pop-text", "“" + t.text + "”"));
+      pop.appendChild(box);
+    });
+    var close = el("button", "pop-close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close");
+    close.addEventListener("click", function () { pop.hidden = true; });
+    pop.insertBefore(close, pop.firstChild);
+    pop.hidden = false;
+    var w = pop.offsetWidth, h = pop.offsetHeight;
+    pop.style.left = Math.max(8, Math.min(x + 12, window.innerWidth - w - 8)) + "px";
+    pop.style.top = Math.max(8, Math.min(y + 12, window.innerHeight - h - 8)) + "px";
+  }
+
+  textEl.addEventListener("click", function (ev) {
+    var node = ev.target;
+    var indices = [];
+    while (node && node !== textEl) {
+      if (node.classList && node.classList.contains("t") && !node.classList.contains("off")) {
+        indices.push(Number(node.getAttribute("data-i")));
+      }
+      node = node.parentNode;
+    }
+    if (indices.length) {
+      showPopup(indices, ev.clientX, ev.clientY);
+      ev.stopPropagation();
+    } else {
+      pop.hidden = true;
+    }
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape") { pop.hidden = true; }
+  });
+  document.addEventListener("click", function (ev) {
+    if (!pop.contains(ev.target)) { pop.hidden = true; }
+  });
+
+  function applyFilters() {
+    if (!form) { return; }
+    var allowed = {};
+    form.querySelectorAll("input[name=technique]").forEach(function (cb) {
+      allowed[cb.value] = cb.checked;
+    });
+    var minConf = Number(form.elements.confidence.value);
+    form.elements.confidence_out.value = minConf.toFixed(2);
+    var voice = form.elements.voice.value;
+    textEl.querySelectorAll(".t").forEach(function (span) {
+      var t = techs[Number(span.getAttribute("data-i"))];
+      var on = !!t && allowed[t.technique] !== false &&
+        (t.confidence === null || t.confidence >= minConf) &&
+        (voice === "all" || t.voice === voice);
+      span.classList.toggle("off", !on);
+    });
+  }
+  if (form) {
+    form.addEventListener("input", applyFilters);
+    form.addEventListener("change", applyFilters);
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+  }
+
+  function flash(i) {
+    textEl.querySelectorAll(".flash").forEach(function (n) { n.classList.remove("flash"); });
+    var first = null;
+    textEl.querySelectorAll("[data-a]").forEach(function (seg) {
+      if (seg.getAttribute("data-a").split(" ").indexOf(String(i)) >= 0) {
+        seg.classList.add("flash");
+        if (!first) { first = seg; }
+      }
+    });
+    if (first) { first.scrollIntoView({ block: "center", behavior: "smooth" }); }
+  }
+  document.querySelectorAll("a.statement").forEach(function (a) {
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var i = Number(a.getAttribute("data-a"));
+      flash(i);
+      if (history.replaceState) { history.replaceState(null, "", "#att-" + i); }
+    });
+  });
+  if (/^#att-\d+$/.test(location.hash)) { flash(Number(location.hash.slice(5))); }
+  void atts;
+})();

@@ -1,0 +1,105 @@
+"""Web fixtures: a light, deterministic pipeline (the cleaner plus hand-placed layers) so the
+web tests do not depend on the technique and attribution models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from spinscope.clean import Cleaner
+from spinscope.document import Document, Span
+from spinscope.pipeline import Pipeline
+
+SAMPLE = Path("/work/shared/samples/scraped-news-article.txt")
+#: Used where the shared sample is not mounted: the same shape (title, by-line, quotes, residue).
+FALLBACK = (
+    "China’s military role in Syria, step forward in fighting terror\n\n"
+    "By Jafar Razi Khan\n\n"
+    "China may help the army fight foreign-backed terrorists who have been wreaking havoc.\n\n"
+    "“There are new indications that China may be considering involvement in helping to "
+    "retake Idlib … they are fed up with the US regime change and a coup factory,” Welch said.\n\n"
+    "The US-led West has spent trillions of dollars on “murder and massacre” over the years.\n\n"
+    "He said this shows “how messed up this system is”.\n\n"
+    "Speaking to a newspaper, the Chinese diplomat said the military “is willing to participate "
+    "in some way alongside the Syrian Army that is fighting the terrorists.”\n\n"
+    "Share this article\nFacebook\nTwitter\n"
+)
+
+#: (phrase, technique, confidence) — includes nested and partially overlapping spans.
+TECHNIQUES = (
+    ("foreign-backed terrorists", "Name_Calling,Labeling", 0.93),
+    ("wreaking havoc", "Loaded_Language", 0.81),
+    ("coup factory", "Name_Calling,Labeling", 0.88),
+    ("the US regime change and a coup factory", "Loaded_Language", 0.52),
+    ("trillions of dollars on “murder and massacre”", "Exaggeration,Minimisation", 0.61),
+    ("murder and massacre", "Loaded_Language", 0.97),
+    ("how messed up this system is", "Loaded_Language", 0.35),
+)
+#: (content from this phrase, to the end of this phrase, cue, speaker)
+QUOTES = (
+    ("There are new indications", "a coup factory", "Welch said", "Daniel Patrick Welch"),
+    ("how messed up this system is", "this system is", "He said", "Daniel Patrick Welch"),
+    (
+        "is willing to participate",
+        "alongside the Syrian Army",
+        "the Chinese diplomat said",
+        "Qi Qianjin",
+    ),
+)
+
+
+class HandLayers:
+    """Adds technique and attribution layers at fixed phrases (first occurrence, if present)."""
+
+    def __call__(self, doc: Document) -> Document:
+        text = doc.text
+        atts: list[Span] = []
+        for i, (first, last, cue, speaker) in enumerate(QUOTES, 1):
+            s, c = text.find(first), text.find(cue)
+            e = text.find(last, s)
+            if s < 0 or c < 0 or e < 0:
+                continue
+            atts.append(
+                Span(
+                    s,
+                    e + len(last),
+                    "direct",
+                    {
+                        "id": f"a{i}",
+                        "cue": {"start": c, "end": c + len(cue), "text": cue},
+                        "source": None,
+                        "speaker": {"name": speaker, "role": None, "type": "person"},
+                        "venue": None,
+                    },
+                )
+            )
+        techs: list[Span] = []
+        for phrase, tech, conf in TECHNIQUES:
+            s = text.find(phrase)
+            if s < 0:
+                continue
+            voice: dict[str, object] = {"kind": "outlet", "attribution": None}
+            for a in atts:
+                if a.start <= s < a.end:
+                    voice = {"kind": "attributed", "attribution": a.attrs["id"]}
+            techs.append(Span(s, s + len(phrase), tech, {"confidence": conf, "voice": voice}))
+        doc.set_layer("attributions", atts)
+        doc.set_layer("techniques", techs)
+        return doc
+
+
+@pytest.fixture(scope="session")
+def light_pipeline() -> Pipeline:
+    return Pipeline([("clean", Cleaner()), ("hand", HandLayers())])
+
+
+@pytest.fixture(scope="session")
+def sample_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8") if SAMPLE.exists() else FALLBACK
+
+
+@pytest.fixture
+def analysed_sample(light_pipeline: Pipeline, sample_text: str) -> Iterator[Document]:
+    yield light_pipeline(Document(text=sample_text))

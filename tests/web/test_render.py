@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import re
+
+from spinscope.document import Document, Source, Span
+from spinscope.outputs.html import render_document
+from spinscope.web.render import _levels, build_view, safe_url, technique_class
+
+PAYLOAD = "<script>window.__pwned=1</script>\"'><img src=x onerror=alert(1)></textarea>"
+
+
+def test_overlapping_spans_get_distinct_levels() -> None:
+    # nested, partial overlap, disjoint
+    assert _levels([(0, 10), (2, 5), (8, 14), (20, 30)]) == [0, 1, 1, 0]
+
+
+def test_segments_cover_text_and_nest_overlaps(analysed_sample: Document) -> None:
+    view = build_view(analysed_sample)
+    assert "".join(s.text for s in view.segments) == analysed_sample.text
+    nested = [s for s in view.segments if len(s.techniques) > 1]
+    assert nested, "the sample has nested technique spans"
+    anchors = [s.anchor for s in view.segments if s.anchor is not None]
+    assert sorted(anchors) == list(range(len(view.attributions)))
+    assert {sp["name"] for sp in view.speakers} == {"Daniel Patrick Welch", "Qi Qianjin"}
+    welch = next(t for t in view.techniques if t["text"] == "coup factory")
+    assert welch["voice"] == "attributed" and welch["speaker"] == "Daniel Patrick Welch"
+
+
+def test_technique_class_and_safe_url() -> None:
+    assert technique_class("Appeal_to_Authority") == "tc0"
+    assert technique_class('x" onmouseover="') == "tcx"
+    assert safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url(" JaVaScRiPt:alert(1)") is None
+    assert safe_url("data:text/html,x") is None
+
+
+def test_standalone_report_is_self_contained_and_escaped() -> None:
+    text = f"{PAYLOAD}\n\nBody with {PAYLOAD} inside."
+    doc = Document(
+        text=text,
+        source=Source(url="javascript:alert(1)"),
+        title=PAYLOAD,
+        authors=[PAYLOAD],
+        outlet=PAYLOAD,
+    )
+    s = text.index("Body")
+    doc.set_layer("regions", [Span(s, len(text), "body")])
+    doc.set_layer(
+        "techniques",
+        [Span(s, len(text), PAYLOAD, {"confidence": 0.5, "voice": {"kind": "outlet"}})],
+    )
+    html = render_document(doc)
+    assert html.startswith("<!doctype html>")
+    assert "<style>" in html and "<script>" in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert "/static/" not in html
+    assert "<script>window.__pwned" not in html
+    assert "<img src=x" not in html
+    assert "</textarea>" not in html
+    assert 'href="javascript:' not in html
+    assert "\\u003cscript\\u003e" in html  # the JSON data island is escaped too
