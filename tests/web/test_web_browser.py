@@ -1,0 +1,295 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live server on loopback.
+
+Playwright never downloads a browser here: it launches /usr/bin/chromium (installed by .ci/run).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spinscope.document import Document, Source, Span
+from spinscope.outputs.html import render_document
+from spinscope.pipeline import Pipeline
+from spinscope.store import STATS_BY, Store
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (see .ci/run)"),
+]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, light_pipeline: Pipeline) -> Iterator[Any]:
+    import uvicorn
+
+    from spinscope.web import create_app
+
+    db = tmp_path_factory.mktemp("browser") / "spinscope.db"
+    store = Store(f"sqlite:///{db}")
+    app = create_app(store=store, pipeline=light_pipeline)
+    port = _free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("server did not start")
+        time.sleep(0.05)
+    srv.base = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
+    srv.store = store  # type: ignore[attr-defined]
+    yield srv
+    srv.should_exit = True
+    th.join(10)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    ctx = browser.new_context()
+    p = ctx.new_page()
+    p.dialogs = []  # type: ignore[attr-defined]
+    p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    yield p
+    ctx.close()
+
+
+def _analyze_sample(page: Any, server: Any, sample_text: str) -> None:
+    page.goto(server.base + "/")
+    page.fill("#text", sample_text)
+    page.click("#analyze-button")
+    page.wait_for_url("**/documents/*")
+
+
+def test_analyze_sample_shows_highlights_and_popup(
+    page: Any, server: Any, sample_text: str
+) -> None:
+    _analyze_sample(page, server, sample_text)
+    assert page.locator("#article-text .t").count() >= 7
+    assert page.locator("#article-text .t .t").count() >= 1  # overlaps stay visible (nested)
+    assert page.locator("#article-text .seg.r-boilerplate").count() >= 1
+    colour = page.eval_on_selector(
+        "#article-text .t.tc8", "e => getComputedStyle(e).borderBottomColor"
+    )
+    assert colour == "rgb(23, 190, 207)"  # Loaded_Language's palette colour
+    page.locator("#article-text .t", has_text="murder and massacre").last.click()
+    pop = page.locator("#ss-pop")
+    pop.wait_for(state="visible")
+    assert "Loaded_Language" in pop.inner_text()
+    assert "emotional implications" in pop.inner_text()  # the one-line definition
+    assert "confidence 0.97" in pop.inner_text() and "outlet narration" in pop.inner_text()
+    page.keyboard.press("Escape")
+    assert pop.is_hidden()
+
+
+def test_click_speaker_jumps_to_statement(page: Any, server: Any, sample_text: str) -> None:
+    _analyze_sample(page, server, sample_text)
+    speaker = page.locator(".speaker", has_text="Qi Qianjin")
+    speaker.locator("a.statement").first.click()
+    flashed = page.locator("#article-text .flash")
+    flashed.first.wait_for()
+    assert "willing to participate" in " ".join(flashed.all_inner_texts())
+    assert page.evaluate("location.hash").startswith("#att-")
+    assert page.locator("#article-text .flash").first.is_visible()
+
+
+def test_filters_by_technique_confidence_and_voice(
+    page: Any, server: Any, sample_text: str
+) -> None:
+    _analyze_sample(page, server, sample_text)
+    visible = "#article-text .t:not(.off)"
+    total = page.locator("#article-text .t").count()
+    page.uncheck("input[name=technique][value='Loaded_Language']")
+    assert page.locator("#article-text .t.tc8:not(.off)").count() == 0
+    assert 0 < page.locator(visible).count() < total
+    page.check("input[name=technique][value='Loaded_Language']")
+    assert page.locator(visible).count() == total
+    page.fill("input[name=confidence]", "0.9")
+    remaining = page.eval_on_selector_all(visible, "els => els.map(e => e.getAttribute('data-i'))")
+    data = page.evaluate("JSON.parse(document.getElementById('ss-data').textContent)")
+    assert remaining and all(data["techniques"][int(i)]["confidence"] >= 0.9 for i in remaining)
+    page.fill("input[name=confidence]", "0")
+    page.select_option("select[name=voice]", "attributed")
+    remaining = page.eval_on_selector_all(visible, "els => els.map(e => e.getAttribute('data-i'))")
+    assert remaining
+    assert all(data["techniques"][int(i)]["voice"] == "attributed" for i in remaining)
+
+
+def test_dashboard_and_search(page: Any, server: Any, sample_text: str) -> None:
+    _analyze_sample(page, server, sample_text)
+    page.goto(server.base + "/dashboard")
+    assert page.locator("svg#chart rect").count() >= 1
+    for by in STATS_BY:
+        page.click(f".tabs a:text-is('{by}')")
+        page.wait_for_url(f"**/dashboard?by={by}")
+        assert page.locator("svg#chart rect").count() >= 1
+        assert page.locator("#stats-table tbody tr").count() >= 1
+    csv_text = page.evaluate(
+        "async () => (await fetch(document.getElementById('csv-link').href)).text()"
+    )
+    assert csv_text.startswith("group,technique,spans,documents")
+    page.fill("header.site input[name=q]", "Idlib")
+    page.press("header.site input[name=q]", "Enter")
+    page.wait_for_url("**/documents?q=Idlib")
+    page.locator("a.doc-link").first.click()
+    page.wait_for_url("**/documents/*")
+    assert page.locator("#article-text .t").count() >= 7
+
+
+# -- XSS --------------------------------------------------------------------------------------
+
+PAYLOADS = [
+    "<script>window.__pwned=1</script>",
+    '<img src=x onerror="window.__pwned=1">',
+    '"><svg onload="window.__pwned=1">',
+    "'><script>window.__pwned=1</script>",
+    "</textarea><script>window.__pwned=1</script>",
+    "</script><script>window.__pwned=1</script>",
+    "</title><script>window.__pwned=1</script>",
+    "javascript:window.__pwned=1",
+    '{{ 7*7 }}<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>',
+]
+
+
+def _hostile_documents() -> list[Document]:
+    docs = []
+    for i, p in enumerate(PAYLOADS):
+        body = f"Officials said “{p} is a total disgrace” today. {p} Xsspayload{i} word."
+        title = f"{p} title {i}"
+        text = f"{title}\n\n{body}"
+        doc = Document(
+            text=text,
+            source=Source(path=p, url=p if p.startswith("javascript:") else f"{p}", kind="text"),
+            title=title,
+            authors=[p, f"Author {i}"],
+            outlet=p,
+            published="2020-01-02",
+        )
+        b0 = len(title) + 2
+        doc.set_layer("regions", [Span(0, len(title), "title"), Span(b0, len(text), "body")])
+        q0 = text.index(p, b0)
+        q1 = q0 + len(p) + len(" is a total disgrace")
+        cue = text.index("said")
+        doc.set_layer(
+            "attributions",
+            [
+                Span(
+                    q0,
+                    q1,
+                    "direct",
+                    {
+                        "id": p,
+                        "cue": {"start": cue, "end": cue + 4, "text": p},
+                        "source": None,
+                        "speaker": {"name": p, "role": p, "type": "person"},
+                        "venue": p,
+                    },
+                )
+            ],
+        )
+        doc.set_layer(
+            "techniques",
+            [
+                Span(
+                    q0,
+                    q1,
+                    "Loaded_Language",
+                    {"confidence": 0.9, "voice": {"kind": "attributed", "attribution": p}},
+                ),
+                Span(
+                    q0,
+                    q0 + len(p),
+                    p,
+                    {"confidence": 0.5, "voice": {"kind": p, "attribution": None}},
+                ),
+            ],
+        )
+        docs.append(doc)
+    return docs
+
+
+def _assert_clean(page: Any) -> None:
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.dialogs == []
+    injected = page.evaluate(
+        """() => {
+          const bad = [];
+          for (const el of document.querySelectorAll('*')) {
+            for (const a of el.attributes) {
+              if (a.name.startsWith('on')) bad.push(el.tagName + ' ' + a.name);
+              if ((a.name === 'href' || a.name === 'src') && /^\\s*javascript:/i.test(a.value))
+                bad.push(el.tagName + ' ' + a.name);
+            }
+            if (['IMG', 'SVG', 'IFRAME'].includes(el.tagName.toUpperCase())
+                && !el.closest('svg#chart')) bad.push(el.tagName);
+          }
+          for (const s of document.scripts)
+            if (!s.src && s.type !== 'application/json' && s.textContent.includes('__pwned'))
+              bad.push('inline script');
+          return bad;
+        }"""
+    )
+    assert injected == []
+
+
+def test_xss_payloads_never_run(page: Any, server: Any, tmp_path: Path) -> None:
+    store: Store = server.store
+    docs = _hostile_documents()
+    store.add_many(docs)
+    base = server.base
+    urls = [base + "/", base + "/documents", base + "/documents?q=Xsspayload3"]
+    urls += [f"{base}/dashboard?by={by}" for by in STATS_BY]
+    urls += [f"{base}/documents/{d.id}" for d in docs]
+    urls += [base + "/documents?q=" + p for p in PAYLOADS[:3]]
+    for url in urls:
+        page.goto(url)
+        _assert_clean(page)
+    # interact: popups and speaker jumps build DOM from the hostile data
+    for d in docs[:4]:
+        page.goto(f"{base}/documents/{d.id}")
+        page.locator("#article-text .t").first.click()
+        page.locator("#ss-pop").wait_for(state="visible")
+        page.locator("a.statement").first.click()
+        page.select_option("select[name=voice]", "attributed")
+        _assert_clean(page)
+    # the self-contained report has no CSP to hide behind: escaping alone must hold
+    for d in docs:
+        report = tmp_path / f"{d.id}.html"
+        report.write_text(render_document(d), encoding="utf-8")
+        page.goto(report.as_uri())
+        page.locator("#article-text .t").first.click()
+        _assert_clean(page)
