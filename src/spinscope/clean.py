@@ -88,9 +88,11 @@ _FULL: tuple[tuple[str, str], ...] = (
         r"(related|related (articles?|posts?|stories|story|news|content|coverage|topics|links|"
         r"reading|videos?|items)|you (may|might|will) (also )?(like|love|enjoy|be interested in)|"
         r"recommended( for you| stories| articles| reading| videos)?|"
-        r"more (stories|news|articles|headlines|videos|from (the )?(web|our partners|around the web))|"
+        r"more (stories|news|articles|headlines|videos|"
+        r"from (the )?(web|our partners|around the web))|"
         r"more (from|on|in) .{1,40}|also read|read also|see also|"
-        r"trending( now| stories| news| topics| articles)?|popular( now| posts| stories| articles)?|"
+        r"trending( now| stories| news| topics| articles)?|"
+        r"popular( now| posts| stories| articles)?|"
         r"most (read|popular|viewed|shared|commented)|read next|what to read next|up next|"
         r"don'?t miss|editor'?s picks?|top stories|latest( news| stories| posts| articles| videos)|"
         r"further reading|in (other|case you missed) .{0,20}|around the web|from the web)",
@@ -98,7 +100,8 @@ _FULL: tuple[tuple[str, str], ...] = (
     (
         "read-more",
         r"(read more|read the (full|whole|rest of the|complete) (story|article|report)|"
-        r"continue(s)? reading( →| »)?|keep reading|click here( to read more| for more| to continue)?|"
+        r"continue(s)? reading( →| »)?|keep reading|"
+        r"click here( to read more| for more| to continue)?|"
         r"read (the )?full (story|article)|view (the )?(full|original) (article|story)|"
         r"load more|show more|see more|more\.\.\.|more …|read on)",
     ),
@@ -309,10 +312,11 @@ _MONTH = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+_MONTH2 = _MONTH.replace("mon", "mon2")
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _DATE_RE = re.compile(
     rf"{_WEEKDAY}(?:{_MONTH}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.replace('mon', 'mon2')},?\s+(?P<y2>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH2},?\s+(?P<y2>\d{{4}})"
     r"|(?P<y3>\d{4})-(?P<m3>\d{1,2})-(?P<d3>\d{1,2})"
     r"|(?P<a4>\d{1,2})[/.](?P<b4>\d{1,2})[/.](?P<y4>\d{4}))",
     re.I,

@@ -28,7 +28,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, Union
 
 from spinscope.document import Document, Source
 from spinscope.errors import InputError
@@ -44,15 +44,26 @@ from spinscope.ingest.html import NoArticleError, from_html
 from spinscope.ingest.jsonl import Item, iter_records
 from spinscope.ingest.text import from_text
 
+if TYPE_CHECKING:
+    from spinscope.ingest.warc import Skip
+
+#: What :func:`iter_inputs` yields per input: a Document, an InputError, or (WARC only) a
+#: ``Skip`` — a record that is not an article by construction (request, redirect, non-HTML),
+#: reported with its ``reason`` so that nothing disappears silently.
+Entry = tuple[str, Union[Document, InputError, "Skip"]]
+
 #: Largest single text/HTML input (bytes, or characters for ``str`` input).
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 _MAX_PATH_STR = 1024
-_PATH_SUFFIXES = (".txt", ".text", ".htm", ".html", ".xhtml", ".jsonl", ".ndjson", ".json")
-_PATH_SUFFIXES += (".warc", ".warc.gz", ".md")
+_PATH_SUFFIXES = (
+    *(".txt", ".text", ".md", ".htm", ".html", ".xhtml"),
+    *(".jsonl", ".ndjson", ".json", ".warc", ".warc.gz"),
+)
 
 __all__ = [
     "MAX_INPUT_BYTES",
     "InputError",
+    "Entry",
     "Item",
     "document_from_content",
     "is_batch_input",
@@ -82,7 +93,7 @@ def load(text_or_path: str | Path | bytes, name: str | None = None) -> Document:
     raise InputError(label, f"unsupported input type {type(text_or_path).__name__}")
 
 
-def iter_inputs(paths: Iterable[str | Path], stdin: BinaryIO | None = None) -> Iterator[Item]:
+def iter_inputs(paths: Iterable[str | Path], stdin: BinaryIO | None = None) -> Iterator[Entry]:
     """Every document (or error) from paths, directories (recursively), and ``-`` (stdin)."""
     for p in paths:
         if str(p) == "-":
@@ -147,7 +158,8 @@ def _is_path_like(s: str) -> bool:
     return not any(c.isspace() for c in s) and s.lower().endswith(_PATH_SUFFIXES)
 
 
-def _single(items: Iterator[Item], name: str) -> Document:
+def _single(entries: Iterator[Entry], name: str) -> Document:
+    items = (e for e in entries if isinstance(e[1], (Document, InputError)))
     first = next(items, None)
     if first is None:
         raise InputError(name, "holds no records")
@@ -156,12 +168,13 @@ def _single(items: Iterator[Item], name: str) -> Document:
         count = 2 + sum(1 for _ in items)
         raise InputError(name, f"holds {count} records; analyse it as a batch (JSONL output)")
     _, result = first
-    if isinstance(result, InputError):
-        raise result
-    return result
+    if isinstance(result, Document):
+        return result
+    assert isinstance(result, InputError)
+    raise result
 
 
-def _iter_dir(root: Path) -> Iterator[Item]:
+def _iter_dir(root: Path) -> Iterator[Entry]:
     found = False
     for item in _walk(root):
         found = True
@@ -194,7 +207,7 @@ def _walk(directory: Path) -> Iterator[Path | Item]:
             yield path
 
 
-def _iter_path(path: Path, name: str) -> Iterator[Item]:
+def _iter_path(path: Path, name: str) -> Iterator[Entry]:
     source = Source(path=str(path), kind="text")
     try:
         st = path.stat()
@@ -305,15 +318,15 @@ def _iter_str(text: str, name: str, source: Source) -> Iterator[Item]:
         yield name, e
 
 
-def _iter_warc(path: Path, name: str) -> Iterator[Item]:
-    """Hook for ``spinscope.ingest.warc.iter_warc(path)``, which yields ``(name, Document | InputError)``."""
+def _iter_warc(path: Path, name: str) -> Iterator[Entry]:
+    """Hook: ``spinscope.ingest.warc.iter_warc(path)`` yields ``(name, Document|InputError|Skip)``."""
     try:
         from spinscope.ingest import warc
     except ModuleNotFoundError as e:
         missing = "spinscope.ingest.warc" if e.name in (None, "spinscope.ingest.warc") else e.name
         yield name, InputError(name, f"WARC input needs {missing}")
         return
-    yield from warc.iter_warc(path)
+    yield from warc.iter_warc(str(path))
 
 
 def _lines(head: bytes, fh: BinaryIO) -> Iterator[bytes]:

@@ -31,7 +31,7 @@ def from_html(html: str, source: Source, encoding: str | None = None) -> Documen
         raise NoArticleError("HTML page has no article text")
     source.kind = "html"
     if source.url is None and getattr(extracted, "url", None):
-        source.url = extracted.url
+        source.url = getattr(extracted, "url", None)
     doc = Document(text=text, source=source)
     doc.title = _clean(getattr(extracted, "title", None))
     author = _clean(getattr(extracted, "author", None))

@@ -54,8 +54,10 @@ def _record(
 ) -> Document:
     try:
         obj: Any = json.loads(line)
-    except ValueError as e:
+    except json.JSONDecodeError as e:
         raise InputError(name, f"not valid JSON ({e.msg} at column {e.colno})") from None
+    except ValueError as e:
+        raise InputError(name, f"not valid JSON ({e})") from None
     if not isinstance(obj, dict):
         raise InputError(name, "JSONL record is not an object")
     kind = "html" if isinstance(obj.get("html"), str) and "text" not in obj else "text"

@@ -12,6 +12,7 @@ below was written from memory of real news sites, separately from the detector's
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -97,12 +98,14 @@ def generated(shared: Path, seed: int = 2) -> list[Labelled]:
     out: list[Labelled] = []
     for k, (path, text) in enumerate(zip(paths, texts, strict=True)):
         lines = text.split("\n")
-        fill = {
+        fill: dict[str, Callable[[], str]] = {
             "h": lambda: rng.choice(heads),
             "t": lambda: ", ".join(rng.sample(heads[0].split(), 2)),
         }
 
-        def block(pool: list[list[str]]) -> list[tuple[str, bool]]:
+        def block(
+            pool: list[list[str]], fill: dict[str, Callable[[], str]] = fill
+        ) -> list[tuple[str, bool]]:
             chosen = rng.choice(pool)
             return [
                 (ln.replace("{h}", fill["h"]()).replace("{t}", fill["t"]()), True) for ln in chosen

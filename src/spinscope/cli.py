@@ -1,0 +1,273 @@
+"""The ``spinscope`` command line.
+
+One Typer app; each capability adds its own command or sub-app here (see the bottom of the
+file): ``analyze`` lives here, ``ptc``/``train``/``serve``/``ingest``/``batch`` are added by
+their modules' owners as ``app.add_typer(...)`` or ``@app.command()`` — an additive edit.
+
+Exit codes: 0 success; 2 bad input or usage (one line on stderr, never a traceback). A batch
+(several inputs) exits 0 when it ran, whatever failed inside it: each failure is an error
+record in the JSONL and is counted in the summary line.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+import typer
+
+from spinscope import __version__
+
+if TYPE_CHECKING:
+    from spinscope.document import Document
+    from spinscope.pipeline import Pipeline
+
+app = typer.Typer(
+    name="spinscope",
+    help="See how a news article is built: clean text, persuasion techniques, who said what.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    html = "html"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"spinscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """See how a news article is built: clean text, persuasion techniques, who said what."""
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One line on stderr and exit: the only way commands report user errors."""
+    typer.echo(f"spinscope: error: {' '.join(message.split())}", err=True)
+    raise typer.Exit(code)
+
+
+# -- analyze --------------------------------------------------------------------------------
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  spinscope analyze examples/scraped-article.txt\n\n"
+        "  spinscope analyze article.html --format json -o article.json\n\n"
+        "  spinscope analyze articles/ -o results.jsonl\n\n"
+        "  cat article.txt | spinscope analyze -"
+    )
+)
+def analyze(
+    paths: list[str] = typer.Argument(
+        ...,
+        metavar="PATH...|-",
+        help="Article files (text, HTML, JSONL), directories, or - for stdin.",
+        show_default=False,
+    ),
+    fmt: Format | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="Output format. Default: text for one input, jsonl for several or a directory.",
+        case_sensitive=False,
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
+    ),
+    min_confidence: float | None = typer.Option(
+        None,
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Drop technique spans below this confidence (0-1).",
+    ),
+) -> None:
+    """Analyse news articles: title, by-line, body, web residue, techniques, attributions.
+
+    One input prints the article in the terminal; several inputs (or a directory) write one
+    JSON line per input, with error records for inputs that could not be read.
+    """
+    from spinscope.ingest import is_batch_input
+
+    batch = is_batch_input(list(paths))
+    if batch and fmt not in (None, Format.jsonl):
+        fail(f"--format {fmt.value} needs a single input; several inputs are written as jsonl")
+    options: dict[str, Any] = {}
+    if min_confidence is not None:
+        options["min_confidence"] = min_confidence
+    if batch:
+        _analyze_batch(paths, output, options)
+    else:
+        _analyze_one(paths[0], fmt or Format.text, output, options)
+
+
+def _pipeline(options: dict[str, Any]) -> Pipeline:
+    from spinscope.pipeline import get_pipeline
+
+    try:
+        return get_pipeline(**options)
+    except OSError as e:  # a model file missing or unreadable: an install problem, said in one line
+        fail(f"cannot load the analysis models ({e})")
+
+
+def _analyze_one(path: str, fmt: Format, output: Path | None, options: dict[str, Any]) -> None:
+    from spinscope.errors import InputError
+    from spinscope.ingest import load
+
+    render_html = _html_renderer() if fmt is Format.html else None
+    try:
+        if path == "-":
+            doc = load(sys.stdin.buffer.read(), name="<stdin>")
+        else:
+            doc = load(Path(path), name=path)
+    except InputError as e:
+        fail(str(e))
+    doc = _pipeline(options)(doc)
+    with ExitStack() as stack:
+        out = _open_output(stack, output)
+        if fmt is Format.text:
+            from rich.console import Console
+
+            from spinscope.outputs.terminal import render
+
+            console = Console(file=out) if output is not None else Console()
+            render(doc, console)
+        elif fmt is Format.json:
+            from spinscope.outputs.json import to_json
+
+            out.write(to_json(doc) + "\n")
+        elif fmt is Format.jsonl:
+            from spinscope.outputs.json import jsonl_line
+
+            out.write(jsonl_line(doc) + "\n")
+        else:
+            assert render_html is not None
+            out.write(render_html(doc))
+
+
+def _html_renderer() -> Any:
+    try:
+        from spinscope.outputs.html import render_document
+    except ImportError as e:
+        fail(f"HTML output is not available ({e})")
+    return render_document
+
+
+def _open_output(stack: ExitStack, output: Path | None) -> TextIO:
+    if output is None:
+        return sys.stdout
+    try:
+        return stack.enter_context(output.open("w", encoding="utf-8"))
+    except OSError as e:
+        fail(f"{output}: cannot write ({e.strerror or e})")
+
+
+def _analyze_batch(paths: list[str], output: Path | None, options: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from spinscope.ingest import iter_inputs
+
+    pipeline = _pipeline(options)
+    err_console = Console(stderr=True)
+    counts = {"results": 0, "errors": 0, "skipped": 0}
+    with ExitStack() as stack:
+        out = _open_output(stack, output)
+        progress = stack.enter_context(
+            Progress(
+                SpinnerColumn(),
+                TextColumn("analysing"),
+                BarColumn(),
+                TextColumn("{task.completed} inputs"),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+            )
+        )
+        task = progress.add_task("analyse", total=None)
+        for line, kind in _batch_records(iter_inputs(paths), pipeline):
+            if line is not None:
+                out.write(line + "\n")
+            counts[kind] += 1
+            if kind != "skipped":
+                progress.advance(task)
+    total = counts["results"] + counts["errors"]
+    summary = f"{total} inputs = {counts['results']} results + {counts['errors']} errors"
+    if counts["skipped"]:
+        summary += f" ({counts['skipped']} WARC records skipped: not articles)"
+    typer.echo(summary, err=True)
+
+
+def _batch_records(entries: Any, pipeline: Pipeline, chunk: int = 16) -> Any:
+    """``(jsonl line | None, kind)`` per entry; documents are analysed in chunks."""
+    from spinscope.document import Document, Source, error_record
+    from spinscope.errors import InputError
+    from spinscope.outputs.json import jsonl_line
+
+    pending: list[Document] = []
+
+    def flush() -> Any:
+        for item in _analyse_chunk(pending, pipeline):
+            if isinstance(item, Document):
+                yield jsonl_line(item), "results"
+            else:
+                yield jsonl_line(item), "errors"
+        pending.clear()
+
+    for name, result in entries:
+        if isinstance(result, Document):
+            pending.append(result)
+            if len(pending) >= chunk:
+                yield from flush()
+        elif isinstance(result, InputError):
+            src = Source(path=None if name.startswith("<") else name)
+            yield jsonl_line(error_record(src, str(result))), "errors"
+        else:  # a WARC record that is not an article (see spinscope.ingest.Entry)
+            yield None, "skipped"
+    yield from flush()
+
+
+def _analyse_chunk(docs: list[Document], pipeline: Pipeline) -> list[Any]:
+    """Analyse a chunk; if a bug in an analyzer breaks the chunk, retry one by one."""
+    from spinscope.document import error_record
+
+    try:
+        return list(pipeline.pipe(list(docs)))
+    except Exception:  # noqa: BLE001 — one bad document must not sink the batch
+        out: list[Any] = []
+        for doc in docs:
+            try:
+                out.append(pipeline(doc))
+            except Exception as e:  # noqa: BLE001
+                out.append(error_record(doc.source, f"analysis failed: {type(e).__name__}: {e}"))
+        return out
+
+
+# -- other commands: add sub-apps / commands below (one block per capability) ---------------
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
