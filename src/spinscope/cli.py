@@ -264,6 +264,70 @@ def _analyse_chunk(docs: list[Document], pipeline: Pipeline) -> list[Any]:
 # -- other commands: add sub-apps / commands below (one block per capability) ---------------
 
 
+# -- store and web: ingest, serve (spinscope.store.loader, spinscope.web.serve) -------------
+
+_DB_HELP = "Database URL: sqlite:///FILE (default: spinscope.db here) or postgresql://…"
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(
+        ...,
+        metavar="ARTICLES_DIR|FILE.jsonl|PARQUET_DIR...",
+        help="Article files or directories, JSONL (raw or analysed), Parquet from batch.",
+        show_default=False,
+    ),
+    db: str = typer.Option("sqlite:///spinscope.db", "--db", help=_DB_HELP),
+    analyze: bool = typer.Option(
+        True, "--analyze/--no-analyze", help="Analyse raw inputs before storing them."
+    ),
+) -> None:
+    """Analyse and store articles in the corpus database; already stored texts are skipped."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from spinscope.store import Store
+    from spinscope.store.loader import ingest as run_ingest
+
+    try:
+        store = Store(db)
+    except Exception as e:  # noqa: BLE001 - a bad URL or unreachable server: one line
+        fail(f"{db}: cannot open the database ({type(e).__name__}: {str(e).splitlines()[0]})")
+    pipe = _pipeline({}).pipe if analyze else None
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("ingesting", total=None)
+        summary = run_ingest(
+            paths,
+            store,
+            pipe,
+            on_progress=lambda s: progress.update(task, description=s.line()),
+        )
+    store.close()
+    for message in summary.error_messages[:20]:
+        typer.echo(f"spinscope: error: {' '.join(message.split())}", err=True)
+    if len(summary.error_messages) > 20:
+        typer.echo(f"spinscope: … and {len(summary.error_messages) - 20} more errors", err=True)
+    typer.echo(summary.line(), err=True)
+
+
+@app.command()
+def serve(
+    db: str = typer.Option("sqlite:///spinscope.db", "--db", help=_DB_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (loopback only)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
+) -> None:
+    """Run the web app: analyze, article view, corpus search, dashboard, JSON API."""
+    from spinscope.web.serve import serve as run_server
+
+    run_server(db, host=host, port=port)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
