@@ -38,7 +38,10 @@ def test_offsets_are_absolute_str_indices() -> None:
 
 def test_batch_inputs_pads_and_wraps() -> None:
     tok = load_tokenizer(default_model_dir() / "tokenizer.json")
-    toks = [tokenize_ranges(tok, "one two three", [(0, 13)]), tokenize_ranges(tok, "four", [(0, 4)])]
+    toks = [
+        tokenize_ranges(tok, "one two three", [(0, 13)]),
+        tokenize_ranges(tok, "four", [(0, 4)]),
+    ]
     wins = make_windows(3, 0) + make_windows(1, 1)
     ids, mask = batch_inputs(wins, toks)
     assert ids.shape == (2, 5)

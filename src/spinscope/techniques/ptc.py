@@ -8,23 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-#: The 14 technique names exactly as they appear in PTC labels (and in our JSON output).
-PTC_TECHNIQUES: tuple[str, ...] = (
-    "Appeal_to_Authority",
-    "Appeal_to_fear-prejudice",
-    "Bandwagon,Reductio_ad_hitlerum",
-    "Black-and-White_Fallacy",
-    "Causal_Oversimplification",
-    "Doubt",
-    "Exaggeration,Minimisation",
-    "Flag-Waving",
-    "Loaded_Language",
-    "Name_Calling,Labeling",
-    "Repetition",
-    "Slogans",
-    "Thought-terminating_Cliches",
-    "Whataboutism,Straw_Men,Red_Herring",
-)
+from spinscope.techniques.labels import TECHNIQUES
+
+#: The 14 technique names exactly as they appear in PTC labels (and in our JSON output);
+#: their order is the model's label order.
+PTC_TECHNIQUES: tuple[str, ...] = tuple(TECHNIQUES)
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,9 @@ def build_net(torch: Any, nn: Any, base: Path) -> Any:
             self.dropout = nn.Dropout(0.1)
             self.token_head = nn.Linear(hid, decode.N_OUT)
             self.span_head = nn.Sequential(
-                nn.Linear(3 * hid, hid), nn.GELU(approximate="tanh"), nn.Dropout(0.1),
+                nn.Linear(3 * hid, hid),
+                nn.GELU(approximate="tanh"),
+                nn.Dropout(0.1),
                 nn.Linear(hid, decode.N_TECH),
             )
 
@@ -209,10 +211,10 @@ def evaluate(
         rngs = [(a, b) for a, b, _ in ex.spans]
         dist = head.classify(h, rngs)
         for (a, b, _), d in zip(ex.spans, dist, strict=True):
-            s, e = decode.char_span(ex.tokens.starts, ex.tokens.ends, a, b)
-            tc_head.append(Gold(ex.article, PTC_TECHNIQUES[int(d.argmax())], s, e))
+            c0, c1 = decode.char_span(ex.tokens.starts, ex.tokens.ends, a, b)
+            tc_head.append(Gold(ex.article, PTC_TECHNIQUES[int(d.argmax())], c0, c1))
             tag = p[a : b + 1, 1 : 1 + decode.N_TECH].mean(axis=0)
-            tc_tag.append(Gold(ex.article, PTC_TECHNIQUES[int(tag.argmax())], s, e))
+            tc_tag.append(Gold(ex.article, PTC_TECHNIQUES[int(tag.argmax())], c0, c1))
     gold_tok = [g for ex in examples for g in _gold_tokenised(ex)]
     results["tc_f1_span_head"] = score_tc(gold_tok, tc_head).f1
     results["tc_f1_tagging"] = score_tc(gold_tok, tc_tag).f1
@@ -285,10 +287,12 @@ def train(data: Path, out_dir: Path, cfg: TrainConfig, log: Any = print) -> dict
     counts = np.bincount([t for e in fit for *_, t in e.spans], minlength=decode.N_TECH)
     cls_w = 1.0 / np.sqrt(np.maximum(counts, 1))
     cls_w = cls_w / (cls_w * counts).sum() * counts.sum()
-    bce = nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos_weight, dtype=torch.float32),
-                               reduction="none")
-    ce = nn.CrossEntropyLoss(weight=torch.tensor(cls_w, dtype=torch.float32),
-                             label_smoothing=cfg.label_smoothing)
+    bce = nn.BCEWithLogitsLoss(
+        pos_weight=torch.tensor(pos_weight, dtype=torch.float32), reduction="none"
+    )
+    ce = nn.CrossEntropyLoss(
+        weight=torch.tensor(cls_w, dtype=torch.float32), label_smoothing=cfg.label_smoothing
+    )
 
     wins = _windows(fit, cfg)
     steps = cfg.epochs * math.ceil(len(wins) / cfg.batch_size)
@@ -345,8 +349,10 @@ def train(data: Path, out_dir: Path, cfg: TrainConfig, log: Any = print) -> dict
             step += 1
             total += float(loss.detach())
             if step % 20 == 0:
-                log(f"epoch {epoch + 1} step {step}/{steps} loss {total / (k // cfg.batch_size + 1):.4f}"
-                    f" {time.time() - t0:.0f}s")
+                log(
+                    f"epoch {epoch + 1} step {step}/{steps} loss {total / (k // cfg.batch_size + 1):.4f}"
+                    f" {time.time() - t0:.0f}s"
+                )
         arrays = predict_arrays(torch, net, val, cfg)
         res = evaluate(val, arrays, span_head_numpy(net))
         res["epoch"] = epoch + 1
@@ -364,8 +370,15 @@ def train(data: Path, out_dir: Path, cfg: TrainConfig, log: Any = print) -> dict
 
 
 def export(
-    torch: Any, net: Any, tok: Any, out_dir: Path, best: dict[str, Any], report: dict[str, Any],
-    val: list[Example], cfg: TrainConfig, log: Any,
+    torch: Any,
+    net: Any,
+    tok: Any,
+    out_dir: Path,
+    best: dict[str, Any],
+    report: dict[str, Any],
+    val: list[Example],
+    cfg: TrainConfig,
+    log: Any,
 ) -> None:
     """ONNX fp32 → int8 (dynamic); keep int8 only if validation holds; write config + card."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -376,20 +389,35 @@ def export(
     ids = torch.ones((2, 16), dtype=torch.long)
     fp32 = out_dir / "encoder.fp32.onnx"
     torch.onnx.export(
-        model, (ids, torch.ones_like(ids)), str(fp32),
-        input_names=["input_ids", "attention_mask"], output_names=["hidden", "probs"],
-        dynamic_axes={"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"},
-                      "hidden": {0: "b", 1: "t"}, "probs": {0: "b", 1: "t"}},
-        opset_version=17, dynamo=False,
+        model,
+        (ids, torch.ones_like(ids)),
+        str(fp32),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["hidden", "probs"],
+        dynamic_axes={
+            "input_ids": {0: "b", 1: "t"},
+            "attention_mask": {0: "b", 1: "t"},
+            "hidden": {0: "b", 1: "t"},
+            "probs": {0: "b", 1: "t"},
+        },
+        opset_version=17,
+        dynamo=False,
     )
     int8 = out_dir / "encoder.onnx"
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
     fp32.unlink()
     head = span_head_numpy(net)
-    np.savez(out_dir / "span_head.npz", w1=head.w1.astype(np.float16), b1=head.b1.astype(np.float16),
-             w2=head.w2.astype(np.float16), b2=head.b2.astype(np.float16))
+    np.savez(
+        out_dir / "span_head.npz",
+        w1=head.w1.astype(np.float16),
+        b1=head.b1.astype(np.float16),
+        w2=head.w2.astype(np.float16),
+        b2=head.b2.astype(np.float16),
+    )
     tc_mode = "span_head" if best["tc_f1_span_head"] >= best["tc_f1_tagging"] else "tagging"
-    flc_mode = "tagging" if best["flc_f1_tagging"] >= best["flc_f1_si_plus_head"] else "si_plus_head"
+    flc_mode = (
+        "tagging" if best["flc_f1_tagging"] >= best["flc_f1_si_plus_head"] else "si_plus_head"
+    )
     config = {
         "techniques": list(PTC_TECHNIQUES),
         "max_tokens": cfg.max_tokens,
@@ -403,8 +431,9 @@ def export(
     (out_dir / "tokenizer.json").write_text(
         (base_model_dir() / "tokenizer.json").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    (out_dir / "training_report.json").write_text(json.dumps(report, indent=2) + "\n",
-                                                  encoding="utf-8")
+    (out_dir / "training_report.json").write_text(
+        json.dumps(report, indent=2) + "\n", encoding="utf-8"
+    )
     log(f"exported to {out_dir}")
 
 
