@@ -162,6 +162,8 @@ def _read_from(
             return None
         except Exception:  # warcio raises plain Exceptions for bad headers/formats
             return offset, False
+        if not _is_warc_record(record):
+            return offset, False
         try:
             item = _item(record, offset, path)
             it.read_to_end()
@@ -171,6 +173,11 @@ def _read_from(
             yield WarcItem(offset, ident, None, InputError(name, f"unreadable record ({e})"))
             return offset, True
         yield item
+
+
+def _is_warc_record(record: Any) -> bool:
+    """warcio also parses ARC, and will read garbage as an ARC header line; we accept WARC only."""
+    return str(getattr(record, "format", "")).startswith("warc")
 
 
 def _header(record: Any, name: str) -> str | None:
@@ -271,8 +278,7 @@ def _resync(fh: IO[bytes], pos: int, gz_members: bool) -> int | None:
     """Offset of the next readable record at or after ``pos``, or None at end of file."""
     from warcio.archiveiterator import ArchiveIterator
 
-    magic = _GZIP_MAGIC if gz_members else b"\n" + _WARC_MAGIC
-    skip = 0 if gz_members else 1
+    magic = _GZIP_MAGIC if gz_members else _WARC_MAGIC
     while True:
         fh.seek(pos)
         buf = fh.read(_RESYNC_CHUNK + len(magic))
@@ -284,12 +290,13 @@ def _resync(fh: IO[bytes], pos: int, gz_members: bool) -> int | None:
                 return None
             pos += len(buf) - len(magic)
             continue
-        cand = pos + i + skip
+        cand = pos + i
         fh.seek(cand)
         try:
-            next(iter(ArchiveIterator(fh, check_digests=False)))
-            return cand
+            if _is_warc_record(next(iter(ArchiveIterator(fh, check_digests=False)))):
+                return cand
         except StopIteration:
             return None
-        except Exception:
-            pos = cand + 1
+        except Exception:  # not a record here; keep scanning
+            pass
+        pos = cand + 1
