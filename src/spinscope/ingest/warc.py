@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, cast
 
 from spinscope.document import Document, Source
 from spinscope.errors import InputError
@@ -116,8 +116,8 @@ def _open(path: str) -> Iterator[tuple[IO[bytes], bool]]:
         head = raw.read(2)
         raw.seek(0)
         if head == b"\x1f\x8b" and not _gzip_per_record(raw):
-            with gzip.open(raw, "rb") as stream:
-                yield stream, False
+            with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+                yield cast(IO[bytes], stream), False
         else:
             yield raw, head == b"\x1f\x8b"
     finally:
