@@ -4,10 +4,14 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from conftest import make_doc
 
-from spinscope.store import Store
+from spinscope.store import STATS_BY, Store, stats
 from spinscope.store.engine import current_revision, migrate
 from spinscope.store.schema import metadata
+from spinscope.store.stats import stats_from_spans
+
+HEAD = "0002"
 
 
 def _ignore_search_objects(obj: Any, name: str | None, type_: str, *_: Any) -> bool:
@@ -28,12 +32,33 @@ def test_migrated_schema_matches_metadata(store: Store) -> None:
         )
         diff = compare_metadata(ctx, metadata)
     assert diff == []
-    assert current_revision(store.engine) == "0001"
+    assert current_revision(store.engine) == HEAD
 
 
 def test_downgrade_and_upgrade_again(store: Store) -> None:
     migrate(store.engine, "base", downgrade=True)
     assert current_revision(store.engine) is None
     migrate(store.engine)
-    assert current_revision(store.engine) == "0001"
+    assert current_revision(store.engine) == HEAD
     assert store.count() == 0
+
+
+def test_0002_backfills_counts_from_existing_spans(store: Store) -> None:
+    store.add_many(
+        make_doc(
+            f'Body {i}: officials said "evil {i} enemy" and evil plans failed.',
+            title=f"T{i}",
+            authors=("Ann", f"Writer {i % 2}"),
+            outlet=None if i == 0 else f"Outlet {i % 2}",
+            published=f"2019-0{1 + i % 3}-02",
+            techniques=(("evil", "Loaded_Language", 0.9), ("enemy", "Name_Calling,Labeling", 0.7)),
+            quotes=((f"evil {i} enemy", "said", f"Gen. {i % 2}"),),
+        )
+        for i in range(4)
+    )
+    before = {by: stats(store, by) for by in STATS_BY}
+    migrate(store.engine, "0001", downgrade=True)
+    migrate(store.engine)
+    for by in STATS_BY:
+        assert stats(store, by) == before[by] == stats_from_spans(store, by), by
+        assert before[by]

@@ -7,6 +7,8 @@ import pytest
 from conftest import make_doc
 
 from spinscope.store import STATS_BY, StatRow, Store, stats, to_csv
+from spinscope.store.stats import stats_from_spans
+from spinscope.techniques.labels import TECHNIQUES
 
 
 @pytest.fixture
@@ -95,3 +97,36 @@ def test_csv_export_round_trips_and_defuses_formulas() -> None:
     assert parsed[0] == ["group", "technique", "spans", "documents"]
     assert parsed[1] == ['\'=HYPERLINK("x")', "Slogans", "3", "2"]
     assert parsed[2] == ['Out, "A"', "Doubt", "1", "1"]
+
+
+def test_counts_match_the_span_aggregate_on_varied_documents(store: Store) -> None:
+    import random
+
+    rng = random.Random(3)
+    names = list(TECHNIQUES)
+    docs = []
+    for i in range(25):
+        words = [f"w{i}x{k}" for k in range(30)]
+        body = " ".join(words)
+        quotes = ((" ".join(words[5:12]), words[13], f"Speaker {rng.randint(0, 3)}"),)
+        techs = tuple(
+            (" ".join(words[s : s + rng.randint(1, 4)]), rng.choice(names), rng.random())
+            for s in rng.sample(range(25), 6)
+        )
+        docs.append(
+            make_doc(
+                body,
+                title=f"Doc {i}",
+                authors=tuple(rng.sample(["A", "B", "C", "=D"], rng.randint(0, 2))),
+                outlet=rng.choice([None, "X", "Y"]),
+                published=rng.choice([None, "2018-05-01", "2019-11-30", "bad date"]),
+                techniques=techs,
+                quotes=quotes,
+            )
+        )
+    store.add_many(docs[:10])
+    for d in docs[10:]:
+        store.add(d)
+    store.add(docs[0])  # already present: must not count twice
+    for by in STATS_BY:
+        assert stats(store, by) == stats_from_spans(store, by), by

@@ -113,3 +113,16 @@ techniques = Table(
     Column("attribution_seq", Integer, ForeignKey("attributions.seq"), index=True),
     Index("ix_techniques_document_technique", "document_seq", "technique"),
 )
+
+#: Technique counts per (dimension, group, technique), kept up to date in the transaction that
+#: adds a document, so dashboard queries read a few hundred rows instead of aggregating every
+#: span (migration 0002; the aggregate over ``techniques`` stays the reference, see stats.py).
+stat_counts = Table(
+    "stat_counts",
+    metadata,
+    Column("dimension", String(16), primary_key=True),
+    Column("grp", String(300), primary_key=True),
+    Column("technique", String(64), primary_key=True),
+    Column("spans", Integer, nullable=False),
+    Column("documents", Integer, nullable=False),
+)

@@ -15,10 +15,9 @@ from typing import Any
 from sqlalchemy import Select, func, literal, select
 
 from spinscope.store import schema as t
-from spinscope.store.store import Store
+from spinscope.store.store import UNKNOWN, Store
 
 STATS_BY = ("outlet", "author", "speaker", "technique", "month")
-UNKNOWN = "(unknown)"
 CSV_FIELDS = ("group", "technique", "spans", "documents")
 
 
@@ -63,21 +62,35 @@ def _query(by: str) -> Select[Any]:
         raise ValueError(f"unknown statistic {by!r}; choose one of {', '.join(STATS_BY)}")
     g = group.label("grp")
     return (
-        select(g, tech.c.technique, spans, ndocs)
-        .select_from(src)
-        .group_by(group, tech.c.technique)
-        .order_by(group, tech.c.technique)
+        select(g, tech.c.technique, spans, ndocs).select_from(src).group_by(group, tech.c.technique)
     )
 
 
 def stats(store: Store, by: str) -> list[StatRow]:
-    """Rows ordered by group then technique."""
-    q = _query(by)
+    """Rows ordered by group then technique, read from the pre-aggregated ``stat_counts``."""
+    if by not in STATS_BY:
+        raise ValueError(f"unknown statistic {by!r}; choose one of {', '.join(STATS_BY)}")
+    sc = t.stat_counts
+    q = select(sc.c.grp, sc.c.technique, sc.c.spans, sc.c.documents).where(sc.c.dimension == by)
     with store.engine.connect() as conn:
-        return [
+        rows = [
             StatRow(str(r.grp), str(r.technique), int(r.spans), int(r.documents))
             for r in conn.execute(q)
         ]
+    # Sorted here, not in SQL: database collations disagree on punctuation and case.
+    return sorted(rows, key=lambda r: (r.group, r.technique))
+
+
+def stats_from_spans(store: Store, by: str) -> list[StatRow]:
+    """The same rows aggregated from every technique span (the reference; slower)."""
+    q = _query(by)
+    with store.engine.connect() as conn:
+        rows = [
+            StatRow(str(r.grp), str(r.technique), int(r.spans), int(r.documents))
+            for r in conn.execute(q)
+        ]
+    # Sorted here, not in SQL: database collations disagree on punctuation and case.
+    return sorted(rows, key=lambda r: (r.group, r.technique))
 
 
 def to_csv(rows: Iterable[StatRow]) -> str:

@@ -24,6 +24,8 @@ from spinscope.store.engine import WRITE, make_engine, migrate
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{2})")
 _WORD = re.compile(r"\w+", re.UNICODE)
 SNIPPET_CHARS = 160
+#: Group name for documents without an outlet or a parseable date (as in the statistics).
+UNKNOWN = "(unknown)"
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,54 @@ class Store:
                     }
                 )
             conn.execute(t.techniques.insert(), rows)
+            self._count(conn, doc, techs, d.get("attributions") or [])
         return True
+
+    def _count(
+        self,
+        conn: Connection,
+        doc: Document,
+        techs: list[dict[str, Any]],
+        atts: list[dict[str, Any]],
+    ) -> None:
+        """Add this document's technique counts to ``stat_counts`` (same groups as stats.py)."""
+        speaker_of = {
+            str(a.get("id")): str((a.get("speaker") or {}).get("name"))[:300]
+            for a in atts
+            if (a.get("speaker") or {}).get("name")
+        }
+        groups: dict[str, list[str]] = {
+            "outlet": [doc.outlet[:300] if doc.outlet else UNKNOWN],
+            "month": [month_of(doc.published) or UNKNOWN],
+            "author": list(dict.fromkeys(a[:300] for a in doc.authors)),
+        }
+        spans: dict[tuple[str, str, str], int] = {}
+        for tech in techs:
+            name = tech["technique"]
+            keys = [("technique", name)] + [(dim, g) for dim, gs in groups.items() for g in gs]
+            voice = tech.get("voice") or {}
+            speaker = speaker_of.get(str(voice.get("attribution")))
+            if speaker:
+                keys.append(("speaker", speaker))
+            for dim, g in keys:
+                spans[(dim, g, name)] = spans.get((dim, g, name), 0) + 1
+        if not spans:
+            return
+        stmt = self._insert_ignore(t.stat_counts)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["dimension", "grp", "technique"],
+            set_={
+                "spans": t.stat_counts.c.spans + stmt.excluded.spans,
+                "documents": t.stat_counts.c.documents + stmt.excluded.documents,
+            },
+        )
+        conn.execute(
+            stmt,
+            [
+                {"dimension": k[0], "grp": k[1], "technique": k[2], "spans": n, "documents": 1}
+                for k, n in sorted(spans.items())
+            ],
+        )
 
     def _insert_attributions(
         self, conn: Connection, doc_seq: int, atts: list[dict[str, Any]]
