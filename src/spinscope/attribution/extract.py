@@ -118,6 +118,7 @@ class AttributionExtractor:
             quotes = find_quotes(text, offset, region_end)
             out.extend(self._region_candidates(text, sdoc, offset, quotes))
         out.sort(key=lambda c: (c.content[0], -c.content[1]))
+        out = [c for c in out if not _demonstrative_inside(c, out)]
         self._link_continuations(out)
         return out
 
@@ -142,9 +143,14 @@ class AttributionExtractor:
                 )
         cands = _dedupe(sorted(best.values(), key=lambda c: -c.score))
         cands.extend(self._quote_candidates(text, sdoc, offset, quotes, cands))
-        for c in cands:
+        cands.sort(key=lambda c: c.cue[0] if c.cue else c.content[0])
+        for i, c in enumerate(cands):
+            if c.cue is not None:
+                c.extra["nested"] = any(q.start <= c.cue[0] < q.end for q in quotes)
             if c.cue_token is not None:
                 c.extra["venue"] = find_venue(c.cue_token)
+                if c.source is None and i > 0:
+                    _share_subject(c, cands[i - 1])
         return cands
 
     def _quote_candidates(
@@ -231,7 +237,7 @@ class AttributionExtractor:
                 continue
             for j in range(i - 1, -1, -1):
                 p = cands[j]
-                if p.origin == "quote:bare" and p.continues is None:
+                if (p.origin == "quote:bare" and p.continues is None) or p.extra.get("nested"):
                     continue
                 if p.content[1] <= c.content[0]:
                     c.continues = j
@@ -294,11 +300,34 @@ def attribution_kind(text: str, content: tuple[int, int]) -> str:
     s = text[content[0] : content[1]].strip().rstrip(".,;:")
     if not s:
         return "indirect"
-    if s[0] in "“\"„«" and (s[-1] in "”\"»" or not any(ch in s for ch in "”»")):
+    if s[0] in '“"„«' and (s[-1] in '”"»' or not any(ch in s for ch in "”»")):
         return "direct"
-    if any(ch in s for ch in "“”\"„«»"):
+    if any(ch in s for ch in '“”"„«»'):
         return "mixed"
     return "indirect"
+
+
+def _demonstrative_inside(c: Candidate, cands: Sequence[Candidate]) -> bool:
+    """ "He said this shows “...”": "this shows" inside a speaker's content is not a new voice."""
+    tok = c.source_token
+    if tok is None or tok.lower_ not in ("this", "that", "these", "those", "which"):
+        return False
+    return any(
+        o is not c
+        and o.content[0] <= c.content[0]
+        and c.content[1] <= o.content[1]
+        or (o is not c and o.content[0] <= c.cue[0] < o.content[1] if c.cue else False)
+        for o in cands
+    )
+
+
+def _share_subject(c: Candidate, prev: Candidate) -> None:
+    """ "X said A and said B": a subjectless cue in the same sentence shares the prior source."""
+    tok, ptok = c.cue_token, prev.cue_token
+    if tok is None or ptok is None or prev.source is None or tok.sent.start != ptok.sent.start:
+        return
+    if tok.dep_ in ("conj", "advcl", "xcomp") or tok.tag_ in ("VBG", "VBN"):
+        c.source, c.source_token = prev.source, prev.source_token
 
 
 def _piece(text: str, span: tuple[int, int] | None) -> dict[str, Any] | None:

@@ -64,7 +64,7 @@ def load_split(root: Path | str, split: str, limit: int | None = None) -> list[G
     for p in sorted((base / "attributions").glob("*.ann")):
         stem = p.stem.rsplit("_", 1)[0]
         anns.setdefault(stem, p)
-    articles = []
+    articles: list[GoldArticle] = []
     for txt in sorted((base / "text").glob("*.txt")):
         if limit is not None and len(articles) >= limit:
             break

@@ -86,6 +86,8 @@ def find_source(tok: Token, relation: str) -> Token | None:
     for _ in range(5):
         for child in t.children:
             if child.dep_ == "nsubj":
+                if child.tag_ in ("WP", "WDT") and t.dep_ == "relcl":
+                    return t.head  # "X, who said ..." → X
                 return child
             if child.dep_ == "agent":
                 for g in child.children:
@@ -93,9 +95,17 @@ def find_source(tok: Token, relation: str) -> Token | None:
                         return g
             if coarse_pos(t) == "N" and child.dep_ == "poss":
                 return child
-        if t.dep_ in ("conj", "advcl", "xcomp", "pcomp", "relcl", "acl") and t.head is not t:
-            if t.dep_ == "relcl" and coarse_pos(t.head) == "N":
-                return t.head
+        if t.head is t:
+            break
+        if t.dep_ in ("conj", "advcl", "xcomp", "pcomp", "relcl", "acl"):
+            if t.dep_ in ("relcl", "acl") and coarse_pos(t.head) == "N":
+                return t.head  # "the man quoted as saying" → the man
+            t = t.head
+            continue
+        if coarse_pos(t) == "N" and t.dep_ in ("dobj", "pobj", "nsubjpass", "attr", "prep"):
+            t = t.head  # "He expressed hopes of ..." → the verb's subject
+            continue
+        if t.dep_ == "prep":
             t = t.head
             continue
         break
@@ -107,6 +117,10 @@ def source_span(sdoc: SpacyDoc, head: Token) -> tuple[int, int]:
     lo, hi = head.left_edge.i, head.right_edge.i + 1
     if hi - lo > 12:
         hi = head.i + 1
+    while lo < head.i and "\n" in sdoc.text[sdoc[lo].idx : head.idx]:
+        lo += 1  # a parse that runs over a paragraph break (datelines, headings)
+    while hi > head.i + 1 and "\n" in sdoc.text[head.idx : sdoc[hi - 1].idx]:
+        hi -= 1
     lo, hi = _trim(sdoc, lo, hi)
     if hi <= lo:
         return head.i, head.i + 1
@@ -117,20 +131,21 @@ def char_range(sdoc: SpacyDoc, lo: int, hi: int, offset: int) -> tuple[int, int]
     return offset + sdoc[lo].idx, offset + sdoc[hi - 1].idx + len(sdoc[hi - 1])
 
 
-def extend_to_quotes(span: tuple[int, int], quotes: Sequence[Quote]) -> tuple[int, int]:
-    """A content that starts or ends inside a quote takes the whole quote (multi-sentence)."""
+def extend_to_quotes(
+    span: tuple[int, int], quotes: Sequence[Quote], cue: int = -1
+) -> tuple[int, int]:
+    """A content that starts or ends inside a quote takes the whole quote (multi-sentence),
+    unless the cue itself is inside that quote (a speaker quoted reporting someone else)."""
     a, b = span
     for q in quotes:
-        if q.end <= a or q.start >= b:
+        if q.end <= a or q.start >= b or q.start <= cue < q.end:
             continue
         if q.start < a or q.end > b:
             a, b = min(a, q.start), max(b, q.end)
     return a, b
 
 
-def raw_candidates(
-    sdoc: SpacyDoc, offset: int, quotes: Sequence[Quote]
-) -> Iterator[RawCandidate]:
+def raw_candidates(sdoc: SpacyDoc, offset: int, quotes: Sequence[Quote]) -> Iterator[RawCandidate]:
     """Every cue-shaped (token, relation) in one parsed region; filtering is the lexicon's job."""
     for tok in sdoc:
         pos = coarse_pos(tok)
@@ -141,7 +156,7 @@ def raw_candidates(
             lo, hi = _trim(sdoc, lo, hi)
             if hi <= lo:
                 continue
-            content = extend_to_quotes(char_range(sdoc, lo, hi, offset), quotes)
+            content = extend_to_quotes(char_range(sdoc, lo, hi, offset), quotes, offset + tok.idx)
             cue_end = tok.idx + len(tok)
             if lemma == "accord" and tok.i + 1 < len(sdoc):
                 cue_end = sdoc[tok.i + 1].idx + len(sdoc[tok.i + 1])
@@ -150,8 +165,8 @@ def raw_candidates(
             if src_tok is not None:
                 s_lo, s_hi = source_span(sdoc, src_tok)
                 src = char_range(sdoc, s_lo, s_hi, offset)
-                if src[0] < content[1] and content[0] < src[1]:
-                    src, src_tok = None, None  # the "source" lies inside its own content
+                if src[0] <= content[0] and content[1] <= src[1]:
+                    src, src_tok = None, None  # the "source" swallows its own content
             yield RawCandidate(
                 key=f"{lemma}|{pos}|{rel}",
                 content=content,

@@ -23,12 +23,12 @@ PLURAL_PRONOUNS = frozenset({"they", "we", "them"})
 
 #: Nouns that stand for one another when a description refers back to a named person.
 SYNONYM_GROUPS: tuple[frozenset[str], ...] = (
-    frozenset({"analyst", "expert", "commentator", "observer", "pundit", "scholar", "academic"}),
+    frozenset({"analyst", "expert", "commentator", "observer", "pundit", "scholar", "economist"}),
     frozenset({"ambassador", "envoy", "diplomat", "attaché", "attache", "consul", "emissary"}),
     frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "official"}),
     frozenset({"minister", "official", "secretary", "politician", "lawmaker"}),
     frozenset({"senator", "lawmaker", "politician", "legislator", "congressman", "congresswoman"}),
-    frozenset({"president", "leader", "official", "politician"}),
+    frozenset({"president", "leader", "official", "politician", "ambassador"}),
     frozenset({"candidate", "nominee", "hopeful", "frontrunner", "politician"}),
     frozenset({"professor", "researcher", "scientist", "expert", "academic", "scholar"}),
     frozenset({"general", "commander", "officer", "official"}),
@@ -74,6 +74,7 @@ VENUE_NOUNS = frozenset(
 
 
 class HasSource(Protocol):
+    content: tuple[int, int]
     source: tuple[int, int] | None
     source_token: Token | None
     continues: int | None
@@ -86,6 +87,7 @@ class Cluster:
     role: str | None = None
     last: int = 0
     names: set[str] = field(default_factory=set)
+    gender: str | None = None  # "m" / "f" when a role noun or a resolved pronoun says so
 
     def as_speaker(self) -> dict[str, Any]:
         return {"name": self.name, "role": self.role, "type": self.type}
@@ -102,11 +104,23 @@ class SpeakerResolver:
         self.text = text
         self.offsets = {id(sdoc): off for off, sdoc in parses}
         self.clusters: list[Cluster] = []
+        # Named people in subject position are salient even when they say nothing yet
+        # ("Senator X spoke on Tuesday. She said ..."); they are registered as the text is read.
+        self.pending: list[tuple[int, Token]] = []
+        for off, sdoc in parses:
+            for ent in sdoc.ents:
+                if ent.label_ == "PERSON" and ent.root.dep_ in ("nsubj", "nsubjpass"):
+                    self.pending.append((off + ent.start_char, ent.root))
+        self.pending.sort(key=lambda t: t[0])
 
     def resolve(self, cands: Sequence[HasSource]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         cluster_of: list[Cluster | None] = []
         for c in cands:
+            here = c.source[0] if c.source is not None else c.content[0]
+            while self.pending and self.pending[0][0] < here:
+                pos, root = self.pending.pop(0)
+                self._resolve_mention(root, None).last = pos
             cl: Cluster | None = None
             if c.continues is not None and c.continues < len(cluster_of):
                 cl = cluster_of[c.continues]
@@ -138,16 +152,22 @@ class SpeakerResolver:
         pos = span[0] if span is not None else 0
         low = head.lower_
         if head.pos_ == "PRON" or low in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
+            if low not in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
+                return self._new(head.text, "unknown", None, span)  # "this", "which", ...
             if low in PERSON_PRONOUNS:
-                found = self._recent(("person",), pos)
+                found = self._pronoun_person(low, pos)
             elif low in THING_PRONOUNS:
                 found = self._recent(("document", "organization"), pos)
             else:
                 found = self._recent(("organization", "person", "document"), pos)
             return found or self._new(head.text, "unknown", None, span)
+        person = self._person_in_mention(head, span)
+        if person is not None:
+            name_toks, role = person
+            return self._named(_clean_name(_text(name_toks)), "person", role, span)
         name_toks = _name_tokens(head)
         if name_toks:
-            name = _clean_name(" ".join(t.text for t in name_toks))
+            name = _clean_name(_text(name_toks))
             ent_type = _ent_type(name_toks)
             role = _role(head, name_toks)
             if head.lower_ in DOCUMENT_NOUNS and head not in name_toks:
@@ -167,12 +187,58 @@ class SpeakerResolver:
             return self._new(desc, "organization", None, span)
         return self._new(desc, "unknown", None, span)
 
+    def _person_in_mention(
+        self, head: Token, span: tuple[int, int] | None
+    ) -> tuple[list[Token], str | None] | None:
+        """The first PERSON name in the mention, with the title before it as the role
+        ("Chinese Ambassador to Syria Qi Qianjin": the parse's head is "Ambassador")."""
+        sdoc = head.doc
+        off = self.offsets.get(id(sdoc), 0)
+        if span is None:
+            lo, hi = head.left_edge.i, head.right_edge.i + 1
+        else:
+            toks = [t for t in sdoc if span[0] <= off + t.idx < span[1]]
+            if not toks:
+                return None
+            lo, hi = toks[0].i, toks[-1].i + 1
+        for ent in sdoc.ents:
+            if ent.label_ == "PERSON" and lo <= ent.start and ent.end <= hi:
+                name = list(ent)
+                pre = [t for t in sdoc[lo : ent.start]]
+                while pre and (pre[0].pos_ == "DET" or pre[0].is_punct):
+                    pre = pre[1:]
+                while pre and (pre[-1].is_punct or pre[-1].tag_ in ("IN", "CC")):
+                    pre = pre[:-1]
+                role = _text(pre) if any(t.pos_ in ("NOUN", "PROPN") for t in pre) else None
+                if role is None:
+                    role = _role(ent.root, name)
+                return name, role
+        # NER misses many foreign names: a trailing run of proper nouns after a title.
+        run: list[Token] = []
+        for t in reversed(sdoc[lo:hi]):
+            if t.pos_ == "PROPN" and t.ent_type_ not in ("NORP", "ORG"):
+                run.insert(0, t)
+            else:
+                break
+        if len(run) >= 3 and run[0].i > 0 and sdoc[run[0].i - 1].tag_ == "IN":
+            run = run[1:]  # "Ambassador to Syria Qi Qianjin": the place belongs to the title
+        if len(run) >= 2 and run[0].i > lo:
+            pre = [t for t in sdoc[lo : run[0].i]]
+            while pre and (pre[0].pos_ == "DET" or pre[0].is_punct):
+                pre = pre[1:]
+            if any(t.lemma_.lower() in PERSON_NOUNS or t.ent_type_ == "NORP" for t in pre) or any(
+                t.lower_ in PERSON_NOUNS for t in pre
+            ):
+                return run, _text(pre) or None
+        return None
+
     def _named(self, name: str, kind: str, role: str | None, span: Any) -> Cluster:
         words = name.split()
         for cl in reversed(self.clusters):
             if cl.type == "document" and kind != "document":
                 continue
-            if name in cl.names or (words and words[-1] in cl.name.split() and kind == cl.type):
+            same_kind = kind == cl.type or (cl.type == "person" and len(words) == 1)
+            if name in cl.names or (words and words[-1] in cl.name.split() and same_kind):
                 cl.names.add(name)
                 if len(name) > len(cl.name) and set(cl.name.split()) <= set(words):
                     cl.name = name
@@ -182,9 +248,21 @@ class SpeakerResolver:
         return self._new(name, kind, role, span)
 
     def _new(self, name: str, kind: str, role: str | None, span: Any) -> Cluster:
-        cl = Cluster(name, kind, role, span[0] if span else 0, {name})
+        cl = Cluster(name, kind, role, span[0] if span else 0, {name}, _gender_of(role))
         self.clusters.append(cl)
         return cl
+
+    def _pronoun_person(self, low: str, pos: int) -> Cluster | None:
+        """he/she: the most recent person not known to be of the other gender."""
+        want = "m" if low in ("he", "him") else "f" if low in ("she", "her") else None
+        people = [c for c in self.clusters if c.type == "person" and c.last <= pos]
+        people.sort(key=lambda c: -c.last)
+        for cl in people:
+            if want is None or cl.gender in (None, want):
+                if want is not None:
+                    cl.gender = want
+                return cl
+        return people[0] if people else None
 
     def _recent(self, kinds: Sequence[str], pos: int) -> Cluster | None:
         best = [c for c in self.clusters if c.type in kinds and c.last <= pos]
@@ -204,7 +282,15 @@ class SpeakerResolver:
             role_words = set((cl.role or "").lower().split())
             if role_words & related:
                 return cl
-        return None
+        # "the expert" with no matching title: the latest titled person, if any
+        titled = [c for c in people if c.role]
+        return titled[0] if titled and lemma in PERSON_NOUNS - {"man", "woman"} else None
+
+
+def _text(toks: Sequence[Token]) -> str:
+    if not toks:
+        return ""
+    return str(toks[0].doc[toks[0].i : toks[-1].i + 1].text).strip()
 
 
 def _definite(head: Token) -> bool:
@@ -245,11 +331,23 @@ def _ent_type(toks: Sequence[Token]) -> str:
     return ""
 
 
+def _gender_of(role: str | None) -> str | None:
+    words = set((role or "").lower().split())
+    if words & {"spokeswoman", "congresswoman", "chairwoman", "woman", "mother", "mrs.", "ms."}:
+        return "f"
+    if words & {"spokesman", "congressman", "chairman", "man", "father", "mr."}:
+        return "m"
+    return None
+
+
 def _clean_name(name: str) -> str:
+    for det in ("the ", "The "):
+        if name.startswith(det):
+            name = name[len(det) :]
     for suffix in ("’s", "'s"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
-    return name.strip(" ,.\u201c\u201d\"")
+    return name.strip(' ,.\u201c\u201d"')
 
 
 def _role(head: Token, name_toks: Sequence[Token]) -> str | None:
