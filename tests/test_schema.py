@@ -1,0 +1,98 @@
+"""The JSON contract is versioned: changing the schema file means bumping ``spinscope/N``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+
+from spinscope.document import SCHEMA, Document, Source, Span, error_record
+
+#: Pinned hash of ``schema/spinscope-1.json``. If you change the schema on purpose, bump
+#: ``SCHEMA`` (and the file name) when the change breaks consumers, then update this pin.
+SCHEMA_SHA256 = "13e910c8401d2c843f29fdf63ccd46f403fed36db89337a7f150344260fbd6c9"
+
+
+def _schema() -> dict:
+    path = resources.files("spinscope") / "schema" / "spinscope-1.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _raw() -> bytes:
+    return (resources.files("spinscope") / "schema" / "spinscope-1.json").read_bytes()
+
+
+def test_version_is_pinned() -> None:
+    assert SCHEMA == "spinscope/1"
+    assert hashlib.sha256(_raw()).hexdigest() == SCHEMA_SHA256
+
+
+def _full_document() -> Document:
+    text = "Title\n\nBy Ann Lee\n\n“They are fed up,” the analyst said. Related Articles"
+    doc = Document(text, Source(path="x.txt", kind="text"), title="Title", authors=["Ann Lee"])
+    q0 = text.index("“")
+    f0 = text.index("fed up,")
+    doc.set_layer(
+        "regions",
+        [
+            Span(0, 5, "title"),
+            Span(7, 17, "byline"),
+            Span(19, 56, "body"),
+            Span(57, len(text), "boilerplate"),
+        ],
+    )
+    doc.set_layer("sentences", [Span(19, 56, "sentence")])
+    doc.set_layer(
+        "techniques",
+        [
+            Span(
+                f0,
+                f0 + 7,
+                "Loaded_Language",
+                {"confidence": 0.8, "voice": {"kind": "attributed", "attribution": "a1"}},
+            )
+        ],
+    )
+    cue = text.index("said")
+    doc.set_layer(
+        "attributions",
+        [
+            Span(
+                q0 + 1,
+                q0 + 18,
+                "direct",
+                {
+                    "id": "a1",
+                    "cue": {"start": cue, "end": cue + 4, "text": "said"},
+                    "source": {"start": cue - 12, "end": cue - 1, "text": "the analyst"},
+                    "speaker": {"name": "Ann Lee", "role": "analyst", "type": "person"},
+                    "venue": None,
+                },
+            )
+        ],
+    )
+    return doc
+
+
+def test_document_validates_and_round_trips() -> None:
+    doc = _full_document()
+    data = json.loads(doc.to_json())
+    jsonschema.validate(data, _schema())
+    back = Document.from_json(doc.to_json())
+    assert back.to_dict() == doc.to_dict()
+    for t in data["techniques"]:
+        assert data["text"][t["start"] : t["end"]] == "fed up,"
+
+
+def test_error_record_validates() -> None:
+    jsonschema.validate(error_record(Source(path="bad.png"), "binary file"), _schema())
+
+
+def test_schema_rejects_unknown_technique() -> None:
+    data = json.loads(_full_document().to_json())
+    data["techniques"][0]["technique"] = "Made_Up"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, _schema())
