@@ -264,6 +264,14 @@ def _analyse_chunk(docs: list[Document], pipeline: Pipeline) -> list[Any]:
 # -- other commands: add sub-apps / commands below (one block per capability) ---------------
 
 
+# -- techniques: ptc predict/score, train (spinscope.techniques.commands) -------------------
+
+from spinscope.techniques.commands import ptc_app, train_app  # noqa: E402
+
+app.add_typer(ptc_app, name="ptc")
+app.add_typer(train_app, name="train")
+
+
 # -- store and web: ingest, serve (spinscope.store.loader, spinscope.web.serve) -------------
 
 _DB_HELP = "Database URL: sqlite:///FILE (default: spinscope.db here) or postgresql://…"

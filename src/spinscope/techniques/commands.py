@@ -28,7 +28,7 @@ TASKS = ("si", "tc", "flc")
 
 
 def _fail(msg: str) -> None:
-    typer.echo(f"error: {msg}", err=True)
+    typer.echo(f"spinscope: error: {msg}", err=True)
     raise typer.Exit(2)
 
 
