@@ -106,11 +106,10 @@ class Document:
         return self.layer("regions")
 
     def body_spans(self) -> list[Span]:
-        """Body regions: what analyzers read. Falls back to the whole text if cleaning found none."""
-        body = [s for s in self.regions if s.label == "body"]
-        if body or not self.text.strip():
-            return body
-        return [Span(0, len(self.text), "body")]
+        """Body regions: what analyzers read. Without a cleaning pass, the whole text is body."""
+        if "regions" not in self.layers:
+            return [Span(0, len(self.text), "body")] if self.text.strip() else []
+        return [s for s in self.regions if s.label == "body"]
 
     def span_text(self, span: Span) -> str:
         return self.text[span.start : span.end]
