@@ -176,7 +176,7 @@ _FULL: tuple[tuple[str, str], ...] = (
 _CONTAINS: tuple[tuple[str, str], ...] = (
     (
         "cookies",
-        r"we use cookies|this (web)?site uses cookies|uses cookies to|accept (all )?cookies|"
+        r"we use cookies|this (web)?site uses cookies|(we|this site) use[s]? cookies to|accept (all )?cookies|"
         r"cookie (policy|settings|preferences|consent)|by continuing to (use|browse) (this|our)|"
         r"consent to (the use of )?cookies|manage (your )?cookies",
     ),
@@ -270,6 +270,8 @@ def boilerplate_kinds(lines: list[Line]) -> list[str | None]:
     """Residue kind per line (``None`` for non-residue), after all three passes."""
     kinds: list[str | None] = [residue_kind(ln.text) for ln in lines]
     strong = [k is not None for k in kinds]
+    # a short line right before a by-line or dateline is a headline, never a menu item
+    headline = [i + 1 < len(lines) and _is_meta(lines[i + 1].text) for i in range(len(lines))]
     # 2. list absorption: link titles after a list header
     i = 0
     while i < len(lines):
@@ -277,7 +279,7 @@ def boilerplate_kinds(lines: list[Line]) -> list[str | None]:
         if kind in _LIST_KINDS and _is_list_item(lines[i].text):
             item = _is_list_item if _LIST_KINDS[kind] else _is_fragment
             j = i + 1
-            while j < len(lines) and kinds[j] is None and item(lines[j].text):
+            while j < len(lines) and kinds[j] is None and item(lines[j].text) and not headline[j]:
                 kinds[j] = kind
                 j += 1
             i = j
@@ -286,7 +288,9 @@ def boilerplate_kinds(lines: list[Line]) -> list[str | None]:
     # 3. edge absorption: fragments sandwiched by residue at the start and at the end
     n = len(lines)
     lead = 0
-    while lead < n and (kinds[lead] is not None or _is_fragment(lines[lead].text)):
+    while lead < n and (
+        kinds[lead] is not None or (_is_fragment(lines[lead].text) and not headline[lead])
+    ):
         lead += 1
     last_strong = max((k for k in range(lead) if strong[k]), default=-1)
     for k in range(last_strong):
@@ -336,10 +340,9 @@ _NAME_TOKEN = (
 )
 _NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,4}}"
 _BYLINE_RE = re.compile(
-    rf"^(?:(?:written|words|story|reported|posted|compiled)\s+)?by:?\s+"
+    rf"^(?i:(?:(?:written|words|story|reported|posted|compiled)\s+)?by:?)\s+"
     rf"(?P<names>{_NAME}(?:\s*(?:,|\band\b|&)\s*{_NAME})*)"
-    r"(?P<tail>\s*(?:[,|•·/–—-]|\bfor\b|\bin\b|\bon\b).*)?$",
-    re.I,
+    r"(?P<tail>\s*(?:[,|•·/–—-]|\bfor\b|\bin\b|\bon\b).*)?$"
 )
 _AUTHOR_LABEL_RE = re.compile(r"^(?:author|authors|reporter)\s*:\s*(?P<names>.+)$", re.I)
 _TAIL_OK = re.compile(
@@ -395,11 +398,11 @@ def byline_authors(line: str) -> tuple[list[str], str | None] | None:
         return None
     m = _BYLINE_RE.match(norm)
     if m is not None:
-        tail = (m.group("tail") or "").strip(_EDGE_CHARS + ",/")
+        names, tail = _split_names(m.group("names"), m.group("tail") or "")
+        tail = tail.strip(_EDGE_CHARS + ",/")
         date = parse_date(tail) if tail else None
         if tail and date is None and not all(_TAIL_OK.match(w) for w in tail.split()):
             return None
-        names = m.group("names")
     else:
         m = _AUTHOR_LABEL_RE.match(norm)
         if m is None or len(m.group("names").split()) > 12:
@@ -411,9 +414,23 @@ def byline_authors(line: str) -> tuple[list[str], str | None] | None:
     return authors, date
 
 
+def _split_names(names: str, tail: str) -> tuple[str, str]:
+    """Without "and"/"&", a comma starts the tail ("By John Smith, Associated Press")."""
+    joiner = list(re.finditer(r"\band\b|&", names))
+    head, last = (names[: joiner[-1].end()], names[joiner[-1].end() :]) if joiner else ("", names)
+    if "," in last:
+        last, extra = last.split(",", 1)
+        tail = "," + extra + tail
+    return head + last, tail
+
+
 def _name_case(name: str) -> str:
     name = " ".join(name.split()).strip(" .,")
     return name.title() if name.isupper() and len(name) > 3 else name
+
+
+def _is_meta(line: str) -> bool:
+    return byline_authors(line) is not None or dateline_date(line) is not None
 
 
 # -- title ----------------------------------------------------------------------------------
@@ -455,6 +472,7 @@ def label_lines(text: str, html_title: str | None = None) -> list[LineLabel]:
         line = lines[i]
         if byline_authors(line.text) is not None:
             labels[i] = "byline"
+            title_done = True  # the headline comes before the by-line, never after
             continue
         if dateline_date(line.text) is not None:
             labels[i] = "dateline"

@@ -116,8 +116,10 @@ def is_batch_input(paths: list[str | Path]) -> bool:
     if path.is_dir():
         return True
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # never open a FIFO: it would block
+            return False
         with path.open("rb") as fh:
-            head = fh.read(HEAD_BYTES) if stat.S_ISREG(os.fstat(fh.fileno()).st_mode) else b""
+            head = fh.read(HEAD_BYTES)
     except OSError:
         return False
     kind = sniff_kind(head)
@@ -319,7 +321,7 @@ def _iter_str(text: str, name: str, source: Source) -> Iterator[Item]:
 
 
 def _iter_warc(path: Path, name: str) -> Iterator[Entry]:
-    """Hook: ``spinscope.ingest.warc.iter_warc(path)`` yields ``(name, Document|InputError|Skip)``."""
+    """Hook: ``warc.iter_warc(path)`` yields ``(name, Document | InputError | Skip)``."""
     try:
         from spinscope.ingest import warc
     except ModuleNotFoundError as e:

@@ -1,0 +1,53 @@
+"""Property: arbitrary bytes or Unicode through ingest + cleaning never raise anything but
+InputError, and the regions always lie inside the text without overlapping."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spinscope.clean import Cleaner
+from spinscope.document import Document
+from spinscope.errors import InputError
+from spinscope.ingest import load
+
+RESIDUE = ["Related Articles", "Back to top", "Share", "By Ann Lee", "March 3, 2019", "\n", "\r\n"]
+
+
+def _check(doc: Document) -> None:
+    Cleaner()(doc)
+    regions = doc.regions
+    for r in regions:
+        assert 0 <= r.start < r.end <= len(doc.text)
+        text = doc.span_text(r)
+        assert text == text.strip() or not text.strip(), "regions are whitespace-trimmed"
+    for a, b in zip(regions, regions[1:], strict=False):
+        assert a.end <= b.start, f"overlap {a} {b}"
+    assert doc.to_json()
+
+
+def _run(value: str | bytes) -> None:
+    try:
+        doc = load(value, name="prop")
+    except InputError:
+        return
+    _check(doc)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes(data: bytes) -> None:
+    _run(data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=2000))
+def test_arbitrary_unicode(text: str) -> None:
+    _run(text)
+    _run(text.encode("utf-8", "surrogatepass"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(RESIDUE), st.text(max_size=80)), max_size=30))
+def test_line_soup(parts: list[str]) -> None:
+    _run("\n".join(parts))
