@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from spinscope.techniques.ptc import (
     Gold,
     read_articles,
@@ -43,7 +45,9 @@ def evaluate_model(model_dir: Path | None, data: Path, split: str = "validation"
 
 
 def write_card(model_dir: Path, report: dict[str, Any], data: Path) -> Path:
+    tuned = tune_decoding(model_dir, data)
     figures = evaluate_model(model_dir, data)
+    figures["tuned"] = tuned
     (model_dir / "validation.json").write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
     cfg = report["config"]
     hist = "\n".join(
@@ -74,7 +78,7 @@ Total size of the model folder: {size:.1f} MB. Runs on CPU with ONNX Runtime; to
 {cfg["lr_heads"]}), linear warm-up {cfg["warmup"]} then decay; embeddings and the lowest
 {cfg.get("frozen_layers", 0)} layer(s) frozen to fit a 2-core CPU budget; {cfg["threads"]} threads.
 
-**Decoding chosen on validation.** SI threshold {model_cfg["si_threshold"]}; FLC mode
+**Decoding chosen on validation.** SI score `{model_cfg.get("si_mode", "any")}`, threshold {model_cfg["si_threshold"]}; FLC mode
 `{model_cfg["flc_mode"]}` (threshold {model_cfg["flc_threshold"]}); TC mode `{model_cfg["tc_mode"]}`.
 
 ## Validation figures (official formulas, shipped int8 model, {figures["articles"]} articles, {figures["gold_spans"]} gold spans)
@@ -104,3 +108,55 @@ probability (× the label probability where the span head names the technique), 
     path = model_dir / "MODEL_CARD.md"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def tune_decoding(model_dir: Path, data: Path, split: str = "validation") -> dict[str, Any]:
+    """Choose SI/FLC decoding (mode, thresholds) for the exported model on ``split``.
+
+    Training sweeps a coarse grid in torch; this re-sweeps a finer one on the shipped int8
+    model itself, so the thresholds fit what users actually run.
+    """
+    from spinscope.techniques import decode
+    from spinscope.techniques.model import TechniqueTagger
+
+    tagger = TechniqueTagger.load(model_dir)
+    ids = sorted(set(read_splits(data)[split]))
+    texts = read_articles(data / "train" / "articles")
+    gold = [g for g in read_labels(data / "train" / "labels") if g.article in set(ids)]
+    encs = tagger.encode([(texts[a], [(0, len(texts[a]))]) for a in ids])
+    cfg = dict(tagger.config)
+    best_si: tuple[float, str, float] = (-1.0, "any", 0.5)
+    for mode in ("any", "max", "mean"):
+        for thr in np.arange(0.05, 0.65, 0.025):
+            pred = []
+            for a, enc in zip(ids, encs, strict=True):
+                probs = decode.si_probs(enc.probs, mode)
+                for s in decode.si_spans(probs, float(thr)):
+                    c0, c1 = decode.char_span(enc.tokens.starts, enc.tokens.ends, s.first, s.last)
+                    pred.append(Gold(a, "propaganda", c0, c1))
+            f = score_si(gold, pred).f1
+            if f > best_si[0]:
+                best_si = (f, mode, round(float(thr), 3))
+    cfg["si_mode"], cfg["si_threshold"] = best_si[1], best_si[2]
+    best_flc: tuple[float, str, float] = (-1.0, "tagging", 0.5)
+    for thr in np.arange(0.1, 0.75, 0.05):
+        pred = []
+        for a, enc in zip(ids, encs, strict=True):
+            for s in decode.technique_spans(enc.probs, float(thr)):
+                c0, c1 = decode.char_span(enc.tokens.starts, enc.tokens.ends, s.first, s.last)
+                pred.append(Gold(a, tagger.techniques[s.technique], c0, c1))
+        f = score_flc(gold, pred).f1
+        if f > best_flc[0]:
+            best_flc = (f, "tagging", round(float(thr), 3))
+    tagger.config = {**cfg, "flc_mode": "si_plus_head"}
+    pred = [
+        Gold(a, t, s, e)
+        for a, enc in zip(ids, encs, strict=True)
+        for s, e, t, _ in tagger.spans(enc)
+    ]
+    f_head = score_flc(gold, pred).f1
+    if f_head > best_flc[0]:
+        best_flc = (f_head, "si_plus_head", cfg.get("flc_threshold", 0.5))
+    cfg["flc_mode"], cfg["flc_threshold"] = best_flc[1], best_flc[2]
+    (model_dir / "config.json").write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
+    return {"si": best_si, "flc": best_flc}

@@ -44,6 +44,16 @@ def runs(
     return out
 
 
+def si_probs(probs: np.ndarray, mode: str) -> np.ndarray:
+    """Column 0 replaced by the SI score: the *any* head, or the most likely technique."""
+    if mode == "any":
+        return probs
+    out = probs.copy()
+    inside = probs[:, 1 : 1 + N_TECH].max(axis=1)
+    out[:, 0] = inside if mode == "max" else (probs[:, 0] + inside) / 2
+    return out
+
+
 def si_spans(probs: np.ndarray, threshold: float) -> list[TokenSpan]:
     return [
         TokenSpan(a, b, -1, float(probs[a : b + 1, 0].mean()))

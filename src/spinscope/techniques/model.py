@@ -112,7 +112,8 @@ class TechniqueTagger:
         st, en = enc.tokens.starts, enc.tokens.ends
         out: list[tuple[int, int, str, float]] = []
         if self.config.get("flc_mode") == "si_plus_head":
-            sis = decode.si_spans(enc.probs, self.config["si_threshold"])
+            probs = decode.si_probs(enc.probs, self.config.get("si_mode", "any"))
+            sis = decode.si_spans(probs, self.config["si_threshold"])
             dist = self.span_head.classify(enc.hidden, [(s.first, s.last) for s in sis])
             for s, d in zip(sis, dist, strict=True):
                 a, b = decode.char_span(st, en, s.first, s.last)
@@ -126,9 +127,10 @@ class TechniqueTagger:
 
     def si(self, enc: Encoded) -> list[tuple[int, int, float]]:
         st, en = enc.tokens.starts, enc.tokens.ends
+        probs = decode.si_probs(enc.probs, self.config.get("si_mode", "any"))
         return [
             (*decode.char_span(st, en, s.first, s.last), s.confidence)
-            for s in decode.si_spans(enc.probs, self.config["si_threshold"])
+            for s in decode.si_spans(probs, self.config["si_threshold"])
         ]
 
     def classify(self, enc: Encoded, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
