@@ -78,7 +78,15 @@ def is_warc(path: str) -> bool:
     return head.startswith(_WARC_MAGIC)
 
 
-def iter_warc_items(path: str, start: int = 0, end: int | None = None) -> Iterator[WarcItem]:
+def scan_offsets(path: str) -> Iterator[int]:
+    """Offsets of every item :func:`iter_warc_items` would yield, reading headers only."""
+    for item in iter_warc_items(path, parse=False):
+        yield item.offset
+
+
+def iter_warc_items(
+    path: str, start: int = 0, end: int | None = None, parse: bool = True
+) -> Iterator[WarcItem]:
     """Records whose offset lies in ``[start, end)``; ``start`` must be a record offset.
 
     Reading from any record offset yields the same items as reading from 0, which is what lets
@@ -88,7 +96,7 @@ def iter_warc_items(path: str, start: int = 0, end: int | None = None) -> Iterat
         pos = start
         while end is None or pos < end:
             fh.seek(pos)
-            stopped = yield from _read_from(fh, path, end)
+            stopped = yield from _read_from(fh, path, end, parse)
             if stopped is None:
                 return
             bad_at, reported = stopped
@@ -141,7 +149,7 @@ def _gzip_per_record(raw: IO[bytes]) -> bool:
 
 
 def _read_from(
-    fh: IO[bytes], path: str, end: int | None
+    fh: IO[bytes], path: str, end: int | None, parse: bool = True
 ) -> Generator[WarcItem, None, tuple[int, bool] | None]:
     """Yield items until EOF or ``end`` (return None) or a malformed record.
 
@@ -165,7 +173,10 @@ def _read_from(
         if not _is_warc_record(record):
             return offset, False
         try:
-            item = _item(record, offset, path)
+            if parse:
+                item = _item(record, offset, path)
+            else:
+                item = WarcItem(offset, None, None, Skip("not parsed"))
             it.read_to_end()
         except (zlib.error, EOFError, OSError, ValueError) as e:
             ident = _header(record, "WARC-Record-ID")

@@ -1,0 +1,133 @@
+"""``spinscope batch``: the Typer command (registered in ``spinscope.cli``).
+
+Imports nothing heavy at module level, so ``spinscope --help`` stays fast; Dask loads on use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+EPILOG = (
+    "Examples:\n\n"
+    "  spinscope batch CC-NEWS-*.warc.gz articles/ --out runs/cc-news\n\n"
+    "  spinscope batch feed.jsonl --out runs/feed --workers 2 --format parquet,jsonl\n\n"
+    "  spinscope batch /shared/warc/ --out /shared/runs/x --scheduler tcp://10.0.0.5:8786\n\n"
+    "  spinscope batch /shared/warc/ --out /shared/runs/x --resume   (after a crash or kill)"
+)
+
+
+def batch(
+    inputs: list[str] = typer.Argument(
+        ...,
+        metavar="INPUTS...",
+        help="Files, directories, JSONL, or WARC files (.warc, .warc.gz; CC-NEWS).",
+        show_default=False,
+    ),
+    out: str = typer.Option(..., "--out", help="Output directory (Parquet/JSONL partitions)."),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        help="Local Dask workers [default: one per core, memory allowing].",
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Address of an existing Dask scheduler, e.g. tcp://host:8786."
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="Skip partitions already completed in OUT."
+    ),
+    fmt: str = typer.Option("parquet", "--format", help="parquet, jsonl, or parquet,jsonl."),
+    steps: str | None = typer.Option(
+        None, "--steps", help="Analyzers to run, e.g. clean,sentences [default: all available]."
+    ),
+    partition_mb: float = typer.Option(
+        16.0, "--partition-mb", min=0.001, help="Input bytes per partition (resume granularity)."
+    ),
+) -> None:
+    """Analyse a corpus on Dask: resumable, every record accounted for (results/errors/skipped)."""
+    from spinscope.errors import InputError
+    from spinscope.scale.runner import run_batch
+
+    if workers is not None and scheduler is not None:
+        _fail("--workers and --scheduler exclude each other (the cluster has its own workers)")
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    step_list = tuple(s.strip() for s in steps.split(",") if s.strip()) if steps else None
+    if step_list is not None:
+        from spinscope.pipeline import DEFAULT_STEPS
+
+        unknown = [s for s in step_list if s not in DEFAULT_STEPS]
+        if unknown:
+            _fail(f"--steps: unknown analyzer(s) {', '.join(unknown)}; known: {DEFAULT_STEPS}")
+    progress = _Progress()
+    try:
+        summary = run_batch(
+            inputs,
+            out,
+            workers=workers,
+            scheduler=scheduler,
+            resume=resume,
+            formats=formats,
+            steps=step_list,
+            partition_bytes=max(1, int(partition_mb * 1024 * 1024)),
+            on_start=progress.start,
+            on_partition=progress.advance,
+        )
+    except InputError as e:
+        _fail(str(e))
+    except OSError as e:  # e.g. an unreachable scheduler
+        _fail(f"{scheduler or out}: {type(e).__name__}: {e}")
+    finally:
+        progress.stop()
+    typer.echo(f"steps: {summary.steps or '(none ran)'}", err=True)
+    typer.echo(summary.line(), err=True)
+    typer.echo(
+        f"output: {out}  ({summary.partitions_done}/{summary.partitions} partitions)", err=True
+    )
+    if summary.failed:
+        for f in summary.failed[:10]:
+            typer.echo(f"spinscope: error: partition {f}", err=True)
+        _fail(f"{len(summary.failed)} partition(s) failed; rerun with --resume", code=1)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"spinscope: error: {' '.join(message.split())}", err=True)
+    raise typer.Exit(code)
+
+
+class _Progress:
+    """A rich progress bar over records, on stderr; the dashboard link printed above it."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+
+    def start(self, summary: Any, plan: Any, done: dict[str, Any]) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        console = Console(stderr=True)
+        if summary.dashboard:
+            console.print(f"Dask dashboard: {summary.dashboard}", markup=False, highlight=False)
+        console.print(f"{summary.partitions} partitions, {summary.workers} workers", markup=False)
+        total = sum(p.records for p in plan.partitions)
+        self.bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self.bar.start()
+        already = sum(p.records for p in plan.partitions if p.name in done)
+        self.task = self.bar.add_task("records", total=total, completed=already)
+
+    def advance(self, counts: dict[str, Any]) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task, counts.get("read", 0))
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -1,0 +1,218 @@
+"""Batch runner: plan partitions, run them on a Dask cluster, account for every record.
+
+With no scheduler address it starts a ``LocalCluster`` sized to the machine (one single-threaded
+worker process per core, capped by memory); with one it connects to that cluster unchanged —
+workers there need ``spinscope`` installed and ``OUT_DIR`` on a filesystem they all share.
+Tasks are submitted in a bounded window, so the scheduler never holds more than a few tasks per
+worker however large the input.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spinscope.errors import InputError
+from spinscope.scale import output
+from spinscope.scale.plan import (
+    DEFAULT_PARTITION_BYTES,
+    Partition,
+    Plan,
+    classify,
+    number,
+    plan_files,
+    plan_jsonl,
+    plan_warc,
+)
+from spinscope.scale.worker import PipelinePlugin, run_partition
+
+#: Memory we budget per local worker (models + one partition in flight).
+WORKER_MEMORY = 1_500_000_000
+
+
+@dataclass
+class Summary:
+    """records read = analysed + skipped + errors, over all completed partitions."""
+
+    read: int = 0
+    analysed: int = 0
+    skipped: int = 0
+    errors: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+    partitions: int = 0
+    partitions_done: int = 0
+    partitions_this_run: int = 0
+    seconds: float = 0.0
+    steps: str = ""
+    workers: int = 0
+    dashboard: str | None = None
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.partitions_done == self.partitions
+
+    def line(self) -> str:
+        reasons = ", ".join(f"{r}: {n}" for r, n in sorted(self.skip_reasons.items()))
+        skipped = f"skipped {self.skipped}" + (f" ({reasons})" if reasons else "")
+        return (
+            f"records read {self.read} = analysed {self.analysed} + {skipped} "
+            f"+ errors {self.errors}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()} | {"complete": self.complete}
+
+
+def local_workers() -> int:
+    """One worker per core, as many as memory allows."""
+    import psutil
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    by_memory = max(1, int(psutil.virtual_memory().available // WORKER_MEMORY))
+    return max(1, min(cores or 1, by_memory))
+
+
+def run_batch(
+    inputs: Sequence[str],
+    out_dir: str | Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    formats: tuple[str, ...] = ("parquet",),
+    steps: tuple[str, ...] | None = None,
+    partition_bytes: int = DEFAULT_PARTITION_BYTES,
+    dashboard_address: str | None = ":8787",
+    on_start: Callable[[Summary, Plan, dict[str, Any]], None] | None = None,
+    on_partition: Callable[[dict[str, Any]], None] | None = None,
+) -> Summary:
+    """Analyse ``inputs`` into ``out_dir``; returns the summary (also saved as summary.json)."""
+    from distributed import Client, LocalCluster, as_completed
+
+    out = Path(out_dir)
+    bad = [f for f in formats if f not in output.FORMATS]
+    if bad or not formats:
+        raise InputError("--format", f"unknown output format {bad or formats}; use parquet|jsonl")
+    _check_out_dir(out, resume)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+
+    cluster = None
+    if scheduler is not None:
+        client = Client(scheduler)
+    else:
+        n = workers or local_workers()
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit=0,  # no pausing/killing by Dask's heuristics; we bound memory by design
+            dashboard_address=dashboard_address,
+        )
+        client = Client(cluster)
+    try:
+        client.register_plugin(PipelinePlugin(steps), name="spinscope-pipeline")
+        plan = _load_or_make_plan(client, out, inputs, steps, partition_bytes, resume)
+        output.remove_temporaries(out)
+        done = output.completed(out)
+        todo = [p for p in plan.partitions if p.name not in done]
+        summary = Summary(
+            partitions=len(plan.partitions),
+            workers=len(client.scheduler_info().get("workers", {})),
+            dashboard=client.dashboard_link if dashboard_address else None,
+        )
+        if on_start is not None:
+            on_start(summary, plan, done)
+        window = max(2, 2 * max(1, summary.workers))
+        queue = iter(todo)
+        running = as_completed()
+        for part in _take(queue, window):
+            running.add(_submit(client, part, out, steps, formats))
+        for fut in running:
+            try:
+                counts = fut.result()
+            except Exception as e:  # a crashed worker or a bug: keep going, report, resumable
+                name = str(fut.key).removeprefix("spinscope-")
+                summary.failed.append(f"{name}: {type(e).__name__}: {' '.join(str(e).split())}")
+                counts = {"partition": name, "read": 0, "failed": True}
+            else:
+                summary.partitions_this_run += 1
+            if on_partition is not None:
+                on_partition(counts)
+            for part in _take(queue, 1):
+                running.add(_submit(client, part, out, steps, formats))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    _total(summary, output.completed(out))
+    summary.seconds = round(time.perf_counter() - t0, 3)
+    output.write_json_atomic(out / "summary.json", summary.to_dict())
+    return summary
+
+
+def _check_out_dir(out: Path, resume: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "output path exists and is not a directory")
+    if not resume and (out / "plan.json").exists():
+        raise InputError(str(out), "holds an earlier batch; pass --resume or a new directory")
+
+
+def _take(it: Any, n: int) -> list[Partition]:
+    out = []
+    for _ in range(n):
+        nxt = next(it, None)
+        if nxt is None:
+            break
+        out.append(nxt)
+    return out
+
+
+def _submit(client: Any, part: Partition, out: Path, steps: Any, formats: Any) -> Any:
+    return client.submit(
+        run_partition, part, str(out), steps, formats, key=f"spinscope-{part.name}", pure=False
+    )
+
+
+def _load_or_make_plan(
+    client: Any,
+    out: Path,
+    inputs: Sequence[str],
+    steps: tuple[str, ...] | None,
+    partition_bytes: int,
+    resume: bool,
+) -> Plan:
+    wanted = [str(Path(i).absolute()) for i in inputs]
+    if resume and (out / "plan.json").exists():
+        plan = Plan.load(out)
+        if plan.inputs != wanted:
+            raise InputError(str(out), "--resume with different inputs than the run being resumed")
+        if (plan.steps or None) != (list(steps) if steps else None):
+            raise InputError(str(out), f"--resume with different steps (run used {plan.steps})")
+        return plan
+    found = classify(wanted)
+    # The planning scans (WARC headers, JSONL line breaks) run on the workers, one per file.
+    scans = client.map(plan_warc, found.warc, partition_bytes=partition_bytes, pure=False)
+    scans += client.map(plan_jsonl, found.jsonl, partition_bytes=partition_bytes, pure=False)
+    parts: list[Partition] = [p for f in client.gather(scans) for p in f]
+    parts += plan_files(found.files, partition_bytes)
+    plan = Plan(wanted, list(steps) if steps else None, partition_bytes, number(parts))
+    plan.save(out)
+    return plan
+
+
+def _total(summary: Summary, done: dict[str, dict[str, Any]]) -> None:
+    summary.partitions_done = len(done)
+    for counts in done.values():
+        summary.read += counts["read"]
+        summary.analysed += counts["analysed"]
+        summary.skipped += counts["skipped"]
+        summary.errors += counts["errors"]
+        summary.steps = counts.get("steps", summary.steps)
+        for r, n in counts.get("skip_reasons", {}).items():
+            summary.skip_reasons[r] = summary.skip_reasons.get(r, 0) + n
