@@ -336,6 +336,14 @@ def serve(
     run_server(db, host=host, port=port)
 
 
+# -- batch (Dask): spinscope.scale.command -----------------------------------------------------
+
+from spinscope.scale.command import EPILOG as _BATCH_EPILOG  # noqa: E402 - light: Typer only
+from spinscope.scale.command import batch as _batch  # noqa: E402
+
+app.command(name="batch", epilog=_BATCH_EPILOG)(_batch)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -30,7 +30,7 @@ def batch(
         None,
         "--workers",
         min=1,
-        help="Local Dask workers [default: one per core, memory allowing].",
+        help="Local Dask workers (default: one per core, as memory allows).",
     ),
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Address of an existing Dask scheduler, e.g. tcp://host:8786."
@@ -40,7 +40,7 @@ def batch(
     ),
     fmt: str = typer.Option("parquet", "--format", help="parquet, jsonl, or parquet,jsonl."),
     steps: str | None = typer.Option(
-        None, "--steps", help="Analyzers to run, e.g. clean,sentences [default: all available]."
+        None, "--steps", help="Analyzers to run, e.g. clean,sentences (default: all available)."
     ),
     partition_mb: float = typer.Option(
         16.0, "--partition-mb", min=0.001, help="Input bytes per partition (resume granularity)."
