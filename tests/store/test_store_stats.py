@@ -7,7 +7,7 @@ import pytest
 from conftest import make_doc
 
 from spinscope.store import STATS_BY, StatRow, Store, stats, to_csv
-from spinscope.store.stats import stats_from_spans
+from spinscope.store.stats import stats_from_spans, top_stats
 from spinscope.techniques.labels import TECHNIQUES
 
 
@@ -130,3 +130,13 @@ def test_counts_match_the_span_aggregate_on_varied_documents(store: Store) -> No
     store.add(docs[0])  # already present: must not count twice
     for by in STATS_BY:
         assert stats(store, by) == stats_from_spans(store, by), by
+
+
+def test_top_stats_picks_the_biggest_groups(filled: Store) -> None:
+    rows, n = top_stats(filled, "author", top=1)
+    assert n == 2
+    assert {r.group for r in rows} == {"Bob"}  # 4 spans against Ann's 3
+    assert rows == [r for r in stats(filled, "author") if r.group == "Bob"]
+    rows, n = top_stats(filled, "month", top=1)
+    assert n == 2 and {r.group for r in rows} == {"2019-03"}  # latest first; "(" sorts low
+    assert top_stats(filled, "speaker", top=0) == ([], 1)

@@ -81,6 +81,37 @@ def stats(store: Store, by: str) -> list[StatRow]:
     return sorted(rows, key=lambda r: (r.group, r.technique))
 
 
+def top_stats(store: Store, by: str, top: int = 30) -> tuple[list[StatRow], int]:
+    """Rows of the ``top`` groups with the most spans (latest months for ``month``), and the
+    number of groups in all: what a dashboard shows, without reading every speaker's rows."""
+    if by not in STATS_BY:
+        raise ValueError(f"unknown statistic {by!r}; choose one of {', '.join(STATS_BY)}")
+    sc = t.stat_counts
+    dim = sc.c.dimension == by
+    total = func.sum(sc.c.spans)
+    order = [sc.c.grp.desc()] if by == "month" else [total.desc(), sc.c.grp]
+    with store.engine.connect() as conn:
+        n_groups = int(
+            conn.execute(select(func.count(sc.c.grp.distinct())).where(dim)).scalar_one()
+        )
+        groups = list(
+            conn.execute(
+                select(sc.c.grp).where(dim).group_by(sc.c.grp).order_by(*order).limit(top)
+            ).scalars()
+        )
+        if not groups:
+            return [], n_groups
+        rows = [
+            StatRow(str(r.grp), str(r.technique), int(r.spans), int(r.documents))
+            for r in conn.execute(
+                select(sc.c.grp, sc.c.technique, sc.c.spans, sc.c.documents).where(
+                    dim, sc.c.grp.in_(groups)
+                )
+            )
+        ]
+    return sorted(rows, key=lambda r: (r.group, r.technique)), n_groups
+
+
 def stats_from_spans(store: Store, by: str) -> list[StatRow]:
     """The same rows aggregated from every technique span (the reference; slower)."""
     q = _query(by)

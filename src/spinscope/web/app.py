@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from spinscope.document import Document, Source
 from spinscope.errors import InputError
 from spinscope.store import DEFAULT_URL, STATS_BY, Store, stats, to_csv
+from spinscope.store.stats import top_stats
 from spinscope.web import charts
 from spinscope.web.limits import BodySizeLimit, SecurityHeaders
 from spinscope.web.render import environment, render_article
@@ -33,6 +34,7 @@ log = logging.getLogger("spinscope.web")
 #: Largest request body accepted (an article is ~10-100 kB; ingest's own limit is 10 MiB).
 MAX_REQUEST_BYTES = 10 * 1024 * 1024 + 64 * 1024
 MAX_QUERY_CHARS = 500
+DASHBOARD_GROUPS = 30
 
 PipelineLike = Callable[[Document], Document]
 
@@ -260,15 +262,15 @@ def create_app(
     def dashboard(
         by: str = Query("outlet", pattern="^(" + "|".join(STATS_BY) + ")$"),
     ) -> HTMLResponse:
-        rows = stats(store, by)
-        pv = charts.pivot(rows, by)
+        rows, n_groups = top_stats(store, by, top=DASHBOARD_GROUPS)
+        pv = charts.pivot(rows, by, top=DASHBOARD_GROUPS)
         return page(
             "dashboard.html",
             by=by,
             stats_by=STATS_BY,
             pivot=pv,
             chart=charts.bars(pv),
-            n_groups=len(pv.cells),
+            n_groups=n_groups,
             n_documents=store.count(),
         )
 

@@ -45,6 +45,7 @@
     close.addEventListener("click", function () { pop.hidden = true; });
     pop.insertBefore(close, pop.firstChild);
     pop.hidden = false;
+    shownAt = Date.now();
     var w = pop.offsetWidth, h = pop.offsetHeight;
     pop.style.left = Math.max(8, Math.min(x + 12, window.innerWidth - w - 8)) + "px";
     pop.style.top = Math.max(8, Math.min(y + 12, window.innerHeight - h - 8)) + "px";
@@ -66,6 +67,10 @@
       pop.hidden = true;
     }
   });
+  var shownAt = 0;
+  window.addEventListener("scroll", function () {
+    if (Date.now() - shownAt > 400) { pop.hidden = true; }  // not the click's own scroll-in
+  }, { passive: true });
   document.addEventListener("keydown", function (ev) {
     if (ev.key === "Escape") { pop.hidden = true; }
   });
