@@ -138,3 +138,30 @@ def test_summary_line() -> None:
     assert s.line() == (
         "4 inputs = 2 added + 1 already present + 1 errors (3 records skipped: not articles)"
     )
+
+
+def test_ingest_batch_output_directory(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "run"
+    for sub in ("results", "errors", "skipped"):
+        (out / sub).mkdir(parents=True)
+    docs = [make_doc(f"Batch body {i}.", title=f"B{i}") for i in range(3)]
+    pq.write_table(
+        pa.Table.from_pylist([{"key": f"in:{i}", "json": d.to_json()} for i, d in enumerate(docs)]),
+        out / "results" / "part-000000.parquet",
+    )
+    pq.write_table(
+        pa.Table.from_pylist([{"key": "in:9", "stage": "read", "error": "not valid JSON"}]),
+        out / "errors" / "part-000000.parquet",
+    )
+    pq.write_table(
+        pa.Table.from_pylist([{"key": "x.warc@0", "reason": "not HTML"}] * 2),
+        out / "skipped" / "part-000000.parquet",
+    )
+    (out / "summary.json").write_text("{}")
+    with Store(f"sqlite:///{tmp_path}/c.db") as store:
+        s = ingest([out], store, None)
+    assert (s.added, s.present, s.errors, s.skipped) == (3, 0, 1, 2)
+    assert s.error_messages == ["in:9: not valid JSON"]

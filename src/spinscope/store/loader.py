@@ -3,7 +3,8 @@
 Inputs are anything ``spinscope.ingest.iter_inputs`` reads (article files, directories, JSONL
 of raw records), plus already-analysed documents, stored as they are: JSONL written by
 ``spinscope analyze`` (``"schema": "spinscope/1"`` records) and Parquet written by
-``spinscope batch`` (a ``.parquet`` file or a directory of them). Identity is the content hash,
+``spinscope batch`` (a ``.parquet`` file or its output directory: ``results/`` rows carry the
+document JSON in a ``json`` column, ``errors/`` rows count as errors, ``skipped/`` as skipped). Identity is the content hash,
 so a document already stored is neither analysed nor added again: re-running is cheap.
 Every input is accounted for: inputs = added + already present + errors (+ skipped records).
 """
@@ -120,6 +121,14 @@ def _iter_parquet(path: Path) -> Iterator[Entry]:
             continue
         for i, row in enumerate(table.to_pylist()):
             name = f"{f}:{i}"
+            has_doc = any(isinstance(row.get(c), str) for c in (*_JSON_COLUMNS, "text"))
+            if not has_doc and "reason" in row:  # batch's skipped table: not an article
+                yield name, None, True
+                continue
+            if not has_doc and isinstance(row.get("error"), str):  # batch's errors table
+                ident = str(row.get("key") or row.get("input") or name)
+                yield name, InputError(ident, row["error"]), True
+                continue
             try:
                 obj = _row_to_dict(row)
             except ValueError as e:
