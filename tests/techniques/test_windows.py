@@ -60,3 +60,23 @@ def test_token_range() -> None:
     starts, ends = np.array([0, 4, 9]), np.array([3, 8, 12])
     assert token_range(starts, ends, 4, 12) == (1, 2)
     assert token_range(starts, ends, 3, 4) is None
+
+
+def test_words_join_subwords_and_hyphens() -> None:
+    tok = load_tokenizer(default_model_dir() / "tokenizer.json")
+    text = "war-torn Takfiri terrorists."
+    toks = tokenize_ranges(tok, text, [(0, len(text))])
+    pieces = [text[a:b] for a, b in zip(toks.starts, toks.ends, strict=True)]
+    words: dict[int, str] = {}
+    for w, a, b in zip(toks.words, toks.starts, toks.ends, strict=True):
+        words[int(w)] = words.get(int(w), "") + text[a:b]
+    assert list(words.values()) == ["war-torn", "Takfiri", "terrorists", "."]
+    assert len(pieces) > 4  # Takfiri is split into wordpieces, yet stays one word
+
+
+def test_pool_words_gives_each_piece_the_word_max() -> None:
+    from spinscope.techniques.decode import pool_words
+
+    probs = np.array([[0.1], [0.9], [0.2], [0.3], [0.0]])
+    words = np.array([0, 0, 0, 1, 2])
+    assert pool_words(probs, words)[:, 0].tolist() == [0.9, 0.9, 0.9, 0.3, 0.0]

@@ -44,6 +44,16 @@ def runs(
     return out
 
 
+def pool_words(probs: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Give every wordpiece of a word the word's maximum, so spans never cut a word in two."""
+    if len(words) == 0:
+        return probs
+    change = np.flatnonzero(np.diff(words)) + 1
+    starts = np.concatenate([[0], change])
+    peak = np.maximum.reduceat(probs, starts, axis=0)
+    return np.repeat(peak, np.diff(np.concatenate([starts, [len(words)]])), axis=0)
+
+
 def si_probs(probs: np.ndarray, mode: str) -> np.ndarray:
     """Column 0 replaced by the SI score: the *any* head, or the most likely technique."""
     if mode == "any":

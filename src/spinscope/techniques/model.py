@@ -103,7 +103,10 @@ class TechniqueTagger:
                 a, b = w.keep_lo - w.lo + 1, w.keep_hi - w.lo + 1
                 hidden[w.doc][w.keep_lo : w.keep_hi] = h[r, a:b]
                 probs[w.doc][w.keep_lo : w.keep_hi] = p[r, a:b]
-        return [Encoded(t, h, p) for t, h, p in zip(tokens, hidden, probs, strict=True)]
+        return [
+            Encoded(t, h, decode.pool_words(p, t.words))
+            for t, h, p in zip(tokens, hidden, probs, strict=True)
+        ]
 
     # -- decoding ------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ class Tokens:
     ids: np.ndarray  # (n,) int64
     starts: np.ndarray  # (n,) int64, absolute char offsets
     ends: np.ndarray  # (n,) int64
+    words: np.ndarray  # (n,) int64, word number (pre-tokenizer words, unique across ranges)
 
 
 def tokenize_ranges(tok: Tokenizer, text: str, ranges: list[tuple[int, int]]) -> Tokens:
@@ -37,20 +38,35 @@ def tokenize_ranges(tok: Tokenizer, text: str, ranges: list[tuple[int, int]]) ->
     ids: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
+    words: list[int] = []
+    base = -1
     if ranges:
         encs = tok.encode_batch([text[a:b] for a, b in ranges], add_special_tokens=False)
         for (a, _), enc in zip(ranges, encs, strict=True):
             for i, (s, e) in zip(enc.ids, enc.offsets, strict=True):
                 if e <= s:
                     continue
+                if not (starts and starts[-1] < a + s == ends[-1] and _joins(text, a + s)):
+                    base += 1
                 ids.append(i)
                 starts.append(a + s)
                 ends.append(a + e)
+                words.append(base)
     return Tokens(
         np.asarray(ids, dtype=np.int64),
         np.asarray(starts, dtype=np.int64),
         np.asarray(ends, dtype=np.int64),
+        np.asarray(words, dtype=np.int64),
     )
+
+
+_JOINERS = "-'’"
+
+
+def _joins(text: str, at: int) -> bool:
+    """Whether the piece starting at ``at`` continues the word before it (``war-torn``, ``##ri``)."""
+    left, right = text[at - 1], text[at]
+    return (left.isalnum() or left in _JOINERS) and (right.isalnum() or right in _JOINERS)
 
 
 @dataclass
