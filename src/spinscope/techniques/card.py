@@ -111,12 +111,11 @@ probability (× the label probability where the span head names the technique), 
 
 
 def tune_decoding(model_dir: Path, data: Path, split: str = "validation") -> dict[str, Any]:
-    """Choose SI/FLC decoding (mode, thresholds) for the exported model on ``split``.
+    """Choose SI/FLC decoding (score, threshold, gap merging, function-word filter) on ``split``.
 
-    Training sweeps a coarse grid in torch; this re-sweeps a finer one on the shipped int8
-    model itself, so the thresholds fit what users actually run.
+    Training sweeps a coarse grid in torch; this sweeps a finer one on the shipped int8 model
+    itself, so the settings fit what users actually run.
     """
-    from spinscope.techniques import decode
     from spinscope.techniques.model import TechniqueTagger
 
     tagger = TechniqueTagger.load(model_dir)
@@ -124,39 +123,42 @@ def tune_decoding(model_dir: Path, data: Path, split: str = "validation") -> dic
     texts = read_articles(data / "train" / "articles")
     gold = [g for g in read_labels(data / "train" / "labels") if g.article in set(ids)]
     encs = tagger.encode([(texts[a], [(0, len(texts[a]))]) for a in ids])
-    cfg = dict(tagger.config)
-    best_si: tuple[float, str, float] = (-1.0, "any", 0.5)
-    for mode in ("any", "max", "mean"):
-        for thr in np.arange(0.05, 0.65, 0.025):
-            pred = []
-            for a, enc in zip(ids, encs, strict=True):
-                probs = decode.si_probs(enc.probs, mode)
-                for s in decode.si_spans(probs, float(thr)):
-                    c0, c1 = decode.char_span(enc.tokens.starts, enc.tokens.ends, s.first, s.last)
-                    pred.append(Gold(a, "propaganda", c0, c1))
-            f = score_si(gold, pred).f1
-            if f > best_si[0]:
-                best_si = (f, mode, round(float(thr), 3))
-    cfg["si_mode"], cfg["si_threshold"] = best_si[1], best_si[2]
-    best_flc: tuple[float, str, float] = (-1.0, "tagging", 0.5)
-    for thr in np.arange(0.1, 0.75, 0.05):
-        pred = []
-        for a, enc in zip(ids, encs, strict=True):
-            for s in decode.technique_spans(enc.probs, float(thr)):
-                c0, c1 = decode.char_span(enc.tokens.starts, enc.tokens.ends, s.first, s.last)
-                pred.append(Gold(a, tagger.techniques[s.technique], c0, c1))
-        f = score_flc(gold, pred).f1
-        if f > best_flc[0]:
-            best_flc = (f, "tagging", round(float(thr), 3))
-    tagger.config = {**cfg, "flc_mode": "si_plus_head"}
-    pred = [
-        Gold(a, t, s, e)
-        for a, enc in zip(ids, encs, strict=True)
-        for s, e, t, _ in tagger.spans(enc)
+    base = dict(tagger.config)
+
+    def si_f1(**over: Any) -> float:
+        tagger.config = {**base, **over}
+        pred = [
+            Gold(a, "propaganda", s, e)
+            for a, enc in zip(ids, encs, strict=True)
+            for s, e, _ in tagger.si(enc)
+        ]
+        return score_si(gold, pred).f1
+
+    def flc_f1(**over: Any) -> float:
+        tagger.config = {**base, **over}
+        pred = [
+            Gold(a, t, s, e)
+            for a, enc in zip(ids, encs, strict=True)
+            for s, e, t, _ in tagger.spans(enc)
+        ]
+        return score_flc(gold, pred).f1
+
+    si_grid = [
+        {"si_mode": m, "si_threshold": round(float(t), 3), "merge_gap": g, "drop_function_words": d}
+        for m in ("any", "max", "mean")
+        for t in np.arange(0.1, 0.65, 0.025)
+        for g in (0, 1, 2)
+        for d in (False, True)
     ]
-    f_head = score_flc(gold, pred).f1
-    if f_head > best_flc[0]:
-        best_flc = (f_head, "si_plus_head", cfg.get("flc_threshold", 0.5))
-    cfg["flc_mode"], cfg["flc_threshold"] = best_flc[1], best_flc[2]
-    (model_dir / "config.json").write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
-    return {"si": best_si, "flc": best_flc}
+    si_scores = [(si_f1(**o), o) for o in si_grid]
+    best_si = max(si_scores, key=lambda x: x[0])
+    base.update(best_si[1])
+    flc_grid: list[dict[str, Any]] = [
+        {"flc_mode": "tagging", "flc_threshold": round(float(t), 3)}
+        for t in np.arange(0.1, 0.75, 0.05)
+    ] + [{"flc_mode": "si_plus_head"}]
+    flc_scores = [(flc_f1(**o), o) for o in flc_grid]
+    best_flc = max(flc_scores, key=lambda x: x[0])
+    base.update(best_flc[1])
+    (model_dir / "config.json").write_text(json.dumps(base, indent=2) + "\n", encoding="utf-8")
+    return {"si": [best_si[0], best_si[1]], "flc": [best_flc[0], best_flc[1]]}

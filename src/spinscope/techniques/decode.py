@@ -64,19 +64,30 @@ def si_probs(probs: np.ndarray, mode: str) -> np.ndarray:
     return out
 
 
-def si_spans(probs: np.ndarray, threshold: float) -> list[TokenSpan]:
+def merge_runs(spans: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+    """Join runs separated by at most ``gap`` tokens (a dip inside one phrase)."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and a - out[-1][1] - 1 <= gap:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def si_spans(probs: np.ndarray, threshold: float, gap: int = 0) -> list[TokenSpan]:
     return [
         TokenSpan(a, b, -1, float(probs[a : b + 1, 0].mean()))
-        for a, b in runs(probs[:, 0], threshold)
+        for a, b in merge_runs(runs(probs[:, 0], threshold), gap)
     ]
 
 
-def technique_spans(probs: np.ndarray, threshold: float) -> list[TokenSpan]:
+def technique_spans(probs: np.ndarray, threshold: float, gap: int = 0) -> list[TokenSpan]:
     """Per-technique runs (FLC straight from the tagging head)."""
     out: list[TokenSpan] = []
     for t in range(N_TECH):
         inside, begin = probs[:, 1 + t], probs[:, 1 + N_TECH + t]
-        for a, b in runs(inside, threshold, begin):
+        for a, b in merge_runs(runs(inside, threshold, begin), gap):
             out.append(TokenSpan(a, b, t, float(inside[a : b + 1].mean())))
     return out
 

@@ -7,6 +7,7 @@ sorted by length and batched together, which is where most of the CPU time is sa
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ def default_model_dir() -> Path:
 class Encoded:
     """Stitched per-token outputs for one list of character ranges."""
 
+    text: str
     tokens: Tokens
     hidden: np.ndarray  # (n, hidden)
     probs: np.ndarray  # (n, N_OUT)
@@ -104,36 +106,50 @@ class TechniqueTagger:
                 hidden[w.doc][w.keep_lo : w.keep_hi] = h[r, a:b]
                 probs[w.doc][w.keep_lo : w.keep_hi] = p[r, a:b]
         return [
-            Encoded(t, h, decode.pool_words(p, t.words))
-            for t, h, p in zip(tokens, hidden, probs, strict=True)
+            Encoded(text, t, h, decode.pool_words(p, t.words))
+            for (text, _), t, h, p in zip(items, tokens, hidden, probs, strict=True)
         ]
 
     # -- decoding ------------------------------------------------------------------------------
 
+    def _keep(self, enc: Encoded, first: int, last: int) -> bool:
+        """Drop spans made only of function words ("the", "if"): never a technique alone."""
+        if not self.config.get("drop_function_words", False):
+            return True
+        words = enc.text[int(enc.tokens.starts[first]) : int(enc.tokens.ends[last])].split()
+        return any(w.strip(_PUNCT).lower() not in _stop_words() for w in words)
+
     def spans(self, enc: Encoded) -> list[tuple[int, int, str, float]]:
         """Technique spans ``(start, end, technique, confidence)`` from one encoded text."""
         st, en = enc.tokens.starts, enc.tokens.ends
+        gap = int(self.config.get("merge_gap", 0))
         out: list[tuple[int, int, str, float]] = []
         if self.config.get("flc_mode") == "si_plus_head":
-            probs = decode.si_probs(enc.probs, self.config.get("si_mode", "any"))
-            sis = decode.si_spans(probs, self.config["si_threshold"])
-            dist = self.span_head.classify(enc.hidden, [(s.first, s.last) for s in sis])
-            for s, d in zip(sis, dist, strict=True):
-                a, b = decode.char_span(st, en, s.first, s.last)
+            sis = [(s.first, s.last, s.confidence) for s in self._si_token_spans(enc)]
+            dist = self.span_head.classify(enc.hidden, [(a, b) for a, b, _ in sis])
+            for (first, last, conf), d in zip(sis, dist, strict=True):
                 t = int(d.argmax())
-                out.append((a, b, self.techniques[t], s.confidence * float(d[t])))
+                a, b = decode.char_span(st, en, first, last)
+                out.append((a, b, self.techniques[t], conf * float(d[t])))
         else:
-            for s in decode.technique_spans(enc.probs, self.config["flc_threshold"]):
-                a, b = decode.char_span(st, en, s.first, s.last)
-                out.append((a, b, self.techniques[s.technique], s.confidence))
+            for s in decode.technique_spans(enc.probs, self.config["flc_threshold"], gap):
+                if self._keep(enc, s.first, s.last):
+                    a, b = decode.char_span(st, en, s.first, s.last)
+                    out.append((a, b, self.techniques[s.technique], s.confidence))
         return out
 
-    def si(self, enc: Encoded) -> list[tuple[int, int, float]]:
-        st, en = enc.tokens.starts, enc.tokens.ends
+    def _si_token_spans(self, enc: Encoded) -> list[decode.TokenSpan]:
         probs = decode.si_probs(enc.probs, self.config.get("si_mode", "any"))
+        gap = int(self.config.get("merge_gap", 0))
+        spans = decode.si_spans(probs, self.config["si_threshold"], gap)
+        return [s for s in spans if self._keep(enc, s.first, s.last)]
+
+    def si(self, enc: Encoded) -> list[tuple[int, int, float]]:
+        """Propaganda fragments, technique not named (the SI task)."""
+        st, en = enc.tokens.starts, enc.tokens.ends
         return [
             (*decode.char_span(st, en, s.first, s.last), s.confidence)
-            for s in decode.si_spans(probs, self.config["si_threshold"])
+            for s in self._si_token_spans(enc)
         ]
 
     def classify(self, enc: Encoded, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
@@ -171,6 +187,16 @@ class TechniqueTagger:
             ]
             doc.set_layer("techniques", spans)
         return docs
+
+
+_PUNCT = "\"'“”‘’.,;:!?()[]{}—–-…"
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 def _analysed_regions(doc: Document) -> list[Span]:
