@@ -88,10 +88,15 @@ def run_batch(
     steps: tuple[str, ...] | None = None,
     partition_bytes: int = DEFAULT_PARTITION_BYTES,
     dashboard_address: str | None = ":8787",
+    processes: bool = True,
     on_start: Callable[[Summary, Plan, dict[str, Any]], None] | None = None,
     on_partition: Callable[[dict[str, Any]], None] | None = None,
 ) -> Summary:
-    """Analyse ``inputs`` into ``out_dir``; returns the summary (also saved as summary.json)."""
+    """Analyse ``inputs`` into ``out_dir``; returns the summary (also saved as summary.json).
+
+    ``steps`` chooses the analyzers (default: all that :func:`get_pipeline` has);
+    ``partition_bytes`` the input bytes per partition, i.e. the unit of work and of resume.
+    """
     from distributed import Client, LocalCluster, as_completed
 
     out = Path(out_dir)
@@ -110,7 +115,7 @@ def run_batch(
         cluster = LocalCluster(
             n_workers=n,
             threads_per_worker=1,
-            processes=True,
+            processes=processes,  # False: threads in this process (fast start; tests)
             memory_limit=0,  # no pausing/killing by Dask's heuristics; we bound memory by design
             dashboard_address=dashboard_address,
         )

@@ -110,6 +110,7 @@ def _edge_cases(writer: WARCWriter, buf: io.BytesIO, counts: dict[str, int]) -> 
             ("Transfer-Encoding", "chunked"),
         ],
     )
+    counts["records"] += 1
     counts["documents"] += 1
     # Skips: an image, a redirect, a request record, a capture truncated by the crawler.
     _response(
