@@ -1,0 +1,77 @@
+"""Throughput of the full ``analyze`` pipeline vs spaCy alone, on the 371 PTC train articles.
+
+    python bench/analyze_throughput.py [--shared ../shared] [--limit N] [--batch-size 16]
+
+Both runs see the same texts; models are loaded (and warmed on one article) before timing.
+Whatever analyzers are installed take part; one whose model is missing is reported and left
+out rather than failing the run. Peak RSS is the process maximum (ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from spinscope.ingest import load
+from spinscope.nlp import load_spacy
+from spinscope.pipeline import Pipeline, available_steps
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_pipeline() -> tuple[Pipeline, list[str]]:
+    """The default pipeline, minus steps that cannot load here (e.g. a model not yet trained)."""
+    steps, missing = [], []
+    for step in available_steps():
+        try:
+            Pipeline.build((step,))
+            steps.append(step)
+        except Exception as e:  # noqa: BLE001 — report and continue
+            missing.append(f"{step} ({type(e).__name__}: {e})")
+    return Pipeline.build(steps), missing
+
+
+def timed(fn: Any) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--batch-size", type=int, default=16)
+    args = ap.parse_args()
+    paths = sorted((args.shared / "data/ptc/train/articles").glob("*.txt"))[: args.limit]
+    if not paths:
+        raise SystemExit(f"no PTC articles under {args.shared}")
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    pipeline, missing = build_pipeline()
+    names = [name for name, _ in pipeline.steps]
+    list(pipeline.pipe([load(texts[0], name="warmup")]))
+    nlp = load_spacy()
+    list(nlp.pipe(texts[:1]))
+
+    docs = [load(t, name=str(p)) for t, p in zip(texts, paths, strict=True)]
+    t_pipe = timed(lambda: list(pipeline.pipe(docs, batch_size=args.batch_size)))
+    t_spacy = timed(lambda: list(nlp.pipe(texts, batch_size=args.batch_size)))
+    n = len(texts)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"articles: {n} (PTC train), batch size {args.batch_size}")
+    print(f"analyze pipeline [{', '.join(names)}]: {t_pipe:.1f} s, {n / t_pipe:.2f} articles/s")
+    if missing:
+        print("left out (could not load): " + "; ".join(missing))
+    print(
+        f"spaCy nlp.pipe alone ({nlp.meta.get('name')}): {t_spacy:.1f} s, {n / t_spacy:.2f} articles/s"
+    )
+    print(f"ratio analyze/spaCy time: {t_pipe / t_spacy:.2f}x")
+    print(f"peak RSS: {rss_mb:.0f} MiB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
