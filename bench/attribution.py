@@ -33,7 +33,7 @@ def _parses(texts: Sequence[str], cache: str | None) -> list[Any]:
     if cache:
         from spacy.tokens import DocBin
 
-        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))[: len(texts)]
         if len(docs) == len(texts) and all(d.text == t for d, t in zip(docs, texts, strict=True)):
             return docs
         print("parse cache does not match the texts; parsing")
@@ -95,7 +95,7 @@ def speed(args: argparse.Namespace) -> None:
     """Time of the sentences stage (the parse analyze needs anyway) vs the attribution stage."""
     from spinscope.sentences import SentenceSplitter
 
-    files = sorted((args.ptc / "train-articles").glob("*.txt"))[: args.limit]
+    files = sorted((args.ptc / "train" / "articles").glob("*.txt"))[: args.limit]
     docs = [Document(p.read_text(encoding="utf-8")) for p in files]
     splitter = SentenceSplitter()
     ex = AttributionExtractor()

@@ -233,7 +233,12 @@ class AttributionExtractor:
     def _link_continuations(cands: list[Candidate]) -> None:
         """A bare quote right after an attribution (same or next paragraph) continues it."""
         for i, c in enumerate(cands):
-            if c.origin != "quote:bare":
+            whole_quote = (
+                c.extra.get("nested")
+                and c.cue is not None
+                and c.content[0] <= c.cue[0] < c.content[1]
+            )
+            if c.origin != "quote:bare" and not whole_quote:
                 continue
             for j in range(i - 1, -1, -1):
                 p = cands[j]
@@ -241,6 +246,7 @@ class AttributionExtractor:
                     continue
                 if p.content[1] <= c.content[0]:
                     c.continues = j
+                    c.cue, c.cue_token = (None, None) if whole_quote else (c.cue, c.cue_token)
                     c.source = p.source
                     c.source_token = p.source_token
                     c.extra["venue"] = p.extra.get("venue")

@@ -134,11 +134,12 @@ def char_range(sdoc: SpacyDoc, lo: int, hi: int, offset: int) -> tuple[int, int]
 def extend_to_quotes(
     span: tuple[int, int], quotes: Sequence[Quote], cue: int = -1
 ) -> tuple[int, int]:
-    """A content that starts or ends inside a quote takes the whole quote (multi-sentence),
-    unless the cue itself is inside that quote (a speaker quoted reporting someone else)."""
+    """A content that starts or ends inside a quote takes the whole quote (multi-sentence).
+    ``cue`` is accepted for callers that know it; a cue inside the quote still extends (the
+    extractor then treats the quote as its outer speaker's, see ``_link_continuations``)."""
     a, b = span
     for q in quotes:
-        if q.end <= a or q.start >= b or q.start <= cue < q.end:
+        if q.end <= a or q.start >= b:
             continue
         if q.start < a or q.end > b:
             a, b = min(a, q.start), max(b, q.end)
