@@ -8,6 +8,9 @@ analysed in small batches, and rows are flushed to Parquet row groups as they co
 
 from __future__ import annotations
 
+import os
+import socket
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -108,9 +111,19 @@ def run_partition(
         "skip_reasons": skip_reasons,
         "seconds": round(time.perf_counter() - t0, 3),
         "steps": step_names,
+        "worker": f"{socket.gethostname()}:{os.getpid()}",
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
     }
     write_json_atomic(done_path(out, part.name), counts)
     return counts
+
+
+def _peak_rss_mb() -> float:
+    """This worker process's peak resident memory so far (for the memory budget)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def _analyse(
