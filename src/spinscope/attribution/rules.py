@@ -117,10 +117,16 @@ def source_span(sdoc: SpacyDoc, head: Token) -> tuple[int, int]:
     lo, hi = head.left_edge.i, head.right_edge.i + 1
     if hi - lo > 12:
         hi = head.i + 1
-    while lo < head.i and "\n" in sdoc.text[sdoc[lo].idx : head.idx]:
-        lo += 1  # a parse that runs over a paragraph break (datelines, headings)
-    while hi > head.i + 1 and "\n" in sdoc.text[head.idx : sdoc[hi - 1].idx]:
-        hi -= 1
+    # A parse that runs over a paragraph break (datelines, headings): keep the head's paragraph.
+    # (Token whitespace, not ``sdoc.text``: rebuilding the text per mention is slow.)
+    for i in range(head.i - 1, lo - 1, -1):
+        if "\n" in sdoc[i].text_with_ws:
+            lo = i + 1
+            break
+    for i in range(head.i, hi - 1):
+        if "\n" in sdoc[i].text_with_ws:
+            hi = i + 1
+            break
     lo, hi = _trim(sdoc, lo, hi)
     if hi <= lo:
         return head.i, head.i + 1

@@ -197,10 +197,10 @@ class SpeakerResolver:
         if span is None:
             lo, hi = head.left_edge.i, head.right_edge.i + 1
         else:
-            toks = [t for t in sdoc if span[0] <= off + t.idx < span[1]]
-            if not toks:
+            chunk = sdoc.char_span(span[0] - off, span[1] - off, alignment_mode="contract")
+            if chunk is None or len(chunk) == 0:
                 return None
-            lo, hi = toks[0].i, toks[-1].i + 1
+            lo, hi = chunk.start, chunk.end
         for ent in sdoc.ents:
             if ent.label_ == "PERSON" and lo <= ent.start and ent.end <= hi:
                 name = list(ent)
