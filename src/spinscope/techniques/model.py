@@ -67,6 +67,9 @@ class TechniqueTagger:
         if threads:
             opts.intra_op_num_threads = threads
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # No busy-waiting between ops: spinning threads burn the CPU that spaCy, attribution
+        # and other Dask workers on the same laptop need.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
             str(model_dir / "encoder.onnx"), opts, providers=["CPUExecutionProvider"]
         )
