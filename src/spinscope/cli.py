@@ -97,7 +97,11 @@ def analyze(
         "--min-confidence",
         min=0.0,
         max=1.0,
-        help="Drop technique spans below this confidence (0-1).",
+        help=(
+            "Confidence threshold for technique spans (0-1): every word of a span must reach it."
+            " Default: the model's threshold tuned on validation (see its model card);"
+            " lower it to see weaker candidates, raise it for fewer, surer ones."
+        ),
     ),
 ) -> None:
     """Analyse news articles: title, by-line, body, web residue, techniques, attributions.

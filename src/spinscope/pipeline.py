@@ -32,7 +32,7 @@ def _make(name: str, options: dict[str, Any]) -> Analyzer:
     if name == "techniques":
         from spinscope.techniques.model import TechniqueTagger
 
-        return TechniqueTagger.load(min_confidence=options.get("min_confidence", 0.0))
+        return TechniqueTagger.load(min_confidence=options.get("min_confidence"))
     if name == "attributions":
         from spinscope.attribution.extract import AttributionExtractor
 

@@ -44,14 +44,18 @@ class Encoded:
 
 
 class TechniqueTagger:
-    """Adds the ``techniques`` layer: spans with technique, confidence (0..1)."""
+    """Adds the ``techniques`` layer: spans with technique, confidence (0..1).
+
+    ``min_confidence`` is the per-word probability a span must reach; ``None`` uses the
+    threshold chosen on validation, so defaults reproduce the model card's figures.
+    """
 
     name = "techniques"
 
     def __init__(
         self,
         model_dir: Path,
-        min_confidence: float = 0.0,
+        min_confidence: float | None = None,
         batch_size: int = 16,
         threads: int | None = None,
     ) -> None:
@@ -120,7 +124,8 @@ class TechniqueTagger:
         if not self.config.get("drop_function_words", False):
             return True
         words = enc.text[int(enc.tokens.starts[first]) : int(enc.tokens.ends[last])].split()
-        return any(w.strip(_PUNCT).lower() not in _stop_words() for w in words)
+        cores = (w.strip(_PUNCT).lower() for w in words)
+        return any(c and c not in _stop_words() for c in cores)
 
     def spans(self, enc: Encoded) -> list[tuple[int, int, str, float]]:
         """Technique spans ``(start, end, technique, confidence)`` from one encoded text."""
@@ -135,7 +140,10 @@ class TechniqueTagger:
                 a, b = decode.char_span(st, en, first, last)
                 out.append((a, b, self.techniques[t], conf * float(d[t])))
         else:
-            for s in decode.technique_spans(enc.probs, self.config["flc_threshold"], gap):
+            threshold = self.config["flc_threshold"]
+            if self.min_confidence is not None:
+                threshold = self.min_confidence
+            for s in decode.technique_spans(enc.probs, threshold, gap):
                 if self._keep(enc, s.first, s.last):
                     a, b = decode.char_span(st, en, s.first, s.last)
                     out.append((a, b, self.techniques[s.technique], s.confidence))
@@ -186,7 +194,7 @@ class TechniqueTagger:
             spans = [
                 Span(a, b, tech, {"confidence": round(conf, 4)})
                 for a, b, tech, conf in self.spans(enc)
-                if conf >= self.min_confidence
+                if conf >= (self.min_confidence or 0.0)
             ]
             doc.set_layer("techniques", spans)
         return docs
