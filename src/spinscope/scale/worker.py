@@ -25,7 +25,7 @@ from spinscope.scale.output import TableWriter, done_path, write_json_atomic
 from spinscope.scale.plan import Partition
 
 #: Documents analysed together: the pipeline batches spaCy and the encoder over them.
-BATCH = 16
+BATCH = 8  # as Pipeline.pipe: keeps peak RSS per worker low
 
 
 @dataclass

@@ -69,7 +69,7 @@ begins-technique ×14; sigmoid, class-balanced `pos_weight`) and a span head (ML
 Exported to ONNX and dynamically quantised to int8 (`encoder.onnx`), span head in fp16 (`span_head.npz`).
 Total size of the model folder: {size:.1f} MB. Runs on CPU with ONNX Runtime; torch is not needed.
 
-**Data.** PTC (SemEval-2020 Task 11) training articles, `fit` split ({cfg["train_split"]}) for training,
+**Data.** PTC (SemEval-2020 Task 11) training articles, `{cfg["train_split"]}` split for training,
 `validation` split for choosing the epoch and thresholds. Windows of ≤ {cfg["max_tokens"]} wordpieces, stride
 {cfg["stride"]}; each token is predicted by its most central window.
 
@@ -97,6 +97,9 @@ epoch and thresholds, so these figures are slightly optimistic for unseen text.
 | epoch | SI F1 | TC F1 (span head) | TC F1 (tagging) | FLC F1 (tagging) | FLC F1 (SI + span head) |
 |---|---|---|---|---|---|
 {hist}
+
+What was tried, and what each change gave on validation, is logged in `BENCHMARKS.md`
+(section "Techniques").
 
 ## Limits
 

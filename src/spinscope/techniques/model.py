@@ -51,12 +51,14 @@ class TechniqueTagger:
     """
 
     name = "techniques"
+    #: reads only regions, never the spaCy parse: the pipeline may run it beside the parser
+    parallel_with_parse = True
 
     def __init__(
         self,
         model_dir: Path,
         min_confidence: float | None = None,
-        batch_size: int = 16,
+        batch_size: int = 4,
         threads: int | None = None,
     ) -> None:
         import onnxruntime as ort
@@ -82,6 +84,8 @@ class TechniqueTagger:
             *(heads[k].astype(np.float32) for k in ("w1", "b1", "w2", "b2"))
         )
         self.min_confidence = min_confidence
+        # Small batches: on CPU they are as fast as large ones (less padding) and keep the
+        # ONNX Runtime arena, hence peak RSS, low (measured: 4 → 303 MB vs 16 → 643 MB).
         self.batch_size = batch_size
 
     @classmethod
