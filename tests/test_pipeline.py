@@ -1,0 +1,54 @@
+"""The full default pipeline on the archetypal input: what a reader of the sample should see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spinscope.document import Document
+from spinscope.pipeline import Pipeline, get_pipeline
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "scraped-news-article.txt"
+
+pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="needs ../shared/samples")
+
+
+@pytest.fixture(scope="module")
+def doc() -> Document:
+    return get_pipeline().analyze(SAMPLE)
+
+
+def _covering(doc: Document, phrase: str) -> list:
+    at = doc.text.index(phrase)
+    return [s for s in doc.layer("techniques") if s.start < at + len(phrase) and at < s.end]
+
+
+def test_sample_techniques_and_voice(doc: Document) -> None:
+    havoc = _covering(doc, "wreaking havoc")
+    assert havoc and havoc[0].label == "Loaded_Language"
+    assert havoc[0].attrs["voice"] == {"kind": "outlet", "attribution": None}
+    murder = _covering(doc, "murder and massacre")
+    assert murder, "the analyst's “murder and massacre” should be flagged"
+    voice = murder[0].attrs["voice"]
+    assert voice["kind"] == "attributed"
+    att = {a.attrs["id"]: a for a in doc.layer("attributions")}[voice["attribution"]]
+    assert att.attrs["speaker"]["name"] == "Daniel Patrick Welch"
+    for s in doc.layer("techniques"):
+        assert any(r.label == "body" and r.contains(s) for r in doc.regions)
+
+
+def test_sample_json_round_trip(doc: Document) -> None:
+    back = Document.from_json(doc.to_json())
+    assert back.to_dict() == doc.to_dict()
+
+
+def test_pipe_equals_one_by_one(doc: Document) -> None:
+    """Batching (and running the tagger beside the parser) changes nothing."""
+    pipe = Pipeline.build()
+    text = SAMPLE.read_text(encoding="utf-8")
+    from spinscope.ingest import load
+
+    batch = list(pipe.pipe([load(text), load(text[: len(text) // 2])], batch_size=2))
+    assert batch[0].to_dict()["techniques"] == doc.to_dict()["techniques"]
+    assert batch[0].to_dict()["attributions"] == doc.to_dict()["attributions"]
