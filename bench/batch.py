@@ -91,7 +91,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=60)
     ap.add_argument("--steps", default=None, help="default: whatever get_pipeline() provides")
-    ap.add_argument("--partition-kb", type=int, default=48)
+    ap.add_argument("--partition-kb", type=int, default=16)
     args = ap.parse_args()
     steps = tuple(args.steps.split(",")) if args.steps else None
     with tempfile.TemporaryDirectory() as tmp:

@@ -33,7 +33,9 @@ def _make(name: str, options: dict[str, Any]) -> Analyzer:
     if name == "techniques":
         from spinscope.techniques.model import TechniqueTagger
 
-        return TechniqueTagger.load(min_confidence=options.get("min_confidence"))
+        return TechniqueTagger.load(
+            min_confidence=options.get("min_confidence"), threads=options.get("threads")
+        )
     if name == "attributions":
         from spinscope.attribution.extract import AttributionExtractor
 
@@ -48,10 +50,15 @@ def _make(name: str, options: dict[str, Any]) -> Analyzer:
 @dataclass
 class Pipeline:
     steps: list[tuple[str, Analyzer]] = field(default_factory=list)
+    #: run steps marked ``parallel_with_parse`` in a thread beside the spaCy parse
+    overlap: bool = True
 
     @classmethod
     def build(cls, steps: Iterable[str] = DEFAULT_STEPS, **options: Any) -> Pipeline:
-        return cls([(name, _make(name, options)) for name in steps])
+        return cls(
+            [(name, _make(name, options)) for name in steps],
+            overlap=options.get("overlap", True),
+        )
 
     def __call__(self, doc: Document) -> Document:
         for _, step in self.steps:
@@ -81,7 +88,11 @@ class Pipeline:
             # Steps that need no parse (the ONNX tagger) run beside the spaCy parse: ONNX
             # Runtime releases the GIL, so the two share the cores instead of taking turns.
             side = []
-            while i + 1 < len(steps) and getattr(steps[i + 1], "parallel_with_parse", False):
+            while (
+                self.overlap
+                and i + 1 < len(steps)
+                and getattr(steps[i + 1], "parallel_with_parse", False)
+            ):
                 if getattr(step, "name", "") != "sentences":
                     break
                 side.append(steps[i + 1])

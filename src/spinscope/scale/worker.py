@@ -47,7 +47,10 @@ class Ident:
 def pipeline_for(steps: tuple[str, ...] | None) -> Any:
     from spinscope.pipeline import get_pipeline
 
-    return get_pipeline() if steps is None else get_pipeline(steps)
+    # One core per worker: parallelism comes from the workers, so the tagger gets one ONNX
+    # thread and does not run beside the parser (that would make workers fight for cores).
+    options: dict[str, Any] = {"threads": 1, "overlap": False}
+    return get_pipeline(**options) if steps is None else get_pipeline(steps, **options)
 
 
 class PipelinePlugin(WorkerPlugin):
