@@ -89,16 +89,22 @@ def _body_text(doc: Document, body: Span, techniques: list[Span]) -> Text:
 def _technique_table(doc: Document, techniques: list[Span]) -> Table:
     table = Table(title="Techniques", title_justify="left", show_lines=False, expand=True)
     table.add_column("#", justify="right", style="bold yellow", no_wrap=True)
-    table.add_column("technique", no_wrap=True)
+    table.add_column("technique", ratio=2)
     table.add_column("conf.", justify="right", no_wrap=True)
-    table.add_column("voice", no_wrap=True)
-    table.add_column("text")
+    table.add_column("voice (whose words)", ratio=2)
+    table.add_column("text", ratio=3)
+    speakers = {
+        a.attrs.get("id"): (a.attrs.get("speaker") or {}).get("name")
+        for a in doc.layer("attributions")
+    }
     for n, s in enumerate(techniques, 1):
         conf = s.attrs.get("confidence")
         voice = s.attrs.get("voice") or {}
         who = voice.get("kind", "") if isinstance(voice, dict) else ""
         if isinstance(voice, dict) and voice.get("attribution"):
-            who += f" ({voice['attribution']})"
+            # whose words: the resolved speaker, else the attribution id
+            name = speakers.get(voice["attribution"]) or "unnamed source"
+            who = f"{name} ({voice['attribution']})"
         table.add_row(
             str(n),
             Text(s.label),
@@ -111,9 +117,10 @@ def _technique_table(doc: Document, techniques: list[Span]) -> Table:
 
 def _attribution_table(doc: Document) -> Table:
     table = Table(title="Who said what", title_justify="left", expand=True)
-    table.add_column("speaker", no_wrap=True)
+    # speakers wrap (ratio 2) so statements keep room on an 80-column terminal
+    table.add_column("speaker", ratio=2)
     table.add_column("cue", no_wrap=True)
-    table.add_column("statement")
+    table.add_column("statement", ratio=3)
     for s in doc.layer("attributions"):
         speaker = s.attrs.get("speaker") or {}
         name = speaker.get("name") or "unknown"
