@@ -127,7 +127,10 @@ def _iter_parquet(path: Path) -> Iterator[Entry]:
                 continue
             if not has_doc and isinstance(row.get("error"), str):  # batch's errors table
                 ident = str(row.get("key") or row.get("input") or name)
-                yield name, InputError(ident, row["error"]), True
+                reason = row["error"]
+                if reason.startswith(f"{ident}: "):  # batch errors already name their input
+                    reason = reason[len(ident) + 2 :]
+                yield name, InputError(ident, reason), True
                 continue
             try:
                 obj = _row_to_dict(row)
