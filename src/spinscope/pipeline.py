@@ -61,10 +61,7 @@ class Pipeline:
         )
 
     def __call__(self, doc: Document) -> Document:
-        for _, step in self.steps:
-            doc = step(doc)
-        doc.runtime.clear()
-        return doc
+        return self._run_batch([doc])[0]
 
     def pipe(self, docs: Iterable[Document], batch_size: int = 8) -> Iterator[Document]:
         """Analyse many documents, batching the steps that support it.
@@ -87,20 +84,16 @@ class Pipeline:
             step = steps[i]
             # Steps that need no parse (the ONNX tagger) run beside the spaCy parse: ONNX
             # Runtime releases the GIL, so the two share the cores instead of taking turns.
-            side = []
-            while (
-                self.overlap
-                and i + 1 < len(steps)
-                and getattr(steps[i + 1], "parallel_with_parse", False)
-            ):
-                if getattr(step, "name", "") != "sentences":
-                    break
-                side.append(steps[i + 1])
-                i += 1
+            # Analyzers add their layer to the same Document objects, so nothing is merged.
+            side: list[Analyzer] = []
+            if self.overlap and getattr(step, "name", "") == "sentences":
+                while i + 1 < len(steps) and getattr(steps[i + 1], "parallel_with_parse", False):
+                    i += 1
+                    side.append(steps[i])
             if side:
                 with ThreadPoolExecutor(max_workers=1) as pool:
                     future = pool.submit(_run_steps, side, docs)
-                    _run_steps([step], docs)
+                    docs = _run_steps([step], docs)
                     future.result()
             else:
                 docs = _run_steps([step], docs)
