@@ -82,6 +82,14 @@ def find_source(tok: Token, relation: str) -> Token | None:
                 for g in child.children:
                     if g.dep_ == "pobj":
                         return g
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
+        # passive cue ("China is widely expected to …"): only a "by" agent is the source
+        for child in tok.children:
+            if child.dep_ == "agent":
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        return g
+        return None
     t = tok
     for _ in range(5):
         for child in t.children:
