@@ -28,9 +28,9 @@ def test_sample_techniques_and_voice(doc: Document) -> None:
     havoc = _covering(doc, "wreaking havoc")
     assert havoc and havoc[0].label == "Loaded_Language"
     assert havoc[0].attrs["voice"] == {"kind": "outlet", "attribution": None}
-    murder = _covering(doc, "murder and massacre")
-    assert murder, "the analyst's “murder and massacre” should be flagged"
-    voice = murder[0].attrs["voice"]
+    messed = _covering(doc, "how messed up")
+    assert messed, "the analyst's “how messed up this system is” should be flagged"
+    voice = messed[0].attrs["voice"]
     assert voice["kind"] == "attributed"
     att = {a.attrs["id"]: a for a in doc.layer("attributions")}[voice["attribution"]]
     assert att.attrs["speaker"]["name"] == "Daniel Patrick Welch"

@@ -138,7 +138,7 @@ def score_cmd(
 def train_techniques(
     data: Path = typer.Option(Path("../shared/data/ptc"), help="PTC folder (splits.json, train/)."),
     out: Path = typer.Option(None, help="Output model folder (default: the package's models/)."),
-    epochs: int = typer.Option(6),
+    epochs: int = typer.Option(5),
     seed: int = typer.Option(13),
 ) -> None:
     """Reproduce the shipped technique model (fixed seed) and write its model card."""

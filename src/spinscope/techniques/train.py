@@ -44,17 +44,17 @@ TECH_INDEX = {t: i for i, t in enumerate(PTC_TECHNIQUES)}
 @dataclass
 class TrainConfig:
     seed: int = 13
-    epochs: int = 6
-    frozen_layers: int = 1  # embeddings + this many lower layers stay fixed (CPU budget)
+    epochs: int = 5
+    frozen_layers: int = 0  # embeddings + this many lower layers stay fixed (CPU budget)
     batch_size: int = 16
     max_tokens: int = 254
     stride: int = 192
-    lr_encoder: float = 8e-5
+    lr_encoder: float = 1.5e-4
     lr_heads: float = 1e-3
     warmup: float = 0.1
     label_smoothing: float = 0.1
     max_pos_weight: float = 8.0
-    any_pos_weight: float = 2.0  # SI column: recall matters, partial overlaps score
+    any_pos_weight: float = 3.0  # SI column: recall matters, partial overlaps score
     threads: int = 2
     train_split: str = "fit"
     eval_split: str = "validation"
