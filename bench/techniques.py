@@ -25,7 +25,7 @@ def main() -> None:
     print(
         f"SI F1 {fig['si']['f1']:.4f} | TC micro-F1 {fig['tc']['f1']:.4f} | "
         f"FLC F1 {fig['flc']['f1']:.4f} | tagger alone: "
-        f"{fig['articles'] / fig['si_seconds']:.1f} articles/s | "
+        f"{fig['articles'] / fig['predict_seconds']:.1f} articles/s | "
         f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )
 
