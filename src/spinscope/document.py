@@ -18,6 +18,14 @@ SCHEMA = "spinscope/1"
 #: Layers written to JSON under their own key, in this order.
 REGION_LABELS = ("title", "byline", "dateline", "body", "boilerplate")
 
+#: The layers the JSON contract always has a key for (an array, empty when nothing was found).
+CONTRACT_LAYERS = ("regions", "sentences", "techniques", "attributions")
+
+#: ``meta`` key holding the SHA-256 of the input as received, when ``text`` was derived from it
+#: (e.g. the visible text of an HTML page): two different pages with the same visible text are
+#: two documents, not one.
+INPUT_HASH = "input_sha256"
+
 
 @dataclass(frozen=True)
 class Span:
@@ -85,8 +93,17 @@ class Document:
 
     @property
     def id(self) -> str:
-        """Content hash: the same text is the same document, wherever it came from."""
-        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        """Content hash: the same input is the same document, wherever it came from.
+
+        The hash covers ``text`` and, when ``text`` was derived from a different input (an HTML
+        page), that input's hash (``meta["input_sha256"]``): pages that differ only in markup,
+        ``<title>`` or scripts keep distinct ids instead of collapsing into one stored document.
+        """
+        h = hashlib.sha256(self.text.encode("utf-8", "surrogatepass"))
+        raw = self.meta.get(INPUT_HASH)
+        if isinstance(raw, str) and raw:
+            h.update(b"\x00" + raw.encode("ascii", "replace"))
+        return h.hexdigest()[:16]
 
     # -- layers ---------------------------------------------------------------------------
 
@@ -138,6 +155,12 @@ class Document:
             ],
             "errors": list(self.errors),
         }
+        # The contract keys are always arrays; say which analyses did not run at all, so that
+        # "ran and found nothing" and "not run" survive a round trip (an absent ``regions``
+        # layer means the whole text is body, an empty one means no body).
+        not_run = [name for name in CONTRACT_LAYERS if name not in self.layers]
+        if not_run:
+            out["not_run"] = not_run
         extra = {
             k: [_plain(s) for s in v]
             for k, v in self.layers.items()
@@ -168,20 +191,25 @@ class Document:
             errors=list(d.get("errors") or []),
             meta=dict(d.get("meta") or {}),
         )
-        doc.set_layer("regions", [_from_plain(r) for r in d.get("regions", [])])
-        if d.get("sentences"):
+        # A contract layer exists when its key is there and the record does not say it never ran.
+        not_run = set(d.get("not_run") or ())
+        present = {name for name in CONTRACT_LAYERS if name in d and name not in not_run}
+        if "regions" in present:
+            doc.set_layer("regions", [_from_plain(r) for r in d.get("regions") or []])
+        if "sentences" in present:
             doc.set_layer(
-                "sentences", [Span(s["start"], s["end"], "sentence") for s in d["sentences"]]
+                "sentences",
+                [Span(s["start"], s["end"], "sentence") for s in d.get("sentences") or []],
             )
-        if d.get("techniques"):
+        if "techniques" in present:
             techs = []
-            for t in d["techniques"]:
+            for t in d.get("techniques") or []:
                 attrs = {k: v for k, v in t.items() if k not in ("start", "end", "technique")}
                 techs.append(Span(t["start"], t["end"], t["technique"], attrs))
             doc.set_layer("techniques", techs)
-        if d.get("attributions"):
+        if "attributions" in present:
             atts = []
-            for a in d["attributions"]:
+            for a in d.get("attributions") or []:
                 attrs = {k: v for k, v in a.items() if k not in ("kind", "content")}
                 atts.append(Span(a["content"]["start"], a["content"]["end"], a["kind"], attrs))
             doc.set_layer("attributions", atts)
