@@ -1,0 +1,275 @@
+"""One input — a path, a stream, bytes or a ``str`` — into Documents (or one-line errors).
+
+How :func:`load` tells a path from text, for ``str`` arguments:
+
+- a :class:`~pathlib.Path` is always a path, ``bytes`` are always content;
+- a ``str`` is a path when it is one line of at most 1024 characters and either names an
+  existing file, or has no whitespace and ends in a known file suffix (``.txt``, ``.html``,
+  ``.jsonl``, ``.warc``…, so a mistyped path is reported as missing rather than analysed as
+  a one-word article); anything else is the article text itself.
+
+Limits: a single text or HTML input may be at most :data:`MAX_INPUT_BYTES` (10 MiB — about a
+hundred times the longest news article; larger files are logs or dumps, not articles). JSONL
+and WARC files may be larger; the limit then applies to each record.
+"""
+
+from __future__ import annotations
+
+import stat
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, Union
+
+from spinscope.document import Document, Source
+from spinscope.errors import InputError
+from spinscope.ingest.detect import (
+    HEAD_BYTES,
+    DecodeError,
+    binary_kind,
+    decode,
+    sniff_kind,
+    text_kind,
+)
+from spinscope.ingest.html import NoArticleError, from_html
+from spinscope.ingest.jsonl import Item, iter_records
+from spinscope.ingest.text import from_text
+
+if TYPE_CHECKING:
+    from spinscope.ingest.warc import Skip
+
+#: What :func:`iter_inputs` yields per input: a Document, an InputError, or (WARC only) a
+#: ``Skip`` — a record that is not an article by construction (request, redirect, non-HTML),
+#: reported with its ``reason`` so that nothing disappears silently.
+Entry = tuple[str, Union[Document, InputError, "Skip"]]
+
+#: Largest single text/HTML input (bytes, or characters for ``str`` input).
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+_MAX_PATH_STR = 1024
+_PATH_SUFFIXES = (
+    *(".txt", ".text", ".md", ".htm", ".html", ".xhtml"),
+    *(".jsonl", ".ndjson", ".json", ".warc", ".warc.gz"),
+)
+
+
+def load(text_or_path: str | Path | bytes, name: str | None = None) -> Document:
+    """Exactly one Document from a path, text, or bytes; :class:`InputError` otherwise."""
+    if isinstance(text_or_path, bytes):
+        label = name or "<bytes>"
+        return _single(_iter_bytes(text_or_path, label, Source(kind="text")), label)
+    if isinstance(text_or_path, Path):
+        label = name or str(text_or_path)
+        return _single(_iter_path(text_or_path, label), label)
+    if isinstance(text_or_path, str):
+        if _is_path_like(text_or_path):
+            label = name or text_or_path
+            return _single(_iter_path(Path(text_or_path), label), label)
+        label = name or "<text>"
+        return _single(_iter_str(text_or_path, label, Source(kind="text")), label)
+    label = name or "<input>"
+    raise InputError(label, f"unsupported input type {type(text_or_path).__name__}")
+
+
+def document_from_content(content: str, source: Source, kind: str, name: str) -> Document:
+    """A Document from decoded text or HTML; shared by JSONL and WARC readers."""
+    if "\x00" in content[:HEAD_BYTES] or _binary_ratio(content) > 0.01:
+        raise InputError(name, "looks like binary data, not text")
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in content):
+        raise InputError(name, "text contains unpaired surrogate code points")
+    if kind == "html":
+        try:
+            return from_html(content, source)
+        except NoArticleError as e:
+            raise InputError(name, str(e)) from None
+    if not content.strip():
+        raise InputError(name, "empty input" if not content else "contains only whitespace")
+    return from_text(content, source)
+
+
+def _is_path_like(s: str) -> bool:
+    if not s or len(s) > _MAX_PATH_STR or "\n" in s or "\r" in s or "\x00" in s:
+        return False
+    try:
+        if Path(s).exists() or Path(s).is_symlink():
+            return True
+    except OSError:
+        return False
+    return not any(c.isspace() for c in s) and s.lower().endswith(_PATH_SUFFIXES)
+
+
+def _single(entries: Iterator[Entry], name: str) -> Document:
+    items = (e for e in entries if isinstance(e[1], (Document, InputError)))
+    first = next(items, None)
+    if first is None:
+        raise InputError(name, "holds no records")
+    second = next(items, None)
+    if second is not None:
+        count = 2 + sum(1 for _ in items)
+        raise InputError(name, f"holds {count} records; analyse it as a batch (JSONL output)")
+    _, result = first
+    if isinstance(result, Document):
+        return result
+    assert isinstance(result, InputError)
+    raise result
+
+
+def _iter_path(path: Path, name: str) -> Iterator[Entry]:
+    source = Source(path=str(path), kind="text")
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        reason = "broken symbolic link" if path.is_symlink() else "no such file or directory"
+        yield name, InputError(name, reason)
+        return
+    except OSError as e:
+        yield name, InputError(name, f"cannot read ({e.strerror or e})")
+        return
+    if stat.S_ISDIR(st.st_mode):
+        yield (
+            name,
+            InputError(name, "is a directory; pass it on the command line to analyse its files"),
+        )
+        return
+    if not stat.S_ISREG(st.st_mode):
+        yield name, InputError(name, f"not a regular file ({_file_type(st.st_mode)})")
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+            if sniff_kind(head) == "warc":
+                kind_is_warc = True
+            else:
+                kind_is_warc = False
+                yield from _iter_stream(fh, name, source, head=head, size=st.st_size)
+    except OSError as e:
+        yield name, InputError(name, f"cannot read ({e.strerror or e})")
+        return
+    if kind_is_warc:
+        yield from _iter_warc(path, name)
+
+
+def _iter_stream(
+    fh: BinaryIO,
+    name: str,
+    source: Source,
+    head: bytes | None = None,
+    size: int | None = None,
+) -> Iterator[Item]:
+    """Documents from an open binary stream: one for text/HTML, one per record for JSONL."""
+    if head is None:
+        head = fh.read(HEAD_BYTES)
+    kind = sniff_kind(head)
+    if kind == "warc":
+        yield name, InputError(name, "WARC input must be given as a file path, not a stream")
+        return
+    if kind == "binary":
+        yield name, InputError(name, f"not text: {binary_kind(head)}")
+        return
+    if text_kind(head.decode("utf-8", "ignore")) == "jsonl":
+        yield from iter_records(
+            _lines(head, fh), name, document_from_content, MAX_INPUT_BYTES, path=source.path
+        )
+        return
+    if size is None or size <= MAX_INPUT_BYTES:
+        rest = fh.read(MAX_INPUT_BYTES + 1 - len(head))
+        data = head + rest
+        size = len(data)
+    if size > MAX_INPUT_BYTES:
+        yield name, InputError(name, _too_large(size))
+        return
+    yield from _iter_bytes(data, name, source)
+
+
+def _iter_bytes(data: bytes, name: str, source: Source) -> Iterator[Item]:
+    if not data:
+        yield name, InputError(name, "empty file")
+        return
+    if len(data) > MAX_INPUT_BYTES:
+        yield name, InputError(name, _too_large(len(data)))
+        return
+    kind = sniff_kind(data[:HEAD_BYTES])
+    if kind == "warc":
+        yield name, InputError(name, "WARC input must be given as a file path")
+        return
+    if kind == "binary":
+        yield name, InputError(name, f"not text: {binary_kind(data[:HEAD_BYTES])}")
+        return
+    try:
+        text, encoding = decode(data)
+    except DecodeError as e:
+        yield name, InputError(name, str(e))
+        return
+    for item_name, result in _iter_str(text, name, source):
+        if isinstance(result, Document) and encoding != "utf-8":
+            result.meta["encoding"] = encoding
+        yield item_name, result
+
+
+def _iter_str(text: str, name: str, source: Source) -> Iterator[Item]:
+    if len(text) > MAX_INPUT_BYTES:
+        yield (
+            name,
+            InputError(name, f"too large ({len(text):,} characters; limit {MAX_INPUT_BYTES:,})"),
+        )
+        return
+    kind = text_kind(text)
+    if kind == "jsonl":
+        yield from iter_records(
+            text.split("\n"), name, document_from_content, MAX_INPUT_BYTES, path=source.path
+        )
+        return
+    try:
+        yield name, document_from_content(text, source, kind, name)
+    except InputError as e:
+        yield name, e
+
+
+def _iter_warc(path: Path, name: str) -> Iterator[Entry]:
+    """Hook: ``warc.iter_warc(path)`` yields ``(name, Document | InputError | Skip)``."""
+    try:
+        from spinscope.ingest import warc
+    except ModuleNotFoundError as e:
+        missing = "spinscope.ingest.warc" if e.name in (None, "spinscope.ingest.warc") else e.name
+        yield name, InputError(name, f"WARC input needs {missing}")
+        return
+    yield from warc.iter_warc(str(path))
+
+
+def _lines(head: bytes, fh: BinaryIO) -> Iterator[bytes]:
+    """Lines (without ``\\n``) of ``head`` followed by the rest of the stream, read in chunks."""
+    buf = head
+    while True:
+        *complete, buf = buf.split(b"\n")
+        yield from complete
+        chunk = fh.read(1 << 20)
+        if not chunk:
+            break
+        buf += chunk
+    if buf:
+        yield buf
+
+
+def _binary_ratio(text: str) -> float:
+    sample = text[:8192]
+    if not sample:
+        return 0.0
+    bad = sum(
+        1
+        for c in sample
+        if c not in "\t\n\r\f\v\x1b" and unicodedata.category(c) in ("Cc", "Co", "Cn")
+    )
+    return bad / len(sample)
+
+
+def _too_large(size: int) -> str:
+    return f"too large ({size:,} bytes; limit {MAX_INPUT_BYTES:,} bytes = 10 MiB per article)"
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "special file"
