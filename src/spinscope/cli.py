@@ -35,6 +35,21 @@ app = typer.Typer(
 )
 
 
+def _flags_show_no_type() -> None:
+    """Typer labels on/off flags ``<bool>`` in help, as if they took a value: show none."""
+    from typer.core import TyperOption
+
+    typed = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag and not self.count else typed(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_show_no_type()
+
+
 class Format(str, Enum):
     text = "text"
     json = "json"
@@ -331,13 +346,49 @@ def ingest(
 @app.command()
 def serve(
     db: str = typer.Option("sqlite:///spinscope.db", "--db", help=_DB_HELP),
-    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (loopback only)."),
+    host: str = typer.Option(
+        "127.0.0.1",
+        "--host",
+        help="Interface to bind: a loopback address or localhost (others need --allow-remote).",
+    ),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
+    allow_remote: bool = typer.Option(
+        False,
+        "--allow-remote",
+        help="Allow a --host that other machines can reach. The app has no login: anyone who"
+        " reaches it can read and add to the corpus.",
+    ),
+    allowed_host: list[str] = typer.Option(
+        [],
+        "--allowed-host",
+        metavar="NAME",
+        help="Also answer requests for this host name (repeatable; e.g. the name remote"
+        " clients use with --allow-remote). Other names get 400 (DNS rebinding).",
+    ),
 ) -> None:
     """Run the web app: analyze, article view, corpus search, dashboard, JSON API."""
+    from spinscope.errors import InputError
+    from spinscope.web.serve import allowed_hosts, is_loopback
     from spinscope.web.serve import serve as run_server
 
-    run_server(db, host=host, port=port)
+    try:
+        allowed_hosts(host, allow_remote=allow_remote, extra=allowed_host)
+    except InputError as e:
+        fail(str(e))
+    if not is_loopback(host):
+        typer.echo(
+            f"spinscope: warning: serving on {host}: anyone who can reach it can read and add"
+            " to the corpus (no login)",
+            err=True,
+        )
+    run_server(db, host=host, port=port, allow_remote=allow_remote, extra_hosts=allowed_host)
+
+
+# -- near-duplicates: spinscope.store.commands -------------------------------------------------
+
+from spinscope.store.commands import duplicates as _duplicates  # noqa: E402 - light: Typer only
+
+app.command(name="duplicates")(_duplicates)
 
 
 # -- batch (Dask): spinscope.scale.command -----------------------------------------------------

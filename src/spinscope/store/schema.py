@@ -9,11 +9,13 @@ The migrations in ``migrations/versions`` must produce exactly this schema (a te
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -125,4 +127,27 @@ stat_counts = Table(
     Column("technique", String(64), primary_key=True),
     Column("spans", Integer, nullable=False),
     Column("documents", Integer, nullable=False),
+)
+
+#: Near-duplicate index (migration 0003, see duplicates.py): one MinHash signature per document
+#: (NUM_PERM little-endian uint32) and one row per LSH band bucket the document falls in.
+minhashes = Table(
+    "minhashes",
+    metadata,
+    Column("document_seq", Integer, ForeignKey("documents.seq"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+minhash_bands = Table(
+    "minhash_bands",
+    metadata,
+    Column("key", BigInteger, primary_key=True, autoincrement=False),
+    Column(
+        "document_seq",
+        Integer,
+        ForeignKey("documents.seq"),
+        primary_key=True,
+        autoincrement=False,
+        index=True,
+    ),
 )

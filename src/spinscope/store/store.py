@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, Engine, and_, func, literal_column, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from spinscope.document import Document
+from spinscope.store import duplicates as dup
 from spinscope.store import schema as t
 from spinscope.store.engine import WRITE, make_engine, migrate
 
@@ -121,6 +123,8 @@ class Store:
         if not docs:
             return []
         out: list[bool] = []
+        # CPU work before taking the write lock: near-duplicate signatures of the bodies.
+        sigs = {d.id: dup.document_signature(d) for d in docs}
         with self.engine.execution_options(**WRITE).begin() as conn:
             present = set(
                 conn.execute(
@@ -131,7 +135,7 @@ class Store:
                 if doc.id in present:
                     out.append(False)
                     continue
-                added = self._insert(conn, doc)
+                added = self._insert(conn, doc, sigs.get(doc.id))
                 present.add(doc.id)
                 out.append(added)
         return out
@@ -148,7 +152,7 @@ class Store:
         conn.execute(self._insert_ignore(table).values(**values).on_conflict_do_nothing())
         return int(conn.execute(select(table.c.seq).where(where)).scalar_one())
 
-    def _insert(self, conn: Connection, doc: Document) -> bool:
+    def _insert(self, conn: Connection, doc: Document, sig: np.ndarray | None = None) -> bool:
         d = doc.to_dict()
         d.pop("text")
         outlet_seq = (
@@ -180,6 +184,12 @@ class Store:
             conn.execute(
                 text("INSERT INTO documents_fts(rowid, title, text) VALUES (:seq, :title, :text)"),
                 {"seq": seq, "title": doc.title or "", "text": doc.text},
+            )
+        if sig is not None:
+            conn.execute(t.minhashes.insert().values(document_seq=seq, signature=dup.to_bytes(sig)))
+            conn.execute(
+                t.minhash_bands.insert(),
+                [{"key": k, "document_seq": seq} for k in dict.fromkeys(dup.band_keys(sig))],
             )
         seen_authors: set[int] = set()
         author_rows = []
@@ -433,3 +443,114 @@ class Store:
             .group_by(table.c.document_seq)
         )
         return {int(a): int(b) for a, b in conn.execute(q)}
+
+    # -- near-duplicates ------------------------------------------------------------------
+
+    @staticmethod
+    def _check_threshold(threshold: float) -> None:
+        if not dup.INDEX_THRESHOLD <= threshold <= 1.0:
+            raise ValueError(
+                f"threshold {threshold:g} is outside {dup.INDEX_THRESHOLD:g}..1 (the index is"
+                f" built to find documents at least {dup.INDEX_THRESHOLD:g} similar)"
+            )
+
+    def _signatures(self, conn: Connection, seqs: Iterable[int]) -> dict[int, np.ndarray]:
+        out: dict[int, np.ndarray] = {}
+        ids = sorted(set(seqs))
+        for i in range(0, len(ids), 500):
+            q = select(t.minhashes.c.document_seq, t.minhashes.c.signature).where(
+                t.minhashes.c.document_seq.in_(ids[i : i + 500])
+            )
+            for seq, data in conn.execute(q):
+                out[int(seq)] = dup.from_bytes(bytes(data))
+        return out
+
+    def _refs(self, conn: Connection, seqs: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """Identity of documents as listed in duplicate clusters (JSON-ready)."""
+        docs = t.documents
+        out: dict[int, dict[str, Any]] = {}
+        ids = sorted(set(seqs))
+        for i in range(0, len(ids), 500):
+            q = (
+                select(
+                    docs.c.seq,
+                    docs.c.id,
+                    docs.c.title,
+                    docs.c.source_path,
+                    docs.c.source_url,
+                    docs.c.published,
+                    t.outlets.c.name.label("outlet"),
+                )
+                .select_from(docs.outerjoin(t.outlets, docs.c.outlet_seq == t.outlets.c.seq))
+                .where(docs.c.seq.in_(ids[i : i + 500]))
+            )
+            for r in conn.execute(q):
+                out[int(r.seq)] = {
+                    "id": r.id,
+                    "title": r.title,
+                    "source": {"path": r.source_path, "url": r.source_url},
+                    "outlet": r.outlet,
+                    "published": r.published,
+                }
+        return out
+
+    def similar(
+        self, doc_id: str, threshold: float = dup.DEFAULT_THRESHOLD
+    ) -> list[dict[str, Any]]:
+        """Stored near-duplicates of one document, most similar first:
+        ``[{"similarity": s, "id": …, "title": …, "source": …, "outlet": …, "published": …}]``."""
+        self._check_threshold(threshold)
+        mb = t.minhash_bands
+        other = mb.alias("other")
+        with self.engine.connect() as conn:
+            seq = conn.execute(select(t.documents.c.seq).where(t.documents.c.id == doc_id)).scalar()
+            if seq is None:
+                return []
+            cands = list(
+                conn.execute(
+                    select(other.c.document_seq)
+                    .distinct()
+                    .select_from(mb.join(other, mb.c.key == other.c.key))
+                    .where(mb.c.document_seq == seq, other.c.document_seq != seq)
+                ).scalars()
+            )
+            if not cands:
+                return []
+            sigs = self._signatures(conn, [seq, *cands])
+            hits = list(dup.verified(((seq, c) for c in cands), sigs, threshold))
+            refs = self._refs(conn, [b for _a, b, _s in hits])
+        hits.sort(key=lambda h: (-h[2], h[1]))
+        return [{"similarity": round(s, 3), **refs[b]} for _a, b, s in hits if b in refs]
+
+    def duplicate_clusters(self, threshold: float = dup.DEFAULT_THRESHOLD) -> list[dict[str, Any]]:
+        """Clusters of near-duplicate documents, largest first: ``[{"similarity": lowest linked
+        pair, "documents": [{"id", "title", "source": {"path", "url"}, "outlet", "published"}]}]``.
+        """
+        self._check_threshold(threshold)
+        mb = t.minhash_bands
+        shared = select(mb.c.key).group_by(mb.c.key).having(func.count() > 1)
+        pairs: set[tuple[int, int]] = set()
+        with self.engine.connect() as conn:
+            bucket: list[int] = []
+            current: int | None = None
+            rows = conn.execute(
+                select(mb.c.key, mb.c.document_seq)
+                .where(mb.c.key.in_(shared))
+                .order_by(mb.c.key, mb.c.document_seq)
+            )
+            for key, seq in [*rows, (None, None)]:
+                if key != current:
+                    pairs.update((a, b) for i, a in enumerate(bucket) for b in bucket[i + 1 :])
+                    bucket, current = [], key
+                if seq is not None:
+                    bucket.append(int(seq))
+            sigs = self._signatures(conn, {s for p in pairs for s in p})
+            found = dup.clusters(dup.verified(sorted(pairs), sigs, threshold))
+            refs = self._refs(conn, {s for c in found for s in c.seqs})
+        return [
+            {
+                "similarity": round(c.similarity, 3),
+                "documents": [refs[s] for s in c.seqs if s in refs],
+            }
+            for c in found
+        ]
