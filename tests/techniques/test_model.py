@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from spinscope.clean import Cleaner
 from spinscope.document import Document, Span
+from spinscope.ingest import load
+from spinscope.paths import missing_message, shared_path
 from spinscope.techniques import decode
 from spinscope.techniques.model import TechniqueTagger, default_model_dir
 from spinscope.techniques.ptc import PTC_TECHNIQUES
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "scraped-news-article.txt"
+SAMPLE = shared_path("samples", "scraped-news-article.txt")
 
 PARAGRAPH = (
     "The corrupt elites and their puppets in the media have been wreaking havoc on this great "
@@ -38,13 +39,31 @@ def test_model_ships_within_budget() -> None:
     assert (default_model_dir() / "encoder.onnx").exists()
 
 
-def test_spans_are_valid(tagger: TechniqueTagger) -> None:
-    doc = tagger(_doc(PARAGRAPH * 2))
+def _check_spans(doc: Document) -> None:
     for s in doc.layer("techniques"):
         assert 0 <= s.start < s.end <= len(doc.text)
         assert s.label in PTC_TECHNIQUES
         assert 0.0 <= s.attrs["confidence"] <= 1.0
-        assert doc.text[s.start] != " " and doc.text[s.end - 1] != " "
+        text = doc.text[s.start : s.end]
+        assert text == text.strip(), f"span {text!r} not stripped of whitespace"
+        assert any(c.isalnum() for c in text), f"punctuation-only span {text!r}"
+
+
+def test_spans_are_valid(tagger: TechniqueTagger) -> None:
+    doc = tagger(_doc(PARAGRAPH * 2))
+    # a paragraph this loaded must yield spans at the default threshold, or the loop is vacuous
+    assert len(doc.layer("techniques")) >= 2
+    _check_spans(doc)
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason=missing_message(SAMPLE))
+def test_sample_article_at_the_default_threshold(tagger: TechniqueTagger) -> None:
+    doc = tagger(Cleaner()(load(SAMPLE)))
+    spans = doc.layer("techniques")
+    assert spans, "the sample article is full of loaded language: no span at all is a regression"
+    _check_spans(doc)
+    analysed = [r for r in doc.regions if r.label in ("title", "body")]
+    assert all(any(r.start <= s.start and s.end <= r.end for r in analysed) for s in spans)
 
 
 def test_long_article_is_stitched_without_gaps_or_duplicates(tagger: TechniqueTagger) -> None:
@@ -56,11 +75,19 @@ def test_long_article_is_stitched_without_gaps_or_duplicates(tagger: TechniqueTa
     doc = tagger(_doc(text))
     keys = [(s.start, s.end, s.label) for s in doc.layer("techniques")]
     assert len(keys) == len(set(keys))
-    # the same paragraph far into the document gets the same treatment as near the start
-    n_first = sum(1 for s in doc.layer("techniques") if s.end <= len(PARAGRAPH))
-    last = text.rindex(PARAGRAPH)
-    n_last = sum(1 for s in doc.layer("techniques") if s.start >= last)
-    assert abs(n_first - n_last) <= max(2, n_first)
+    assert (np.abs(enc.probs).sum(axis=1) > 0).all()
+    # every copy of the paragraph, near the start or deep in a later window, gets spans: a
+    # window whose outputs were lost or misplaced in stitching leaves copies with none
+    doc = tagger(_doc(text))
+    spans = doc.layer("techniques")
+    keys = [(s.start, s.end, s.label) for s in spans]
+    assert len(keys) == len(set(keys))
+    period = len(PARAGRAPH) + 2
+    per_copy = [0] * 40
+    for s in spans:
+        per_copy[s.start // period] += 1
+    assert min(per_copy) >= 1, per_copy
+    _check_spans(doc)
 
 
 def test_only_analysed_regions_are_tagged(tagger: TechniqueTagger) -> None:
@@ -82,12 +109,67 @@ def test_empty_body(tagger: TechniqueTagger) -> None:
     assert tagger(Document("")).layer("techniques") == []
 
 
-def test_min_confidence_filters(tagger: TechniqueTagger) -> None:
+def test_si_fragments(tagger: TechniqueTagger) -> None:
+    """The SI decoding (technique not named): fragments that do not overlap, inside the text."""
+    text = PARAGRAPH * 2
+    (enc,) = tagger.encode([(text, [(0, len(text))])])
+    si = tagger.si(enc)
+    assert si, "no propaganda fragment in a paragraph of slogans and name calling"
+    for (a, b, conf), nxt in zip(si, [*si[1:], None], strict=True):
+        assert 0 <= a < b <= len(text) and 0.0 <= conf <= 1.0
+        assert text[a:b] == text[a:b].strip()
+        if nxt is not None:
+            assert b <= nxt[0], "SI fragments overlap: they should have been merged"
+
+
+def _covered(spans: list[Span]) -> int:
+    return sum(s.end - s.start for s in spans)
+
+
+def test_min_confidence_is_monotone(tagger: TechniqueTagger) -> None:
+    """Raising the threshold shows fewer, surer spans; every span reaches the threshold."""
     text = PARAGRAPH * 3
-    low = tagger(_doc(text)).layer("techniques")
-    strict = TechniqueTagger.load(min_confidence=0.9)(_doc(text)).layer("techniques")
-    assert all(s.attrs["confidence"] >= 0.9 for s in strict)
-    assert {(s.start, s.end, s.label) for s in strict} <= {(s.start, s.end, s.label) for s in low}
+    default = tagger(_doc(text)).layer("techniques")
+    levels = [0.2, 0.4, 0.6, 0.8]
+    by_level = [
+        TechniqueTagger.load(min_confidence=t)(_doc(text)).layer("techniques") for t in levels
+    ]
+    assert default and by_level[0], "no span at the default or a low threshold"
+    assert len(by_level[0]) > len(by_level[-1]), "the threshold changes nothing"
+    for t, spans in zip(levels, by_level, strict=True):
+        assert all(s.attrs["confidence"] >= t for s in spans)
+    covered = [_covered(spans) for spans in by_level]
+    assert covered == sorted(covered, reverse=True), covered
+
+
+class _ScriptedSession:
+    """Stands in for the ONNX session: Loaded_Language probabilities given per word."""
+
+    def __init__(self, per_word: list[float]) -> None:
+        self.per_word = per_word
+
+    def run(self, _names: object, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        ids = feeds["input_ids"]
+        probs = np.zeros((*ids.shape, decode.N_OUT), np.float32)
+        col = 1 + PTC_TECHNIQUES.index("Loaded_Language")
+        probs[:, 1 : 1 + len(self.per_word), col] = self.per_word  # after [CLS]
+        return [np.zeros((*ids.shape, 384), np.float32), probs]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="decoding: runs joined across a small gap (merge_gap) are dropped whole when their "
+    "mean falls below --min-confidence, so a lower threshold can hide a span a higher one shows",
+)
+def test_lower_threshold_never_hides_a_span() -> None:
+    text = "alpha bravo charlie delta echo"
+    found = {}
+    for t in (0.4, 0.6):
+        tagger = TechniqueTagger.load(min_confidence=t)
+        tagger.session = _ScriptedSession([0.42, 0.1, 0.7, 0.1, 0.42])  # type: ignore[assignment]
+        found[t] = [text[s.start : s.end] for s in tagger(_doc(text)).layer("techniques")]
+    assert found[0.6] == ["charlie"]
+    assert any("charlie" in f for f in found[0.4]), found
 
 
 def test_overlapping_techniques_decode_separately() -> None:
@@ -119,7 +201,17 @@ def test_overlapping_spans_round_trip_json() -> None:
 
 
 def test_classify_given_spans(tagger: TechniqueTagger) -> None:
+    """Each span gets its own label, in order; a labeller that ignores the span fails."""
     (enc,) = tagger.encode([(PARAGRAPH, [(0, len(PARAGRAPH))])])
-    a = PARAGRAPH.index("corrupt elites")
-    labels = tagger.classify(enc, [(a, a + 14), (0, 3)])
-    assert len(labels) == 2 and all(t in PTC_TECHNIQUES for t, _ in labels)
+    phrases = ("corrupt elites", "Make America great again!", "wreaking havoc")
+    spans = [(PARAGRAPH.index(p), PARAGRAPH.index(p) + len(p)) for p in phrases]
+    labels = tagger.classify(enc, spans)
+    assert len(labels) == len(spans)
+    assert all(t in PTC_TECHNIQUES and 0.0 <= c <= 1.0 for t, c in labels)
+    assert len({t for t, _ in labels}) >= 2, f"one label for different techniques: {labels}"
+    # the order of the request does not change any span's label
+    assert tagger.classify(enc, spans[::-1]) == labels[::-1]
+    # a span between tokens (only a space) gets the default label with confidence 0
+    gap = PARAGRAPH.index(" elites")
+    [(label, conf)] = tagger.classify(enc, [(gap, gap + 1)])
+    assert label in PTC_TECHNIQUES and conf == 0.0
