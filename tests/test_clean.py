@@ -175,3 +175,35 @@ def test_clean_corpus_style_article_has_no_boilerplate() -> None:
         "Share prices of drug makers rose.\n"
     )
     assert all(ll.label != "boilerplate" for ll in label_lines(text))
+
+
+_BODY = (
+    "The minister said the plan would cost billions. Critics disagreed strongly with him.\n\n"
+    "More text follows here in the second paragraph of the article."
+)
+
+
+@pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\x85", "\r", "\v", "\f", "\r\n", "\n"])
+def test_every_unicode_line_break_separates_title_and_byline(sep: str) -> None:
+    text = f"Ministers clash over subsidy{sep}By Ann Lee{sep}{sep}{_BODY}"
+    doc = _clean(text)
+    assert doc.text == text  # never rewritten
+    assert doc.title == "Ministers clash over subsidy"
+    assert doc.authors == ["Ann Lee"]
+    labels = [(r.label, doc.span_text(r)) for r in doc.regions]
+    assert labels[:2] == [("title", "Ministers clash over subsidy"), ("byline", "By Ann Lee")]
+    assert all(sep not in doc.span_text(r) for r in doc.regions if r.label != "body")
+
+
+@pytest.mark.parametrize("title", ["Yikes!", "From Bad To Worse?", "Shocking!", "What Now?"])
+def test_short_headline_exclamations_and_questions_are_titles(title: str) -> None:
+    doc = _clean(f"{title}\n{_BODY}")
+    assert doc.title == title
+    assert doc.regions[0].label == "title"
+
+
+@pytest.mark.parametrize("first", ["Why does it matter?", "Is this the end of the road for it?"])
+def test_sentence_case_question_opening_the_body_is_not_a_title(first: str) -> None:
+    doc = _clean(f"{first}\n{_BODY}")
+    assert doc.title is None
+    assert doc.regions[0].label == "body"

@@ -40,11 +40,21 @@ class Line:
     text: str
 
 
-_BREAK = re.compile(r"\r\n|\r|\n")
+#: Every line boundary ``str.splitlines`` knows: ``\r\n``, ``\n``, ``\r``, ``\v``, ``\f``, the
+#: file/group/record separators, NEL (U+0085), LINE SEPARATOR and PARAGRAPH SEPARATOR.
+_BREAK_CHARS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_BREAK = re.compile(rf"\r\n|[{_BREAK_CHARS}]")
+#: A blank line after a line: two breaks with only spaces between, or one PARAGRAPH SEPARATOR.
+_BLANK_AFTER = re.compile(
+    rf"[ \t\u00a0]*(?:\u2029|(?:\r\n|[{_BREAK_CHARS}])[ \t\u00a0]*(?:\r\n|[{_BREAK_CHARS}]))"
+)
 
 
 def split_lines(text: str) -> list[Line]:
-    """Non-blank lines with trimmed offsets; line numbers count ``\\n``, ``\\r\\n`` and ``\\r``."""
+    """Non-blank lines with trimmed offsets; every Unicode line boundary ends a line.
+
+    The text itself is not touched: U+2028, NEL and friends simply count as breaks.
+    """
     lines: list[Line] = []
     pos = 0
     number = 0
@@ -442,8 +452,7 @@ def _is_title_like(line: str) -> bool:
 
 
 def _followed_by_blank(text: str, line: Line) -> bool:
-    m = re.match(r"[ \t\f\v]*(?:\r\n|\r|\n)[ \t\f\v\u00a0]*(?:\r\n|\r|\n)", text[line.end :])
-    return m is not None
+    return _BLANK_AFTER.match(text, line.end) is not None
 
 
 # -- the analyzer ---------------------------------------------------------------------------
@@ -500,8 +509,25 @@ def _is_title(
     nxt = content[content.index(i) + 1]
     nxt_is_meta = byline_authors(lines[nxt].text) is not None or dateline_date(lines[nxt].text)
     return bool(
-        _followed_by_blank(text, line) or nxt_is_meta or not _SENTENCE_END.search(line.text)
+        _followed_by_blank(text, line)
+        or nxt_is_meta
+        or not _SENTENCE_END.search(line.text)
+        or _is_headline_cry(line.text)
     )
+
+
+def _is_headline_cry(line: str) -> bool:
+    """A short exclamation or question in headline case: "Yikes!", "From Bad To Worse?".
+
+    Ends in ``!`` or ``?``, at most 12 words, and one word or every word of four letters or
+    more capitalised: a sentence-case question opening the body ("Why does it matter?") is not.
+    """
+    if not re.search(r"[!?][\"'”’»)]*$", line):
+        return False
+    words = _WORD.findall(line)
+    if not 0 < len(words) <= 12:
+        return False
+    return len(words) == 1 or all(w[:1].isupper() for w in words if len(w) >= 4)
 
 
 def _same(a: str, b: str) -> bool:

@@ -140,3 +140,23 @@ def test_directory_fifo_and_broken_link(tmp_path: Path) -> None:
 def test_unsupported_type() -> None:
     with pytest.raises(InputError, match="unsupported input type"):
         load(42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<b>Note</b>: this is <i>plain</i> text with <u>three</u> tags, not a page.",
+        "<3 you all. I wrote <div> and <p> and <span> in my notes about HTML.",
+        "<p>I use <div> and <span> and <a> in my notes.</p> That is the whole story, folks.",
+        "<Editor's note> The <div>, <p> and <table> tags were stripped by our CMS.",
+    ],
+)
+def test_text_starting_with_a_tag_is_not_taken_for_html(text: str) -> None:
+    doc = load(text)
+    assert doc.source.kind == "text" and doc.text == text
+
+
+def test_html_fragment_without_doctype_is_html() -> None:
+    para = "The harbour authority approved the new pier after a long and heated debate."
+    doc = load(f"<article><h1>Pier approved</h1>\n<p>{para}</p>\n<p>{para}</p>\n</article>")
+    assert doc.source.kind == "html" and "<p>" not in doc.text

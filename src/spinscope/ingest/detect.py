@@ -46,9 +46,15 @@ _UTF8_MULTIBYTE = re.compile(
 _HTML_START = re.compile(
     r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)\b", re.I | re.S
 )
-_HTML_TAGS = re.compile(
-    r"<(?:body|div|p|article|section|main|script|meta|title|span|a)\b[^>]*>", re.I
+_BLOCKS = (
+    r"p|div|article|section|main|header|footer|nav|aside|h[1-6]|ul|ol|li|table|tr|td|th|"
+    r"blockquote|figure|figcaption|pre|dl|dt|dd|form|span|a|title|script|style"
 )
+#: A fragment must open with a real element ...
+_HTML_FRAGMENT_START = re.compile(rf"\A\s*(?:<!--.*?-->\s*)*<(?:{_BLOCKS})\b[^<>]*>", re.I | re.S)
+#: ... and close at least three of them: text that merely mentions "<div>" never closes it.
+_HTML_CLOSE = re.compile(rf"</(?:{_BLOCKS})\s*>", re.I)
+_HTML_BODY = re.compile(r"<body\b[^<>]*>", re.I)
 
 
 class DecodeError(ValueError):
@@ -136,12 +142,19 @@ def _decode_legacy(data: bytes, first_bad: int) -> tuple[str, str]:
 
 
 def looks_like_html(text: str) -> bool:
-    """HTML by content: a doctype/html/head opening, or a document dense with block tags."""
+    """HTML by content, never by a few angle brackets in prose.
+
+    A page: it opens with a doctype, ``<html>`` or ``<head>``. A fragment (a saved
+    ``<article>…``): it opens with an HTML element and, in its first 4 KiB, holds a ``<body>``
+    or closes at least three block-level elements. Text that starts with "<" and mentions
+    tags ("<b>Note</b>: …", "<3 …<div>…") stays text.
+    """
     head = text[:4096]
     if _HTML_START.match(head):
         return True
-    stripped = head.lstrip()
-    return stripped.startswith("<") and len(_HTML_TAGS.findall(head)) >= 3
+    if not _HTML_FRAGMENT_START.match(head):
+        return False
+    return bool(_HTML_BODY.search(head)) or len(_HTML_CLOSE.findall(head)) >= 3
 
 
 def looks_like_jsonl(text: str) -> bool:
