@@ -20,6 +20,7 @@ from typing import Any
 
 from spinscope.ingest import load
 from spinscope.nlp import load_spacy
+from spinscope.paths import shared_dir
 from spinscope.pipeline import DEFAULT_STEPS, Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,7 @@ def timed(fn: Any) -> tuple[float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--shared", type=Path, default=shared_dir())
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--batch-size", type=int, default=8)
     args = ap.parse_args()

@@ -22,10 +22,11 @@ from spinscope.attribution.extract import AttributionExtractor
 from spinscope.attribution.polnear import Predicted, Score, load_split, score_article
 from spinscope.document import Document
 from spinscope.nlp import load_spacy
+from spinscope.paths import shared_path
 
 ROOT = Path(__file__).resolve().parent.parent
-POLNEAR = Path("/work/shared/data/polnear")
-PTC = Path("/work/shared/data/ptc")
+POLNEAR = shared_path("data", "polnear")
+PTC = shared_path("data", "ptc")
 
 
 def _parses(texts: Sequence[str], cache: str | None) -> list[Any]:

@@ -20,7 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-PTC = Path(os.environ.get("SPINSCOPE_PTC", "/work/shared/data/ptc/train/articles"))
+from spinscope.paths import shared_path
+
+PTC = Path(os.environ.get("SPINSCOPE_PTC") or shared_path("data", "ptc", "train", "articles"))
 
 
 def build_warc(path: Path, n: int) -> int:

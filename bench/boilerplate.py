@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from spinscope.clean import label_lines
+from spinscope.paths import shared_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +104,7 @@ def corpus_rate(shared: Path, show: bool) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--shared", type=Path, default=shared_dir())
     ap.add_argument("--list", action="store_true", help="print every disagreement / flagged line")
     args = ap.parse_args()
     tp, fp, fn, n = labelled_scores(args.shared, args.list)

@@ -11,13 +11,13 @@ import json
 import resource
 from pathlib import Path
 
+from spinscope.paths import shared_path
 from spinscope.techniques.card import evaluate_model
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    here = Path(__file__).resolve().parent.parent
-    ap.add_argument("--data", type=Path, default=here.parent / "shared" / "data" / "ptc")
+    ap.add_argument("--data", type=Path, default=shared_path("data", "ptc"))
     ap.add_argument("--model", type=Path, default=None)
     a = ap.parse_args()
     fig = evaluate_model(a.model, a.data)

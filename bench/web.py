@@ -9,7 +9,7 @@
   the same text again, served from the store), then throughput with 20 concurrent clients;
 - dashboard: 10,000 synthetic analysed documents (15 technique spans and 3 attributions
   each) in SQLite; time of each statistics query and of the full /dashboard page.
-Inputs are read from /work/shared (never copied into the repository).
+Inputs are read from ../shared beside the repository or $SPINSCOPE_SHARED (never copied in).
 """
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.document import Document, Source, Span
+from spinscope.paths import shared_path
 from spinscope.store import STATS_BY, Store, stats
 from spinscope.store.stats import top_stats
 from spinscope.techniques.labels import TECHNIQUE_NAMES
 
-SAMPLE = Path("/work/shared/samples/scraped-news-article.txt")
-PTC = Path(__file__).resolve().parents[2] / "shared" / "data" / "ptc" / "train" / "articles"
+SAMPLE = shared_path("samples", "scraped-news-article.txt")
+PTC = shared_path("data", "ptc", "train", "articles")
 
 
 def _pipeline() -> Any:

@@ -8,8 +8,9 @@ import pytest
 
 from spinscope.clean import Cleaner, byline_authors, dateline_date, label_lines, residue_kind
 from spinscope.document import Document, Source
+from spinscope.paths import shared_path
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared/samples/scraped-news-article.txt"
+SAMPLE = shared_path("samples", "scraped-news-article.txt")
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples/scraped-article.txt"
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from spinscope.document import Document
+from spinscope.paths import missing_message, shared_path
 from spinscope.pipeline import Pipeline, get_pipeline
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "scraped-news-article.txt"
+SAMPLE = shared_path("samples", "scraped-news-article.txt")
 
-pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="needs ../shared/samples")
+pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason=missing_message(SAMPLE))
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from spinscope.attribution.extract import AttributionExtractor, attribution_kind
 from spinscope.document import Document, Span
+from spinscope.paths import shared_path
 
-SAMPLE = Path("/work/shared/samples/scraped-news-article.txt")
+SAMPLE = shared_path("samples", "scraped-news-article.txt")
 
 
 @pytest.fixture(scope="module")

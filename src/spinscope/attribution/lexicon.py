@@ -83,9 +83,10 @@ def main() -> None:
 
     from spinscope.attribution.polnear import load_split
     from spinscope.nlp import load_spacy
+    from spinscope.paths import shared_path
 
     ap = argparse.ArgumentParser(description="Build the cue lexicon from PolNeAR train.")
-    ap.add_argument("--polnear", default="/work/shared/data/polnear")
+    ap.add_argument("--polnear", default=str(shared_path("data", "polnear")))
     ap.add_argument("--parses", help="DocBin of the train texts (sorted order) to skip parsing")
     ap.add_argument("-o", "--out", default=str(LEXICON_PATH))
     args = ap.parse_args()
