@@ -13,6 +13,9 @@ from spinscope.pipeline import Pipeline
 from spinscope.store import STATS_BY, Store
 from spinscope.web import create_app
 
+#: The app answers loopback Host names only (DNS rebinding), not TestClient's "testserver".
+BASE = "http://127.0.0.1:8000"
+
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
@@ -24,7 +27,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def client(store: Store, light_pipeline: Pipeline) -> TestClient:
     app = create_app(store=store, pipeline=light_pipeline, max_request_bytes=200_000)
-    return TestClient(app, raise_server_exceptions=False)
+    return TestClient(app, raise_server_exceptions=False, base_url=BASE)
 
 
 def test_analyze_json_stores_once_and_returns_contract(
@@ -108,7 +111,8 @@ def test_crash_is_json_without_traceback(store: Store) -> None:
     def broken(doc: Document) -> Document:
         raise RuntimeError("secret /home/path detail")
 
-    c = TestClient(create_app(store=store, pipeline=broken), raise_server_exceptions=False)
+    app = create_app(store=store, pipeline=broken)
+    c = TestClient(app, raise_server_exceptions=False, base_url=BASE)
     r = c.post("/api/analyze", json={"text": "Some text."})
     assert r.status_code == 500
     assert r.json() == {"error": "internal server error"}

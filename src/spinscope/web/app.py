@@ -2,15 +2,25 @@
 
 The pipeline is injectable (tests pass a light one); by default the full pipeline is built on the
 first analysis, not at start-up, so the corpus can be browsed without loading models. Analyses
-are serialised with a lock: analyzers are not promised to be thread-safe, and they are CPU-bound.
+run one at a time on a dedicated worker thread (analyzers are not promised to be thread-safe, and
+they are CPU-bound) behind a bounded queue: a request waits at most ``analysis_timeout`` seconds
+for its turn and a full queue answers at once, both as 503 with ``Retry-After``; article text
+is capped (``max_text_chars``, 413), so no single request can hold the analyser for long.
+Reading the corpus never waits for an analysis.
 Errors reach clients as one-line JSON (``{"error": ...}``) or a small HTML page, never a traceback.
+
+Only loopback ``Host`` names (and those the server was started for) are answered, which defeats
+DNS rebinding; cross-site state-changing requests are refused (see :mod:`spinscope.web.limits`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
@@ -20,19 +30,34 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from spinscope.document import Document, Source
+from spinscope.document import INPUT_HASH, Document, Source
 from spinscope.errors import InputError
 from spinscope.store import DEFAULT_URL, STATS_BY, Store, stats, to_csv
 from spinscope.store.stats import top_stats
 from spinscope.web import charts
-from spinscope.web.limits import BodySizeLimit, SecurityHeaders
+from spinscope.web.limits import (
+    LOOPBACK_HOSTS,
+    SECURITY_HEADERS,
+    BodySizeLimit,
+    CrossOriginGuard,
+    SecurityHeaders,
+)
 from spinscope.web.render import environment, render_article
 
 log = logging.getLogger("spinscope.web")
 
-#: Largest request body accepted (an article is ~10-100 kB; ingest's own limit is 10 MiB).
-MAX_REQUEST_BYTES = 10 * 1024 * 1024 + 64 * 1024
+#: Largest request body accepted: room for a heavy HTML page (the command line takes 10 MiB).
+MAX_REQUEST_BYTES = 4 * 1024 * 1024 + 64 * 1024
+#: Longest article text analysed in the web app (news articles are ~5-100 k characters; the
+#: analysis takes time and memory in proportion, and the analyser serves one request at a time).
+MAX_TEXT_CHARS = 512 * 1024
+#: Seconds a request waits for the analyser before a 503; analyses waiting at most.
+ANALYSIS_TIMEOUT = 120.0
+MAX_PENDING = 8
+#: Largest list offset (SQLite integers are 64-bit; no corpus holds a billion documents).
+MAX_OFFSET = 1_000_000_000
 MAX_QUERY_CHARS = 500
 DASHBOARD_GROUPS = 30
 
@@ -40,33 +65,98 @@ PipelineLike = Callable[[Document], Document]
 
 
 class AnalysisService:
-    """Analyse (once per content hash) and store; shared by the API and the HTML form."""
+    """Analyse (once per content hash) and store; shared by the API and the HTML form.
 
-    def __init__(self, store: Store, pipeline: PipelineLike | None) -> None:
+    One worker thread runs the pipeline; at most ``max_pending`` analyses are queued or running
+    (more: 503 at once), and a caller waits at most ``timeout`` seconds for its analysis to
+    start (then 503, and the queued analysis is dropped). A started analysis runs to the end;
+    the text cap bounds how long that takes.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        pipeline: PipelineLike | None,
+        *,
+        timeout: float = ANALYSIS_TIMEOUT,
+        max_pending: int = MAX_PENDING,
+    ) -> None:
         self.store = store
         self._pipeline = pipeline
-        self._lock = threading.Lock()
+        self.timeout = timeout
+        self.max_pending = max_pending
+        self._slots = threading.BoundedSemaphore(max_pending)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spinscope-analysis")
 
     def _get_pipeline(self) -> PipelineLike:
-        """The injected pipeline, or the default one (built once, under the analysis lock)."""
+        """The injected pipeline, or the default one (built once, on the analysis thread)."""
         if self._pipeline is None:
             from spinscope.pipeline import get_pipeline
 
             self._pipeline = get_pipeline()
         return self._pipeline
 
-    def analyze(self, doc: Document) -> tuple[Document, bool]:
-        """The stored analysis of ``doc``'s text, running the pipeline only if it is new."""
+    def _run(self, doc: Document) -> tuple[Document, bool]:
         stored = self.store.get(doc.id)
         if stored is not None:
             return stored, False
-        with self._lock:
-            stored = self.store.get(doc.id)
-            if stored is not None:
-                return stored, False
-            analysed = self._get_pipeline()(doc)
-        added = self.store.add(analysed)
-        return analysed, added
+        analysed = self._get_pipeline()(doc)
+        return analysed, self.store.add(analysed)
+
+    async def analyze(self, doc: Document) -> tuple[Document, bool]:
+        """The stored analysis of ``doc``, running the pipeline only if it is new."""
+        stored = await run_in_threadpool(self.store.get, doc.id)
+        if stored is not None:
+            return stored, False
+        if not self._slots.acquire(blocking=False):
+            raise HTTPException(
+                503,
+                f"the analyser is busy ({self.max_pending} articles queued); try again shortly",
+                headers={"Retry-After": "30"},
+            )
+        loop = asyncio.get_running_loop()
+        started: asyncio.Future[None] = loop.create_future()
+
+        def job() -> tuple[Document, bool]:
+            loop.call_soon_threadsafe(lambda: started.done() or started.set_result(None))
+            return self._run(doc)
+
+        future = self._executor.submit(job)
+        future.add_done_callback(lambda _: self._slots.release())
+        try:  # the timeout bounds the wait for a turn; a started analysis is bounded by the cap
+            await asyncio.wait_for(asyncio.shield(started), self.timeout)
+        except TimeoutError:
+            if future.cancel():
+                raise HTTPException(
+                    503,
+                    f"the analyser is busy (no turn within {self.timeout:g} s); try again shortly",
+                    headers={"Retry-After": "30"},
+                ) from None
+        return await asyncio.wrap_future(future)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _check_text(value: str, field: str, limit: int) -> None:
+    """400 for text that is not valid Unicode, 413 for text longer than the web app analyses."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InputError(
+            "<request>",
+            f"'{field}' contains an unpaired surrogate (U+{ord(value[e.start]):04X} at character "
+            f"{e.start}); send valid Unicode text",
+        ) from None
+    if len(value) > limit:
+        raise HTTPException(413, _too_long(len(value), limit))
+
+
+def _too_long(n: int, limit: int) -> str:
+    return (
+        f"article too long for the web app ({n:,} characters; limit {limit:,}); "
+        "analyse it with the command line: spinscope analyze FILE"
+    )
 
 
 def _load(data: bytes, name: str) -> Document:
@@ -75,6 +165,8 @@ def _load(data: bytes, name: str) -> Document:
 
     doc = load(data, name=name)
     doc.source = Source(path=None, url=doc.source.url, kind=doc.source.kind)
+    if doc.source.kind != "text":  # text derived from markup: the input itself names the doc
+        doc.meta.setdefault(INPUT_HASH, hashlib.sha256(data).hexdigest())
     return doc
 
 
@@ -84,27 +176,33 @@ def _apply_meta(doc: Document, body: dict[str, Any]) -> None:
         if value is not None:
             if not isinstance(value, str):
                 raise InputError("<request>", f"'{key}' must be a string")
+            _check_text(value, key, MAX_QUERY_CHARS)
             setattr(doc, key, value)
     if body.get("url") is not None:
         if not isinstance(body["url"], str):
             raise InputError("<request>", "'url' must be a string")
+        _check_text(body["url"], "url", 8192)
         doc.source.url = body["url"]
     if body.get("authors") is not None:
         authors = body["authors"]
         if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
             raise InputError("<request>", "'authors' must be a list of strings")
+        for a in authors:
+            _check_text(a, "authors", MAX_QUERY_CHARS)
         doc.authors = list(authors)
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def _error(
+    request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
     if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
-        return JSONResponse({"error": message}, status_code=status)
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
     html = (
         environment()
         .get_template("error.html")
         .render(status=status, message=message, standalone=False)
     )
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 def create_app(
@@ -113,14 +211,19 @@ def create_app(
     pipeline: PipelineLike | None = None,
     store: Store | None = None,
     max_request_bytes: int = MAX_REQUEST_BYTES,
+    max_text_chars: int = MAX_TEXT_CHARS,
+    analysis_timeout: float = ANALYSIS_TIMEOUT,
+    max_pending: int = MAX_PENDING,
+    allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
 ) -> FastAPI:
     """The web app over the store at ``db_url`` (or an open ``store``).
 
     ``pipeline``: a ``Document -> Document`` callable (e.g. ``Pipeline.build([...])``); None
-    means ``spinscope.pipeline.get_pipeline()``, built on first use.
+    means ``spinscope.pipeline.get_pipeline()``, built on first use. ``allowed_hosts``: the
+    ``Host`` names answered (default: loopback only); the server adds the one it binds.
     """
     store = store if store is not None else Store(db_url)
-    service = AnalysisService(store, pipeline)
+    service = AnalysisService(store, pipeline, timeout=analysis_timeout, max_pending=max_pending)
     env = environment()
     app = FastAPI(
         title="spinscope",
@@ -132,8 +235,12 @@ def create_app(
     )
     app.state.store = store
     app.state.service = service
-    app.add_middleware(SecurityHeaders)
+    # Outermost last: security headers on every answer, the Host check before anything else.
     app.add_middleware(BodySizeLimit, max_bytes=max_request_bytes)
+    app.add_middleware(CrossOriginGuard)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(SecurityHeaders)
+    app.router.add_event_handler("shutdown", service.close)
     app.mount("/static", StaticFiles(packages=[("spinscope.web", "static")]), name="static")
 
     def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
@@ -143,7 +250,7 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail))
+        return _error(request, exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -160,7 +267,13 @@ def create_app(
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error(request, 500, "internal server error")
+        # this handler runs outside the app's middleware: add the security headers here
+        return _error(request, 500, "internal server error", dict(SECURITY_HEADERS))
+
+    def _capped(doc: Document) -> Document:
+        if len(doc.text) > max_text_chars:
+            raise HTTPException(413, _too_long(len(doc.text), max_text_chars))
+        return doc
 
     async def _document_from_request(request: Request) -> tuple[Document, dict[str, Any]]:
         ctype = request.headers.get("content-type", "")
@@ -169,13 +282,16 @@ def create_app(
                 body = await request.json()
             except ValueError:
                 raise InputError("<request>", "body is not valid JSON") from None
+            except RecursionError:
+                raise InputError("<request>", "body is JSON nested too deeply") from None
             if not isinstance(body, dict) or not isinstance(body.get("text"), str):
                 raise InputError("<request>", 'expected a JSON object {"text": "..."}')
+            _check_text(body["text"], "text", max_text_chars)
             if not body["text"].strip():
                 raise InputError("<request>", "'text' is empty")
-            doc = _load(body["text"].encode("utf-8", "surrogatepass"), "<text>")
+            doc = _load(body["text"].encode("utf-8"), "<text>")
             _apply_meta(doc, body)
-            return doc, body
+            return _capped(doc), body
         if ctype.startswith("multipart/form-data") or ctype.startswith(
             "application/x-www-form-urlencoded"
         ):
@@ -183,10 +299,11 @@ def create_app(
             upload = form.get("file")
             if isinstance(upload, UploadFile) and upload.filename:
                 data = await upload.read()
-                return _load(data, upload.filename[:200]), {}
+                return _capped(_load(data, upload.filename[:200])), {}
             text = form.get("text")
             if isinstance(text, str) and text.strip():
-                return _load(text.encode("utf-8", "surrogatepass"), "<text>"), {}
+                _check_text(text, "text", max_text_chars)
+                return _capped(_load(text.encode("utf-8"), "<text>")), {}
             raise InputError("<request>", "give article text or a file")
         raise HTTPException(415, 'send JSON {"text": ...} or a multipart file upload')
 
@@ -197,7 +314,7 @@ def create_app(
         Idempotent by content hash: 201 when new, 200 when the same text was already stored.
         """
         doc, _ = await _document_from_request(request)
-        result, added = await run_in_threadpool(service.analyze, doc)
+        result, added = await service.analyze(doc)
         return JSONResponse(result.to_dict(), status_code=201 if added else 200)
 
     @app.get("/api/documents/{doc_id}", tags=["api"])
@@ -211,7 +328,7 @@ def create_app(
     def api_documents(
         q: str = Query("", max_length=MAX_QUERY_CHARS),
         limit: int = Query(50, ge=1, le=500),
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> dict[str, Any]:
         """List documents, or full-text search them with ``q`` (all words must match)."""
         result = store.search(q, limit=limit, offset=offset)
@@ -239,13 +356,13 @@ def create_app(
     @app.post("/analyze", include_in_schema=False)
     async def analyze_form(request: Request) -> Response:
         doc, _ = await _document_from_request(request)
-        result, _added = await run_in_threadpool(service.analyze, doc)
+        result, _added = await service.analyze(doc)
         return RedirectResponse(f"/documents/{result.id}", status_code=303)
 
     @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
     def documents_page(
         q: str = Query("", max_length=MAX_QUERY_CHARS),
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> HTMLResponse:
         limit = 50
         result = store.search(q, limit=limit, offset=offset)
