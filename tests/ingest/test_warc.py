@@ -168,3 +168,55 @@ def test_not_a_warc_file(tmp_path) -> None:
 def test_decode_body(body: bytes, ctype: str, expected: str) -> None:
     text, _ = decode_body(body, ctype)
     assert expected in text
+
+
+def _clean_pages(tmp_path: Path, n: int = 12) -> bytes:
+    """A clean WARC (warcinfo + ``n`` articles), decompressed, for re-gzipping as one stream."""
+    src = tmp_path / "clean.warc.gz"
+    pages = [(f"https://news.example/{i}", f"Headline {i}", BODY * 3) for i in range(n)]
+    write_warc(src, pages)
+    return _decompress_members(src.read_bytes())
+
+
+def test_whole_file_gzip_cut_short_keeps_records_before_and_reports_the_cut(tmp_path) -> None:
+    whole = gzip.compress(_clean_pages(tmp_path), compresslevel=1)
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole[: len(whole) * 2 // 3])
+    good = tmp_path / "good.txt"
+    good.write_text("A fine article about the harbour and the mayor.\n", encoding="utf-8")
+    entries = list(iter_inputs([cut, good]))  # must not raise
+    docs = [r for _, r in entries if isinstance(r, Document)]
+    errors = [r for _, r in entries if isinstance(r, InputError)]
+    assert len(errors) == 1, errors
+    assert str(cut) in str(errors[0]) and "cut short" in str(errors[0])
+    assert "\n" not in str(errors[0])
+    assert 2 <= len(docs) - 1 < 12  # the records before the cut, and good.txt after it
+    assert entries[-1][0] == str(good) and isinstance(entries[-1][1], Document)
+
+
+def test_whole_file_gzip_cut_inside_its_first_record_is_an_error(tmp_path) -> None:
+    whole = gzip.compress(_clean_pages(tmp_path, 2))
+    for keep in (120, 200):
+        cut = tmp_path / f"cut{keep}.warc.gz"
+        cut.write_bytes(whole[:keep])
+        items = list(iter_warc_items(str(cut)))
+        errors = [i for i in items if isinstance(i.result, InputError)]
+        assert len(errors) == 1 and "no record could be read" in errors[0].result.reason
+        assert str(cut) in str(errors[0].result)
+        assert not any(isinstance(i.result, Document) for i in items)
+
+
+def test_whole_file_gzip_cut_between_partitions_is_reported_once(tmp_path) -> None:
+    whole = gzip.compress(_clean_pages(tmp_path), compresslevel=1)
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole[: len(whole) * 2 // 3])
+    items = list(iter_warc_items(str(cut)))
+    offsets = [i.offset for i in items]
+    assert offsets == list(scan_offsets(str(cut)))
+    again = []
+    for k, start in enumerate(offsets):
+        end = offsets[k + 1] if k + 1 < len(offsets) else None
+        again += list(iter_warc_items(str(cut), start, end))
+    assert [(i.offset, type(i.result)) for i in again] == [
+        (i.offset, type(i.result)) for i in items
+    ]

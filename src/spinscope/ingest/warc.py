@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import os
 import re
 import zlib
 from collections.abc import Generator, Iterator
@@ -98,19 +99,29 @@ def iter_warc_items(
             fh.seek(pos)
             stopped = yield from _read_from(fh, path, end, parse)
             if stopped is None:
-                return
+                break
             bad_at, reported = stopped
             if end is not None and bad_at >= end:
                 return  # the bad stretch belongs to the next partition
             nxt = _resync(fh, bad_at + 1, gz_members)
             if not reported:
-                extent = f"up to offset {nxt}" if nxt is not None else "to the end of the file"
-                name = f"{path}@{bad_at}"
-                reason = f"malformed WARC data at offset {bad_at} ({extent} unreadable)"
-                yield WarcItem(bad_at, None, None, InputError(name, reason))
+                damage = _damage(fh)
+                if damage is not None:
+                    reason = damage.describe(bad_at)
+                    damage.reported = True
+                else:
+                    extent = f"up to offset {nxt}" if nxt is not None else "to the end of the file"
+                    reason = f"malformed WARC data at offset {bad_at} ({extent} unreadable)"
+                yield WarcItem(bad_at, None, None, InputError(f"{path}@{bad_at}", reason))
             if nxt is None:
-                return
+                break
             pos = nxt
+        damage = _damage(fh)
+        if damage is not None and not damage.reported and (end is None or damage.at < end):
+            # the stream broke between records: nothing half-read, but the rest is lost
+            damage.reported = True
+            name = f"{path}@{damage.at}"
+            yield WarcItem(damage.at, None, None, InputError(name, damage.describe(damage.at)))
 
 
 @contextmanager
@@ -125,11 +136,84 @@ def _open(path: str) -> Iterator[tuple[IO[bytes], bool]]:
         raw.seek(0)
         if head == b"\x1f\x8b" and not _gzip_per_record(raw):
             with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
-                yield cast(IO[bytes], stream), False
+                yield cast(IO[bytes], _GzipStream(stream, raw)), False
         else:
             yield raw, head == b"\x1f\x8b"
     finally:
         raw.close()
+
+
+@dataclass
+class _Damage:
+    """Where a whole-file gzip stream broke (cut short or corrupt)."""
+
+    at: int  # decompressed offset (the record offsets' coordinate) where data stopped
+    compressed_at: int  # bytes of the file consumed when it broke
+    size: int  # the file's size
+    why: str
+    reported: bool = False
+
+    def describe(self, offset: int) -> str:
+        lost = (
+            "no record could be read"
+            if offset == 0
+            else f"records before offset {offset} were read, the rest is lost"
+        )
+        return f"gzip stream {self.why} at byte {self.compressed_at:,} of {self.size:,}: {lost}"
+
+
+class _GzipStream:
+    """A whole-file gzip stream that ends, instead of raising, where the file is damaged.
+
+    ``gzip`` raises ``EOFError`` for a truncated stream and ``zlib.error`` / ``BadGzipFile`` for
+    corrupt data; warcio would pass either up mid-record. Here the stream just ends, and
+    :attr:`damage` says where and why, so the reader reports it once as an error record.
+    """
+
+    def __init__(self, gz: gzip.GzipFile, raw: IO[bytes]) -> None:
+        self._gz = gz
+        self._raw = raw
+        self.damage: _Damage | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        # read1 pieces: GzipFile.read(n) drops what it decompressed when the stream breaks
+        parts: list[bytes] = []
+        got = 0
+        while size < 0 or got < size:
+            try:
+                part = self._gz.read1(size - got if size >= 0 else 1 << 16)
+            except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+                self._broken(e)
+                break
+            if not part:
+                break
+            parts.append(part)
+            got += len(part)
+        return b"".join(parts)
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        try:
+            return self._gz.seek(pos, whence)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+            self._broken(e)
+            return self._gz.tell()
+
+    def tell(self) -> int:
+        return self._gz.tell()
+
+    def _broken(self, e: Exception) -> None:
+        if self.damage is not None:
+            return
+        why = "cut short" if isinstance(e, EOFError) else f"corrupt ({e})"
+        try:
+            size = os.fstat(self._raw.fileno()).st_size
+        except (OSError, ValueError):
+            size = 0
+        self.damage = _Damage(self._gz.tell(), self._raw.tell(), size, why)
+
+
+def _damage(fh: object) -> _Damage | None:
+    return fh.damage if isinstance(fh, _GzipStream) else None
 
 
 def _gzip_per_record(raw: IO[bytes]) -> bool:
@@ -141,7 +225,10 @@ def _gzip_per_record(raw: IO[bytes]) -> bool:
         chunk = raw.read(65536)
         if not chunk:
             break
-        out += d.decompress(chunk)
+        try:
+            out += d.decompress(chunk)
+        except zlib.error:  # corrupt: read as one stream, which reports where it breaks
+            break
         if len(out) > 64 * 1024 * 1024:  # an enormous first member: assume one stream
             break
     raw.seek(0)
@@ -167,6 +254,9 @@ def _read_from(
         try:
             record = next(records)
         except StopIteration:
+            damage = _damage(fh)
+            if damage is not None and not damage.reported and damage.at > offset:
+                return offset, False  # warcio took the cut for the end: this record is lost
             return None
         except Exception:  # warcio raises plain Exceptions for bad headers/formats
             return offset, False
@@ -183,7 +273,24 @@ def _read_from(
             name = ident or f"{path}@{offset}"
             yield WarcItem(offset, ident, None, InputError(name, f"unreadable record ({e})"))
             return offset, True
+        damage = _damage(fh)
+        if damage is not None and not damage.reported and _cut_short(record):
+            # the file broke inside this record (read-ahead may set the flag earlier, so only
+            # a record that came out cut short is the damaged one): its error says why, once
+            damage.reported = True
+            name = item.record_id or f"{path}@{offset}"
+            reason = damage.describe(offset)
+            if item.record_id:
+                reason = f"{path}@{offset}: {reason}"
+            item = item._replace(result=InputError(name, reason))
         yield item
+
+
+def _cut_short(record: Any) -> bool:
+    """A record read to its end that lacks bytes its header promised (or has no length)."""
+    if not _header(record, "Content-Length"):
+        return True
+    return int(getattr(record.raw_stream, "limit", 0) or 0) > 0
 
 
 def _is_warc_record(record: Any) -> bool:
