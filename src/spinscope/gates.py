@@ -1,0 +1,368 @@
+"""Quality gates: small, fixed measurements the test suite repeats to catch a worse model.
+
+Each gate measures one stage on a fixed subset of labelled data, fast enough for CI, and
+compares the figures with the ones recorded beside the model (or the labelled set). A figure
+below ``recorded - tolerance`` fails the gate; a retrained or reworked stage updates its gate
+by recording again:
+
+    python -m spinscope.gates record techniques    # -> models/techniques/validation.json "gate"
+    python -m spinscope.gates record attribution   # -> models/attribution/validation.json
+    python -m spinscope.gates record clean         # -> tests/data/boilerplate/validation.json
+    python -m spinscope.gates check                # measure all three, compare, exit 1 on a drop
+
+- techniques: official SemEval-2020 Task 11 SI / TC / FLC F1 of the shipped model on the first
+  :data:`TECHNIQUE_ARTICLES` article ids (sorted) of the PTC ``validation`` split, computed the
+  way ``spinscope ptc predict`` + ``spinscope ptc score`` compute them. The record carries a
+  fingerprint of the model files: a model changed without re-recording its gate fails too.
+- attribution: content F1 and source accuracy (``spinscope.attribution.polnear``) of the
+  ``clean → sentences → attributions`` pipeline on the first :data:`ATTRIBUTION_ARTICLES`
+  PolNeAR dev articles (sorted file names).
+- clean: line-level boilerplate precision / recall of the cleaner on the labelled set
+  (``tests/data/boilerplate``: hand-written texts + corpus articles with residue added).
+
+The tolerances absorb float differences between CPUs (int8 ONNX kernels differ by instruction
+set) and nothing more: the figures are deterministic on one machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from spinscope.paths import REPO_ROOT, shared_path
+
+#: Validation articles the technique gate scores (the first ids of the split, sorted).
+TECHNIQUE_ARTICLES = 20
+#: PolNeAR dev articles the attribution gate reads (the first files, sorted).
+ATTRIBUTION_ARTICLES = 20
+
+#: Allowed drop below the recorded figure (absolute, on 0..1 scores).
+TECHNIQUE_TOLERANCE = 0.02
+ATTRIBUTION_TOLERANCE = 0.01
+CLEAN_TOLERANCE = 0.01
+
+#: The model files whose bytes decide the technique model's output.
+MODEL_FILES = ("config.json", "encoder.onnx", "span_head.npz", "tokenizer.json")
+
+TECHNIQUE_TASKS = ("si", "tc", "flc")
+
+
+# -- techniques -------------------------------------------------------------------------------
+
+
+def technique_gate_ids(data_dir: Path) -> list[str]:
+    """The article ids of the technique gate: first of the sorted ``validation`` split."""
+    from spinscope.techniques.ptc import read_splits
+
+    return sorted(read_splits(data_dir)["validation"])[:TECHNIQUE_ARTICLES]
+
+
+def model_fingerprint(model_dir: Path) -> str:
+    """sha256 over the model files (name and bytes), so a re-exported model is noticed."""
+    h = hashlib.sha256()
+    for name in MODEL_FILES:
+        path = Path(model_dir) / name
+        h.update(name.encode())
+        h.update(path.read_bytes() if path.exists() else b"<missing>")
+    return h.hexdigest()
+
+
+def technique_gate(model_dir: Path | None, data_dir: Path) -> dict[str, Any]:
+    """SI / TC / FLC F1 of the model in ``model_dir`` (None: the shipped one) on the gate subset.
+
+    Same steps as ``spinscope ptc predict --task si|tc|flc`` (the TC template being the gold
+    spans with ``?``) followed by ``spinscope ptc score --articles SUBSET``, in one encoder pass.
+    """
+    from spinscope.techniques.commands import predict_ptc_tasks
+    from spinscope.techniques.ptc import (
+        Gold,
+        read_articles,
+        read_labels,
+        score_flc,
+        score_si,
+        score_tc,
+    )
+
+    data_dir = Path(data_dir)
+    ids = technique_gate_ids(data_dir)
+    keep = set(ids)
+    articles = {
+        k: v for k, v in read_articles(data_dir / "train" / "articles").items() if k in keep
+    }
+    missing = keep - set(articles)
+    if missing:
+        raise FileNotFoundError(f"{data_dir}: gate articles missing: {sorted(missing)[:3]}")
+    gold = [g for g in read_labels(data_dir / "train" / "labels") if g.article in keep]
+    template = [Gold(g.article, "?", g.start, g.end) for g in gold]
+    pred = predict_ptc_tasks(articles, TECHNIQUE_TASKS, template, model_dir)
+    scores = {
+        "si": score_si(gold, pred["si"]),
+        "tc": score_tc(gold, pred["tc"]),
+        "flc": score_flc(gold, pred["flc"]),
+    }
+    return {
+        "split": "validation",
+        "ids": ids,
+        "gold_spans": len(gold),
+        "f1": {task: s.f1 for task, s in scores.items()},
+        "precision": {task: s.precision for task, s in scores.items()},
+        "recall": {task: s.recall for task, s in scores.items()},
+    }
+
+
+def record_technique_gate(model_dir: Path, data_dir: Path) -> dict[str, Any]:
+    """Measure :func:`technique_gate` and store it in ``model_dir/validation.json`` under "gate".
+
+    Call after writing the model card (``write_card`` rewrites validation.json).
+    """
+    model_dir = Path(model_dir)
+    fig = technique_gate(model_dir, data_dir)
+    gate = {
+        "what": (
+            "official SemEval-2020 Task 11 F1 (spinscope ptc predict + ptc score) on the first "
+            f"{TECHNIQUE_ARTICLES} ids of the sorted PTC validation split; tests fail below "
+            "f1 - tolerance"
+        ),
+        **fig,
+        "tolerance": TECHNIQUE_TOLERANCE,
+        "model_sha256": model_fingerprint(model_dir),
+    }
+    path = model_dir / "validation.json"
+    card = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    card["gate"] = gate
+    path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    return gate
+
+
+def recorded_technique_gate(model_dir: Path | None = None) -> dict[str, Any]:
+    """The "gate" entry of the model card, or ``{}`` when it was never recorded."""
+    from spinscope.techniques.model import default_model_dir
+
+    path = Path(model_dir or default_model_dir()) / "validation.json"
+    if not path.exists():
+        return {}
+    gate: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")).get("gate", {})
+    return gate
+
+
+# -- attribution ------------------------------------------------------------------------------
+
+
+def attribution_gate(polnear_dir: Path) -> dict[str, Any]:
+    """Content P/R/F1 and source accuracy of the analysis pipeline on the PolNeAR dev subset.
+
+    The stage runs as ``spinscope analyze`` runs it (clean, sentences, attributions), and its
+    ``attributions`` layer (content span, source mention) is scored against the first
+    annotator's gold with :func:`spinscope.attribution.polnear.score_article`.
+    """
+    from spinscope.attribution.polnear import Predicted, Score, load_split, score_article
+    from spinscope.document import Document, Source
+    from spinscope.pipeline import Pipeline
+
+    articles = load_split(polnear_dir, "dev", ATTRIBUTION_ARTICLES)
+    if len(articles) < ATTRIBUTION_ARTICLES:
+        raise FileNotFoundError(f"{polnear_dir}: fewer than {ATTRIBUTION_ARTICLES} dev articles")
+    pipe = Pipeline.build(("clean", "sentences", "attributions"))
+    docs = pipe.pipe(Document(a.text, source=Source(kind="text")) for a in articles)
+    total = Score()
+    for art, doc in zip(articles, docs, strict=True):
+        preds = []
+        for span in doc.layer("attributions"):
+            src = span.attrs.get("source")
+            preds.append(
+                Predicted((span.start, span.end), (src["start"], src["end"]) if src else None)
+            )
+        total.add(score_article(preds, art.attributions))
+    return {
+        "split": "dev",
+        "articles": [a.name for a in articles],
+        "gold": total.n_gold,
+        "predicted": total.n_pred,
+        "precision": total.precision,
+        "recall": total.recall,
+        "f1": total.f1,
+        "source_accuracy": total.source_accuracy,
+    }
+
+
+def attribution_record_path() -> Path:
+    return Path(__file__).parent / "models" / "attribution" / "validation.json"
+
+
+def record_attribution_gate(polnear_dir: Path, path: Path | None = None) -> dict[str, Any]:
+    fig = attribution_gate(polnear_dir)
+    gate = {
+        "what": (
+            "content F1 and source accuracy (spinscope.attribution.polnear) of clean → "
+            f"sentences → attributions on the first {ATTRIBUTION_ARTICLES} PolNeAR dev "
+            "articles; tests fail below figure - tolerance"
+        ),
+        **fig,
+        "tolerance": ATTRIBUTION_TOLERANCE,
+    }
+    _write_gate(path or attribution_record_path(), gate)
+    return gate
+
+
+# -- cleaner ----------------------------------------------------------------------------------
+
+Labelled = tuple[str, str, list[bool]]  # (name, text, is_boilerplate per non-blank line)
+
+
+def clean_gate(labelled: Iterable[Labelled]) -> dict[str, Any]:
+    """Line-level boilerplate precision / recall / F1 of the cleaner on labelled texts."""
+    from spinscope.clean import label_lines
+
+    tp = fp = fn = lines = texts = 0
+    for name, text, gold in labelled:
+        pred = [ll.label == "boilerplate" for ll in label_lines(text)]
+        if len(pred) != len(gold):
+            raise ValueError(f"{name}: {len(pred)} lines predicted, {len(gold)} labelled")
+        texts += 1
+        for p, g in zip(pred, gold, strict=True):
+            lines += 1
+            tp += p and g
+            fp += p and not g
+            fn += g and not p
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "texts": texts,
+        "lines": lines,
+        "boilerplate_lines": tp + fn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+    }
+
+
+def labelled_boilerplate_set(shared: Path) -> list[Labelled]:
+    """The labelled set of ``tests/data/boilerplate`` (a checkout is needed: it is test data)."""
+    import importlib.util
+
+    path = REPO_ROOT / "tests" / "data" / "boilerplate" / "labelled.py"
+    spec = importlib.util.spec_from_file_location("spinscope_labelled_boilerplate", path)
+    if spec is None or spec.loader is None:
+        raise FileNotFoundError(f"{path}: the labelled set needs a checkout of the repository")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    items: list[Labelled] = mod.labelled_set(shared)
+    return items
+
+
+def clean_record_path() -> Path:
+    return REPO_ROOT / "tests" / "data" / "boilerplate" / "validation.json"
+
+
+def record_clean_gate(shared: Path, path: Path | None = None) -> dict[str, Any]:
+    if not (Path(shared) / "data").is_dir():
+        raise FileNotFoundError(f"{shared}: no data/ (the generated half of the set needs it)")
+    fig = clean_gate(labelled_boilerplate_set(shared))
+    gate = {
+        "what": (
+            "line-level boilerplate precision / recall of spinscope.clean on tests/data/"
+            "boilerplate (hand-written + corpus articles with residue); tests fail below "
+            "figure - tolerance"
+        ),
+        **fig,
+        "tolerance": CLEAN_TOLERANCE,
+    }
+    _write_gate(path or clean_record_path(), gate)
+    return gate
+
+
+# -- comparing --------------------------------------------------------------------------------
+
+
+def below(
+    measured: dict[str, float], recorded: dict[str, float], tolerance: float, keys: Sequence[str]
+) -> list[str]:
+    """One line per figure below ``recorded - tolerance`` (empty: the gate passes)."""
+    out = []
+    for k in keys:
+        if k not in recorded:
+            out.append(f"{k}: no recorded figure")
+        elif measured[k] < recorded[k] - tolerance:
+            out.append(
+                f"{k}: {measured[k]:.4f} < recorded {recorded[k]:.4f} - tolerance {tolerance}"
+            )
+    return out
+
+
+def technique_failures(measured: dict[str, Any], gate: dict[str, Any]) -> list[str]:
+    """Why the technique gate fails (``measured`` as returned by :func:`technique_gate`)."""
+    if not gate:
+        return [
+            "no gate recorded in the model card; run: python -m spinscope.gates record techniques"
+        ]
+    return below(measured["f1"], gate["f1"], gate["tolerance"], [t for t in TECHNIQUE_TASKS])
+
+
+def _write_gate(path: Path, gate: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(gate, indent=2) + "\n", encoding="utf-8")
+
+
+def read_gate(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    gate: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return gate
+
+
+# -- command line -----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(
+        prog="python -m spinscope.gates", description=__doc__.split("\n\n")[0]
+    )
+    ap.add_argument("action", choices=["record", "check"])
+    ap.add_argument("stage", nargs="?", choices=["techniques", "attribution", "clean", "all"])
+    ap.add_argument("--model", type=Path, default=None, help="technique model folder")
+    a = ap.parse_args(argv)
+    from spinscope.techniques.model import default_model_dir
+
+    model_dir = a.model or default_model_dir()
+    stages = ["techniques", "attribution", "clean"] if a.stage in (None, "all") else [a.stage]
+    ptc, polnear, shared = shared_path("data", "ptc"), shared_path("data", "polnear"), shared_path()
+    failures: list[str] = []
+    for stage in stages:
+        if a.action == "record":
+            if stage == "techniques":
+                fig = record_technique_gate(model_dir, ptc)
+            elif stage == "attribution":
+                fig = record_attribution_gate(polnear)
+            else:
+                fig = record_clean_gate(shared)
+            print(stage, json.dumps({k: v for k, v in fig.items() if k not in ("ids", "articles")}))
+            continue
+        if stage == "techniques":
+            m = technique_gate(model_dir, ptc)
+            fails = technique_failures(m, recorded_technique_gate(model_dir))
+            if recorded_technique_gate(model_dir).get("model_sha256") != model_fingerprint(
+                model_dir
+            ):
+                fails.append("model files changed since the gate was recorded")
+        elif stage == "attribution":
+            m = attribution_gate(polnear)
+            g = read_gate(attribution_record_path())
+            fails = below(m, g, g.get("tolerance", 0.0), ["f1", "source_accuracy"])
+        else:
+            m = clean_gate(labelled_boilerplate_set(shared))
+            g = read_gate(clean_record_path())
+            fails = below(m, g, g.get("tolerance", 0.0), ["precision", "recall"])
+        print(stage, "FAIL" if fails else "ok", *fails, sep="\n  ")
+        failures += fails
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
