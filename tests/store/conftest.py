@@ -67,12 +67,12 @@ def make_doc(
     published: str | None = "2019-03-02",
     url: str | None = None,
     techniques: tuple[tuple[str, str, float], ...] = (),
-    quotes: tuple[tuple[str, str, str], ...] = (),
+    quotes: tuple[tuple[str, ...], ...] = (),
 ) -> Document:
     """A hand-built analysed document.
 
     ``techniques``: (phrase in body, technique, confidence); ``quotes``: (quoted phrase,
-    cue word, speaker name). A technique inside a quote gets that quote's attribution as voice.
+    cue word, speaker name[, speaker type[, role]]). A technique inside a quote gets that quote's attribution as voice.
     """
     text = f"{title}\n\n{body}"
     doc = Document(
@@ -86,7 +86,7 @@ def make_doc(
     b0 = len(title) + 2
     doc.set_layer("regions", [Span(0, len(title), "title"), Span(b0, len(text), "body")])
     atts = []
-    for i, (phrase, cue, speaker) in enumerate(quotes, 1):
+    for i, (phrase, cue, speaker, *kind) in enumerate(quotes, 1):
         s = text.index(phrase, b0)
         c = text.index(cue, b0)
         atts.append(
@@ -98,7 +98,11 @@ def make_doc(
                     "id": f"a{i}",
                     "cue": {"start": c, "end": c + len(cue), "text": cue},
                     "source": None,
-                    "speaker": {"name": speaker, "role": None, "type": "person"},
+                    "speaker": {
+                        "name": speaker,
+                        "role": kind[1] if len(kind) > 1 else None,
+                        "type": kind[0] if kind else "person",
+                    },
                     "venue": None,
                 },
             )

@@ -4,14 +4,14 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import make_doc
 
+from conftest import make_doc
 from spinscope.store import STATS_BY, Store, stats
 from spinscope.store.engine import current_revision, migrate
 from spinscope.store.schema import metadata
 from spinscope.store.stats import stats_from_spans
 
-HEAD = "0003"
+HEAD = "0004"
 
 
 def _ignore_search_objects(obj: Any, name: str | None, type_: str, *_: Any) -> bool:
@@ -52,7 +52,7 @@ def test_0002_backfills_counts_from_existing_spans(store: Store) -> None:
             outlet=None if i == 0 else f"Outlet {i % 2}",
             published=f"2019-0{1 + i % 3}-02",
             techniques=(("evil", "Loaded_Language", 0.9), ("enemy", "Name_Calling,Labeling", 0.7)),
-            quotes=((f"evil {i} enemy", "said", f"Gen. {i % 2}"),),
+            quotes=((f"evil {i} enemy", "said", ("Gen. Ann Roe", "Bo Poe")[i % 2]),),
         )
         for i in range(4)
     )

@@ -80,7 +80,12 @@ speakers = Table(
     Column("seq", Integer, primary_key=True),
     Column("name", String(300), nullable=False),
     Column("type", String(32), nullable=False),
+    # Corpus identity (migration 0004, see speakers.py): the normalised name, and a person's
+    # surname (for surname-only mentions); one speaker per (key, type).
+    Column("key", String(300)),
+    Column("surname", String(300), index=True),
     UniqueConstraint("name", "type", name="uq_speakers_name_type"),
+    Index("ix_speakers_key_type", "key", "type", unique=True),
 )
 
 attributions = Table(
@@ -100,6 +105,11 @@ attributions = Table(
     Column("speaker_seq", Integer, ForeignKey("speakers.seq"), index=True),
     Column("role", Text),
     Column("venue", Text),
+    # The speaker's name as written here (cleaned), its own key, and how it was linked:
+    # name | document (surname → full name in this article) | corpus | surname (migration 0004).
+    Column("speaker_name", String(300)),
+    Column("speaker_key", String(300), index=True),
+    Column("resolved", String(16)),
 )
 
 techniques = Table(

@@ -22,6 +22,7 @@ from spinscope.document import Document
 from spinscope.store import duplicates as dup
 from spinscope.store import schema as t
 from spinscope.store.engine import WRITE, make_engine, migrate
+from spinscope.store.speakers import SpeakerLinker, recount, resolve_in_document
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{2})")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -208,7 +209,9 @@ class Store:
                     for r in doc.regions
                 ],
             )
-        att_seq = self._insert_attributions(conn, seq, d.get("attributions") or [])
+        att_seq, speaker_of, linker = self._insert_attributions(
+            conn, seq, d.get("attributions") or []
+        )
         techs = d.get("techniques") or []
         if techs:
             rows = []
@@ -226,7 +229,9 @@ class Store:
                     }
                 )
             conn.execute(t.techniques.insert(), rows)
-            self._count(conn, doc, techs, d.get("attributions") or [])
+            self._count(conn, doc, techs, speaker_of)
+        linker.settle()
+        recount(conn, linker.touched)
         return True
 
     def _count(
@@ -234,14 +239,10 @@ class Store:
         conn: Connection,
         doc: Document,
         techs: list[dict[str, Any]],
-        atts: list[dict[str, Any]],
+        speaker_of: dict[str, str],
     ) -> None:
-        """Add this document's technique counts to ``stat_counts`` (same groups as stats.py)."""
-        speaker_of = {
-            str(a.get("id")): str((a.get("speaker") or {}).get("name"))[:300]
-            for a in atts
-            if (a.get("speaker") or {}).get("name")
-        }
+        """Add this document's technique counts to ``stat_counts`` (same groups as stats.py);
+        ``speaker_of``: attribution id → corpus speaker name."""
         groups: dict[str, list[str]] = {
             "outlet": [doc.outlet[:300] if doc.outlet else UNKNOWN],
             "month": [month_of(doc.published) or UNKNOWN],
@@ -277,19 +278,19 @@ class Store:
 
     def _insert_attributions(
         self, conn: Connection, doc_seq: int, atts: list[dict[str, Any]]
-    ) -> dict[str, int]:
-        """Insert attribution rows; map attribution id → row seq (for technique voice links)."""
+    ) -> tuple[dict[str, int], dict[str, str], SpeakerLinker]:
+        """Insert attribution rows linked to corpus speakers; map attribution id → row seq (for
+        technique voice links) and → speaker name (for the statistics)."""
         out: dict[str, int] = {}
-        for a in atts:
+        speaker_of: dict[str, str] = {}
+        linker = SpeakerLinker(conn)
+        mentions = resolve_in_document([a.get("speaker") for a in atts])
+        names: dict[int, str] = {}
+        for a, mention in zip(atts, mentions, strict=True):
             speaker = a.get("speaker") or {}
-            speaker_seq = None
-            if speaker.get("name"):
-                speaker_seq = self._get_or_create(
-                    conn,
-                    t.speakers,
-                    name=str(speaker["name"])[:300],
-                    type=str(speaker.get("type") or "unknown")[:32],
-                )
+            speaker_seq = resolved = None
+            if mention is not None:
+                speaker_seq, resolved = linker.link(mention)
             cue = a.get("cue") or {}
             source = a.get("source") or {}
             aid = str(a.get("id") or f"a{len(out) + 1}")
@@ -309,11 +310,18 @@ class Store:
                     speaker_seq=speaker_seq,
                     role=speaker.get("role"),
                     venue=a.get("venue"),
+                    speaker_name=mention.variant if mention else None,
+                    speaker_key=mention.key.key if mention else None,
+                    resolved=resolved,
                 )
                 .returning(t.attributions.c.seq)
             ).scalar_one()
             out[aid] = int(seq)
-        return out
+            if speaker_seq is not None:
+                if speaker_seq not in names:
+                    names[speaker_seq] = linker.name_of(speaker_seq)
+                speaker_of[aid] = names[speaker_seq]
+        return out, speaker_of, linker
 
     # -- reading --------------------------------------------------------------------------
 
@@ -554,3 +562,209 @@ class Store:
             }
             for c in found
         ]
+
+    # -- speakers -------------------------------------------------------------------------
+
+    def speaker_ids(self, doc: Document) -> dict[str, int]:
+        """Speaker name as written in ``doc``'s attributions → its corpus speaker id."""
+        at = t.attributions
+        with self.engine.connect() as conn:
+            seq = conn.execute(select(t.documents.c.seq).where(t.documents.c.id == doc.id)).scalar()
+            if seq is None:
+                return {}
+            linked = dict(
+                conn.execute(
+                    select(at.c.attribution_id, at.c.speaker_seq).where(
+                        at.c.document_seq == seq, at.c.speaker_seq.is_not(None)
+                    )
+                ).all()
+            )
+        out: dict[str, int] = {}
+        for a in doc.layer("attributions"):
+            name = (a.attrs.get("speaker") or {}).get("name")
+            sid = linked.get(str(a.attrs.get("id")))
+            if name and sid is not None:
+                out.setdefault(str(name), int(sid))
+        return out
+
+    def speaker_ids_by_name(self, names: Iterable[str]) -> dict[str, int]:
+        """Corpus speaker name → id (the lowest id where a name has several types)."""
+        wanted = sorted(set(names))
+        if not wanted:
+            return {}
+        sp = t.speakers
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(sp.c.name, func.min(sp.c.seq))
+                .where(sp.c.name.in_(wanted))
+                .group_by(sp.c.name)
+            ).all()
+        return {str(n): int(s) for n, s in rows}
+
+    def speakers(
+        self, q: str | None = None, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """Speakers with the most statements first; ``q`` filters on any of their names."""
+        limit, offset = max(0, min(limit, 500)), max(0, offset)
+        sp, at = t.speakers, t.attributions
+        cond: Any = sp.c.seq.in_(select(at.c.speaker_seq).where(at.c.speaker_seq.is_not(None)))
+        terms = query_terms(q or "")
+        for term in terms[:8]:
+            pattern = "%" + term.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+            cond = cond & (
+                func.lower(sp.c.name).like(pattern)
+                | sp.c.seq.in_(
+                    select(at.c.speaker_seq).where(func.lower(at.c.speaker_name).like(pattern))
+                )
+            )
+        n_st = func.count(at.c.seq).label("statements")
+        n_docs = func.count(at.c.document_seq.distinct()).label("documents")
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(sp).where(cond)).scalar_one()
+            rows = conn.execute(
+                select(sp.c.seq, sp.c.name, sp.c.type, n_st, n_docs)
+                .select_from(sp.join(at, at.c.speaker_seq == sp.c.seq))
+                .where(cond)
+                .group_by(sp.c.seq, sp.c.name, sp.c.type)
+                .order_by(n_st.desc(), sp.c.name, sp.c.seq)
+                .limit(limit)
+                .offset(offset)
+            ).all()
+        items = [
+            {"id": r.seq, "name": r.name, "type": r.type, "statements": r.statements,
+             "documents": r.documents}
+            for r in rows
+        ]  # fmt: skip
+        return int(total), items
+
+    def speaker(self, speaker_id: int, limit: int = 200) -> dict[str, Any] | None:
+        """One corpus speaker: name variants, statements (newest first), the techniques in
+        their voice, and their roles over time (first and last date each was seen)."""
+        sp, at, docs, tech = t.speakers, t.attributions, t.documents, t.techniques
+        with self.engine.connect() as conn:
+            head = conn.execute(
+                select(sp.c.seq, sp.c.name, sp.c.type).where(sp.c.seq == speaker_id)
+            ).first()
+            if head is None:
+                return None
+            mine = at.c.speaker_seq == speaker_id
+            variants = [
+                {"name": n, "mentions": int(k)}
+                for n, k in conn.execute(
+                    select(at.c.speaker_name, func.count())
+                    .where(mine, at.c.speaker_name.is_not(None))
+                    .group_by(at.c.speaker_name)
+                    .order_by(func.count().desc(), at.c.speaker_name)
+                )
+            ]
+            total, n_docs = conn.execute(
+                select(func.count(), func.count(at.c.document_seq.distinct())).where(mine)
+            ).one()
+            content = func.substr(
+                docs.c.text, at.c.content_start + 1, at.c.content_end - at.c.content_start
+            )
+            rows = conn.execute(
+                select(
+                    at.c.seq,
+                    at.c.attribution_id,
+                    at.c.kind,
+                    at.c.cue_text,
+                    at.c.role,
+                    at.c.venue,
+                    at.c.speaker_name,
+                    at.c.resolved,
+                    docs.c.id,
+                    docs.c.title,
+                    docs.c.published,
+                    t.outlets.c.name.label("outlet"),
+                    func.substr(content, 1, 600).label("content"),
+                )
+                .select_from(
+                    at.join(docs, docs.c.seq == at.c.document_seq).outerjoin(
+                        t.outlets, t.outlets.c.seq == docs.c.outlet_seq
+                    )
+                )
+                .where(mine)
+                .order_by(docs.c.published.desc(), docs.c.seq.desc(), at.c.content_start)
+                .limit(max(0, min(limit, 1000)))
+            ).all()
+            spans: dict[int, list[dict[str, Any]]] = {}
+            if rows:
+                for r in conn.execute(
+                    select(
+                        tech.c.attribution_seq,
+                        tech.c.technique,
+                        tech.c.confidence,
+                        func.substr(docs.c.text, tech.c.start + 1, tech.c.end - tech.c.start),
+                    )
+                    .select_from(tech.join(docs, docs.c.seq == tech.c.document_seq))
+                    .where(tech.c.attribution_seq.in_([r.seq for r in rows]))
+                    .order_by(tech.c.attribution_seq, tech.c.start)
+                ):
+                    spans.setdefault(int(r[0]), []).append(
+                        {"technique": r[1], "confidence": r[2], "text": _short(str(r[3]), 200)}
+                    )
+            voiced = [
+                {"technique": r.technique, "spans": int(r.spans), "documents": int(r.documents)}
+                for r in conn.execute(
+                    select(
+                        tech.c.technique,
+                        func.count().label("spans"),
+                        func.count(tech.c.document_seq.distinct()).label("documents"),
+                    )
+                    .select_from(tech.join(at, at.c.seq == tech.c.attribution_seq))
+                    .where(mine)
+                    .group_by(tech.c.technique)
+                    .order_by(func.count().desc(), tech.c.technique)
+                )
+            ]
+            roles = [
+                {"role": r.role, "first": r.first, "last": r.last, "statements": int(r.n)}
+                for r in conn.execute(
+                    select(
+                        at.c.role,
+                        func.min(docs.c.published).label("first"),
+                        func.max(docs.c.published).label("last"),
+                        func.count().label("n"),
+                    )
+                    .select_from(at.join(docs, docs.c.seq == at.c.document_seq))
+                    .where(mine, at.c.role.is_not(None))
+                    .group_by(at.c.role)
+                    .order_by(func.min(docs.c.published), at.c.role)
+                )
+            ]
+        return {
+            "id": head.seq,
+            "name": head.name,
+            "type": head.type,
+            "variants": variants,
+            "documents": int(n_docs),
+            "statements_total": int(total),
+            "techniques": voiced,
+            "roles": roles,
+            "statements": [
+                {
+                    "document": {
+                        "id": r.id,
+                        "title": r.title,
+                        "outlet": r.outlet,
+                        "published": r.published,
+                    },
+                    "attribution": r.attribution_id,
+                    "kind": r.kind,
+                    "as": r.speaker_name,
+                    "linked": r.resolved,
+                    "cue": r.cue_text,
+                    "role": r.role,
+                    "venue": r.venue,
+                    "text": _short(str(r.content or ""), 500),
+                    "techniques": spans.get(int(r.seq), []),
+                }
+                for r in rows
+            ],
+        }
+
+
+def _short(s: str, width: int) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= width else s[: width - 1] + "…"

@@ -1,0 +1,347 @@
+"""Speakers as corpus-level entities: the names of one person (or body) in many articles.
+
+An attribution's ``speaker.name`` is resolved within its article by the attribution analyzer;
+the store links it to one row of ``speakers`` for the whole corpus:
+
+* names are cleaned (spacing collapsed, possessive dropped) and keyed: case, diacritics,
+  titles ("President", "Sen."), middle initials and suffixes ("Jr.") do not count, so "Donald J.
+  Trump", "President Donald Trump" and "Donald Trump's" are one person; a person's key is their
+  first and last name ("Daniel Patrick Welch" and "Daniel Welch" are one);
+* a surname alone joins the full name with that surname in the same article ("Acosta" after
+  "Jim Acosta"), else the only person with that surname in the corpus; when two people share it
+  ("Monahan") it stays a speaker of its own — later articles can settle or unsettle this, and
+  the store moves those attributions (``resolved`` = ``corpus`` / ``surname``) when they do;
+* things that are not entities never become speakers: names that span a line break ("Twitter\\n
+  CNN"), pronouns, lower-case descriptions ("officials"), words without letters.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from spinscope.store import schema as t
+
+#: Words dropped from a person's name when keying it (lower case, without final dot).
+TITLES = frozenset(
+    {
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+        "president", "vice", "prime", "minister", "secretary", "gov", "governor", "sen",
+        "senator", "rep", "representative", "congressman", "congresswoman", "gen", "general",
+        "lt", "col", "colonel", "maj", "major", "capt", "captain", "adm", "admiral", "sgt",
+        "judge", "justice", "mayor", "rev", "reverend", "father", "pope", "king", "queen",
+        "prince", "princess", "chairman", "chairwoman", "chancellor", "ambassador", "attorney",
+        "former", "late", "acting", "deputy", "house", "speaker", "leader", "sheikh", "imam",
+        "ayatollah", "st", "saint", "pres", "supt", "det", "officer", "chief", "u.s", "us",
+        "cardinal", "bishop", "archbishop", "rabbi", "pastor", "airman", "private", "corporal",
+        "cpl", "pvt", "sergeant", "lieutenant", "commander", "cmdr", "agent", "sheriff",
+    }
+)  # fmt: skip
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"})
+PRONOUNS = frozenset(
+    {
+        "i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "this",
+        "that", "these", "those", "who", "one", "someone", "somebody", "anyone", "everyone",
+    }
+)  # fmt: skip
+LEADING_ARTICLES = ("the ", "a ", "an ")
+#: Speaker types that can be corpus entities; "unknown" is the analyzer's unresolved mention.
+ENTITY_TYPES = ("person", "organization", "document")
+NAME_MAX = 300
+
+_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$", re.IGNORECASE)
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?", re.UNICODE)
+
+
+_INNER_POSSESSIVE = re.compile(r"[^\W_](?:['’]s?) ", re.UNICODE)
+
+
+@functools.lru_cache(maxsize=1)
+def common_nouns() -> frozenset[str]:
+    """Nouns that describe rather than name ("Officials", "Sources", "President")."""
+    from spinscope.attribution import speakers as lex
+
+    extra = {"source", "sources", "officials", "experts", "others", "critics", "head", "another"}
+    words = lex.PERSON_NOUNS | lex.ORG_NOUNS | lex.DOCUMENT_NOUNS | lex.GROUP_NOUNS | TITLES
+    return frozenset(words | extra | {w + "s" for w in words})
+
+
+def clean_name(name: str | None, type_: str = "person") -> str | None:
+    """The name as shown: spacing collapsed, possessive and edge punctuation dropped; None
+    when it is not an entity (see the module docstring)."""
+    if not name or type_ not in ENTITY_TYPES:
+        return None
+    if any(ch in name for ch in "\n\r\u2028\u2029\x0b\x0c"):  # "Twitter\nCNN": two lines
+        return None
+    s = _SPACE.sub(" ", name).strip(" \t\"'“”‘’,;:()[]")
+    s = _POSSESSIVE.sub("", s).strip(" ,;:")
+    if not s or not any(ch.isalpha() for ch in s):
+        return None
+    if "," in s or _INNER_POSSESSIVE.search(s):  # a list, or "Trump’s Stalinist"
+        return None
+    words = s.split(" ")
+    if s.lower() in PRONOUNS or not any(ch.isupper() for ch in s):  # "officials"
+        return None
+    if len(words) == 1 and _fold(s).rstrip(".") in common_nouns():  # "Officials", "President"
+        return None
+    if type_ == "person" and not words[-1][:1].isupper():  # "ICE officials", "Chilean judge"
+        return None
+    return s[:NAME_MAX]
+
+
+def _fold(word: str) -> str:
+    w = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in w if not unicodedata.combining(ch)).replace("’", "'")
+
+
+@dataclass(frozen=True)
+class Key:
+    """How a speaker's name is matched across the corpus."""
+
+    key: str
+    #: Last name of a person (full name or surname alone); None for other kinds of speaker.
+    surname: str | None
+    #: Whether the key is a surname alone (to be joined to a full name when unambiguous).
+    surname_only: bool = False
+
+
+def person_tokens(name: str) -> list[str]:
+    """A person's name words without titles, initials and suffixes (folded)."""
+    words = [_fold(w).rstrip(".") for w in _TOKEN.findall(name)]
+    words = [w for w in words if w]
+    # Titles only in front ("President Donald Trump"; "Sen. Ted Cruz"), never the last word.
+    while len(words) > 1 and words[0] in TITLES:
+        words.pop(0)
+    while len(words) > 1 and words[-1] in SUFFIXES:
+        words.pop()
+    core = [w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and len(w) == 1)]
+    return core or words
+
+
+def key_of(name: str, type_: str) -> Key:
+    """The matching key of a cleaned name (see :func:`clean_name`)."""
+    if type_ == "person":
+        words = person_tokens(name)
+        if len(words) >= 2:
+            return Key(f"{words[0]} {words[-1]}", words[-1])
+        if words:
+            return Key(words[0], words[0], surname_only=True)
+    low = " ".join(_fold(w) for w in name.split())
+    for art in LEADING_ARTICLES:
+        if low.startswith(art) and len(low) > len(art):
+            low = low[len(art) :]
+    return Key(low.strip(".")[:NAME_MAX], None)
+
+
+def display_name(name: str, type_: str) -> str:
+    """The entity's name as listed: a person's full name without leading titles ("Donald
+    Trump" for "President Donald Trump"); a surname keeps its title ("Gen. Smith")."""
+    if type_ != "person":
+        return name
+    words = name.split(" ")
+    while len(words) > 2 and _fold(words[0]).rstrip(".") in TITLES:
+        words.pop(0)
+    return " ".join(words)
+
+
+@dataclass
+class Mention:
+    """One attribution's speaker, resolved as far as its own article allows."""
+
+    variant: str  # the cleaned name as written
+    type: str
+    key: Key  # the mention's own key ("trump" for "Trump")
+    target: Key  # the key it joins within the article ("donald trump")
+    target_name: str  # display name of that entity
+    resolved: str  # "name" | "document" | "pending" (a surname for the corpus to settle)
+
+
+def resolve_in_document(speakers: list[dict[str, Any] | None]) -> list[Mention | None]:
+    """Per attribution speaker (``{"name", "type"}``), its mention or None (not an entity).
+
+    A surname alone, or a one-word organisation that is the surname of a person named in full
+    in this article (spaCy often types "Fastiggi" as ORG), joins that person when exactly one
+    such person is named here; a first name alone likewise ("Jeff" beside "Jeff Sessions").
+    """
+    cleaned: list[tuple[str, str, Key] | None] = []
+    for sp in speakers:
+        sp = sp or {}
+        type_ = str(sp.get("type") or "unknown")
+        name = clean_name(sp.get("name"), type_)
+        cleaned.append((name, type_, key_of(name, type_)) if name else None)
+    full: dict[str, tuple[Key, str]] = {}
+    for c in cleaned:
+        if c and c[1] == "person" and not c[2].surname_only:
+            full.setdefault(c[2].key, (c[2], display_name(c[0], "person")))
+    by_last: dict[str, list[str]] = {}
+    by_first: dict[str, list[str]] = {}
+    for k in full:
+        first, last = k.split(" ", 1)[0], k.rsplit(" ", 1)[-1]
+        by_last.setdefault(last, []).append(k)
+        by_first.setdefault(first, []).append(k)
+    out: list[Mention | None] = []
+    for c in cleaned:
+        if c is None:
+            out.append(None)
+            continue
+        name, type_, key = c
+        single = key.surname_only or (type_ == "organization" and " " not in key.key)
+        if single:
+            word = key.key
+            hits = by_last.get(word, [])
+            if len(hits) != 1 and not by_last.get(word):
+                hits = by_first.get(word, [])
+            if len(hits) == 1:
+                k, disp = full[hits[0]]
+                out.append(Mention(name, "person", key_of(name, "person"), k, disp, "document"))
+                continue
+        resolved = "pending" if key.surname_only else "name"
+        out.append(Mention(name, type_, key, key, display_name(name, type_), resolved))
+    return out
+
+
+class SpeakerLinker:
+    """Links a document's attributions to corpus speakers inside the store's write transaction,
+    and moves surname-only attributions when a new person settles or unsettles a surname."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        #: Entity names whose statistics must be recomputed (moves between entities).
+        self.touched: set[str] = set()
+        self._new_surnames: set[str] = set()
+
+    def entity(self, key: Key, type_: str, name: str) -> int:
+        sp = t.speakers
+        where = (sp.c.key == key.key) & (sp.c.type == type_)
+        seq = self.conn.execute(select(sp.c.seq).where(where)).scalar()
+        if seq is not None:
+            return int(seq)
+        ins = (postgresql.insert if self.conn.dialect.name == "postgresql" else sqlite.insert)(sp)
+        # The display name is unique per type; a clash (same letters, another key) gets the key.
+        taken = self.conn.execute(
+            select(sp.c.seq).where(sp.c.name == name, sp.c.type == type_)
+        ).scalar()
+        self.conn.execute(
+            ins.values(
+                name=(f"{name} ({key.key})" if taken is not None else name)[:NAME_MAX],
+                type=type_,
+                key=key.key,
+                surname=key.surname,
+            ).on_conflict_do_nothing()
+        )
+        if type_ == "person" and key.surname and not key.surname_only:
+            self._new_surnames.add(key.surname)
+        return int(self.conn.execute(select(sp.c.seq).where(where)).scalar_one())
+
+    def _full_people(self, surname: str) -> list[int]:
+        sp = t.speakers
+        return list(
+            self.conn.execute(
+                select(sp.c.seq).where(
+                    sp.c.type == "person", sp.c.surname == surname, sp.c.key != surname
+                )
+            ).scalars()
+        )
+
+    def link(self, mention: Mention) -> tuple[int, str]:
+        """The speaker row of one mention and how it was resolved."""
+        if mention.resolved == "pending":
+            assert mention.key.surname is not None
+            people = self._full_people(mention.key.surname)
+            if len(people) == 1:
+                return people[0], "corpus"
+            return self.entity(mention.key, "person", mention.target_name), "surname"
+        return self.entity(mention.target, mention.type, mention.target_name), mention.resolved
+
+    def settle(self) -> None:
+        """After a document's links: surnames whose set of full-name people changed."""
+        for surname in sorted(self._new_surnames):
+            self._settle(surname)
+        self._new_surnames.clear()
+
+    def _settle(self, surname: str) -> None:
+        at, sp = t.attributions, t.speakers
+        people = self._full_people(surname)
+        alone = self.conn.execute(
+            select(sp.c.seq, sp.c.name).where(
+                sp.c.type == "person", sp.c.key == surname, sp.c.surname == surname
+            )
+        ).first()
+        if len(people) == 1:  # the surname now names one person: its statements join them
+            if alone is None:
+                return
+            moved = self.conn.execute(
+                update(at)
+                .where(at.c.speaker_seq == alone.seq, at.c.resolved == "surname")
+                .values(speaker_seq=people[0], resolved="corpus")
+            ).rowcount
+            if moved:
+                self.touched.update([alone.name, self.name_of(people[0])])
+            left = self.conn.execute(
+                select(func.count()).select_from(at).where(at.c.speaker_seq == alone.seq)
+            ).scalar_one()
+            if not left:
+                self.conn.execute(delete(sp).where(sp.c.seq == alone.seq))
+        elif len(people) >= 2:  # ambiguous now: corpus-level guesses go back to the surname
+            back = list(
+                self.conn.execute(
+                    select(at.c.seq, at.c.speaker_seq).where(
+                        at.c.speaker_key == surname,
+                        at.c.resolved == "corpus",
+                        at.c.speaker_seq.in_(people),
+                    )
+                )
+            )
+            if not back:
+                return
+            key = Key(surname, surname, surname_only=True)
+            target = self.entity(key, "person", surname.title() if alone is None else alone.name)
+            self.conn.execute(
+                update(at)
+                .where(at.c.seq.in_([r.seq for r in back]))
+                .values(speaker_seq=target, resolved="surname")
+            )
+            self.touched.add(self.name_of(target))
+            self.touched.update(self.name_of(int(r.speaker_seq)) for r in back)
+
+    def name_of(self, seq: int) -> str:
+        return str(
+            self.conn.execute(select(t.speakers.c.name).where(t.speakers.c.seq == seq)).scalar_one()
+        )
+
+
+def recount(conn: Connection, names: set[str]) -> None:
+    """Recompute the ``speaker`` rows of ``stat_counts`` for these names from the spans."""
+    if not names:
+        return
+    sc, tech, at, sp = t.stat_counts, t.techniques, t.attributions, t.speakers
+    ordered = sorted(names)
+    conn.execute(delete(sc).where(sc.c.dimension == "speaker", sc.c.grp.in_(ordered)))
+    rows = conn.execute(
+        select(
+            sp.c.name,
+            tech.c.technique,
+            func.count(),
+            func.count(tech.c.document_seq.distinct()),
+        )
+        .select_from(
+            tech.join(at, at.c.seq == tech.c.attribution_seq).join(sp, sp.c.seq == at.c.speaker_seq)
+        )
+        .where(sp.c.name.in_(ordered))
+        .group_by(sp.c.name, tech.c.technique)
+    ).all()
+    if rows:
+        conn.execute(
+            sc.insert(),
+            [
+                {"dimension": "speaker", "grp": n, "technique": tq, "spans": k, "documents": d}
+                for n, tq, k, d in rows
+            ],
+        )
