@@ -94,7 +94,7 @@ def analyze(
     paths: list[str] = typer.Argument(
         ...,
         metavar="PATH...|-",
-        help="Article files (text, HTML, JSONL), directories, or - for stdin.",
+        help="Article files (text, HTML, JSONL, WARC), directories, http(s) URLs, or - for stdin.",
         show_default=False,
     ),
     fmt: Format | None = typer.Option(
@@ -150,11 +150,14 @@ def _pipeline(options: dict[str, Any]) -> Pipeline:
 def _analyze_one(path: str, fmt: Format, output: Path | None, options: dict[str, Any]) -> None:
     from spinscope.errors import InputError
     from spinscope.ingest import load
+    from spinscope.ingest.url import is_url, load_url
 
     render_html = _html_renderer() if fmt is Format.html else None
     try:
         if path == "-":
             doc = load(sys.stdin.buffer.read(), name="<stdin>")
+        elif is_url(path):
+            doc = load_url(path)
         else:
             doc = load(Path(path), name=path)
     except InputError as e:
@@ -301,7 +304,7 @@ def ingest(
     paths: list[str] = typer.Argument(
         ...,
         metavar="ARTICLES_DIR|FILE.jsonl|PARQUET_DIR...",
-        help="Article files or directories, JSONL (raw or analysed), Parquet from batch.",
+        help="Article files or directories, http(s) URLs, JSONL (raw or analysed), Parquet from batch.",
         show_default=False,
     ),
     db: str = typer.Option("sqlite:///spinscope.db", "--db", help=_DB_HELP),

@@ -3,6 +3,8 @@
 How :func:`load` tells a path from text, for ``str`` arguments:
 
 - a :class:`~pathlib.Path` is always a path, ``bytes`` are always content;
+- a ``str`` that starts with ``http://`` or ``https://`` (one token) is a URL, fetched with
+  the limits of :mod:`spinscope.ingest.url` — the only way ingest touches the network;
 - a ``str`` is a path when it is one line of at most 1024 characters and either names an
   existing file, or has no whitespace and ends in a known file suffix (``.txt``, ``.html``,
   ``.jsonl``, ``.warc``…, so a mistyped path is reported as missing rather than analysed as
@@ -34,6 +36,7 @@ from spinscope.ingest.detect import (
 from spinscope.ingest.html import NoArticleError, from_html
 from spinscope.ingest.jsonl import Item, iter_records
 from spinscope.ingest.text import from_text
+from spinscope.ingest.url import is_url, load_url
 
 if TYPE_CHECKING:
     from spinscope.ingest.warc import Skip
@@ -61,6 +64,8 @@ def load(text_or_path: str | Path | bytes, name: str | None = None) -> Document:
         label = name or str(text_or_path)
         return _single(_iter_path(text_or_path, label), label)
     if isinstance(text_or_path, str):
+        if is_url(text_or_path):
+            return load_url(text_or_path)
         if _is_path_like(text_or_path):
             label = name or text_or_path
             return _single(_iter_path(Path(text_or_path), label), label)

@@ -19,14 +19,18 @@ from spinscope.errors import InputError
 from spinscope.ingest.detect import HEAD_BYTES, sniff_kind, text_kind
 from spinscope.ingest.jsonl import Item
 from spinscope.ingest.load import Entry, _iter_path, _iter_stream
+from spinscope.ingest.url import is_url, iter_url
 
 
 def iter_inputs(paths: Iterable[str | Path], stdin: BinaryIO | None = None) -> Iterator[Entry]:
-    """Every document (or error) from paths, directories (recursively), and ``-`` (stdin)."""
+    """Every document (or error) from paths, directories (recursively), ``-`` (stdin) and
+    ``http(s)://`` URLs (each fetched once, see :mod:`spinscope.ingest.url`)."""
     for p in paths:
         if str(p) == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield from _iter_stream(stream, "<stdin>", Source(path=None, kind="text"))
+        elif isinstance(p, str) and is_url(p):
+            yield from iter_url(p)
         elif Path(p).is_dir():
             yield from _iter_dir(Path(p))
         else:
