@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_doc
 
+from conftest import make_doc
 from spinscope.document import Document
 from spinscope.store import Store, stats
 from spinscope.store.engine import migrate
