@@ -541,14 +541,19 @@ class Cleaner:
     """Write the ``regions`` layer and fill title / authors / published from the header.
 
     For HTML input (trafilatura metadata present) the metadata is kept; the text's own
-    header only fills fields the metadata left empty.
+    header only fills fields the metadata left empty. When ingest seeded the regions from the
+    page (body found by trafilatura, the rest of the page as boilerplate), they are refined
+    rather than guessed again: see :func:`label_html_regions`.
     """
 
     name = "clean"
 
     def __call__(self, doc: Document) -> Document:
         from_html = bool(doc.meta.get("html_metadata"))
-        labelled = label_lines(doc.text, html_title=doc.title if from_html else None)
+        if from_html and "regions" in doc.layers:
+            labelled = label_html_regions(doc.text, doc.regions)
+        else:
+            labelled = label_lines(doc.text, html_title=doc.title if from_html else None)
         doc.set_layer("regions", list(regions_from_labels(labelled)))
         for ll in labelled:
             if ll.label == "title" and not doc.title:
@@ -567,6 +572,36 @@ class Cleaner:
 
     def pipe(self, docs: Iterable[Document]) -> Iterable[Document]:
         return [self(d) for d in docs]
+
+
+def label_html_regions(text: str, seeded: list[Span]) -> list[LineLabel]:
+    """Refine the regions ingest seeded for an HTML page (``spinscope.ingest.html``).
+
+    Outside trafilatura's body everything stays boilerplate (the title stays title), except
+    a by-line or dateline between the headline and the body. Inside the body, the residue
+    passes still run: trafilatura lets "Share this" or "Related Posts" lists through.
+    """
+    units = [Line(i, s.start, s.end, text[s.start : s.end]) for i, s in enumerate(seeded)]
+    labels = [s.label for s in seeded]
+    kinds: list[str | None] = [s.attrs.get("kind") for s in seeded]
+    for i, lab in enumerate(labels):
+        if lab == "boilerplate" and kinds[i] in (None, "page"):
+            kinds[i] = residue_kind(units[i].text) or "page"  # "page": outside the article
+    body = [i for i, lab in enumerate(labels) if lab == "body"]
+    for i, kind in zip(body, boilerplate_kinds([units[i] for i in body]), strict=True):
+        if kind is not None:
+            labels[i], kinds[i] = "boilerplate", kind
+    first_body = next((i for i, lab in enumerate(labels) if lab == "body"), len(labels))
+    titles = [i for i in range(first_body) if labels[i] == "title"]
+    start = titles[-1] + 1 if titles else max(0, first_body - _HEADER_LINES)
+    for i in range(start, min(first_body + 2, len(units))):
+        if labels[i] not in ("body", "boilerplate"):
+            continue
+        if byline_authors(units[i].text) is not None:
+            labels[i], kinds[i] = "byline", None
+        elif dateline_date(units[i].text) is not None:
+            labels[i], kinds[i] = "dateline", None
+    return [LineLabel(u, lab, k) for u, lab, k in zip(units, labels, kinds, strict=True)]
 
 
 def regions_from_labels(labelled: list[LineLabel]) -> Iterable[Span]:
