@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import builtins
+import errno
 import io
 import os
 from pathlib import Path
+
+import pytest
 
 from spinscope.document import Document
 from spinscope.errors import InputError
@@ -46,17 +50,44 @@ def test_directory_accounts_for_every_file(tmp_path: Path) -> None:
     assert f"{tmp_path / 'recs.jsonl'}:2" in bad
 
 
-def test_unreadable_file_even_as_root(tmp_path: Path) -> None:
+def _deny(monkeypatch: pytest.MonkeyPatch, denied: Path) -> None:
+    """Opening ``denied`` fails as for an unprivileged user, even when the tests run as root
+    (CI does: root reads mode-000 files), whichever way the reader opens it."""
+    real_open, real_os_open = builtins.open, os.open
+
+    def check(path: object) -> None:
+        if isinstance(path, (str, os.PathLike)) and Path(os.fsdecode(path)) == denied:
+            raise PermissionError(errno.EACCES, "Permission denied", str(denied))
+
+    def fake_open(file: object, *args: object, **kwargs: object) -> object:
+        check(file)
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    def fake_os_open(path: object, *args: object, **kwargs: object) -> int:
+        check(path)
+        return real_os_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    monkeypatch.setattr(io, "open", fake_open)
+    monkeypatch.setattr(os, "open", fake_os_open)
+
+
+def test_unreadable_file_is_an_error_even_as_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     f = tmp_path / "secret.txt"
     f.write_text("Hidden article.\n", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text("A readable article.\n", encoding="utf-8")
     f.chmod(0)
+    _deny(monkeypatch, f)
     try:
-        [(name, result)] = list(iter_inputs([tmp_path]))
-        if os.geteuid() != 0:  # root can read mode-000 files
-            assert isinstance(result, InputError) and "denied" in result.reason.lower()
-        assert name == str(f)
+        items = dict(iter_inputs([tmp_path]))
     finally:
         f.chmod(0o644)
+    assert isinstance(items[str(tmp_path / "ok.txt")], Document)
+    result = items[str(f)]
+    assert isinstance(result, InputError) and "denied" in result.reason.lower()
+    assert result.input_name == str(f)
 
 
 def test_empty_directory_is_an_error(tmp_path: Path) -> None:
