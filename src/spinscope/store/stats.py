@@ -136,3 +136,25 @@ def to_csv(rows: Iterable[StatRow]) -> str:
 
 def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+#: Dashboard views in order of preference; the first with two known groups is the default.
+DEFAULT_VIEWS = ("outlet", "month", "speaker")
+
+
+def default_view(store: Store) -> str:
+    """The dashboard's opening view for this corpus: by outlet when the corpus has two or more
+    known outlets, else by month with two known months, else by speaker with two speakers, else
+    by technique (never one "(unknown)" bar)."""
+    sc = t.stat_counts
+    with store.engine.connect() as conn:
+        for by in DEFAULT_VIEWS:
+            known = conn.execute(
+                select(sc.c.grp)
+                .where(sc.c.dimension == by, sc.c.grp != UNKNOWN)
+                .group_by(sc.c.grp)
+                .limit(2)
+            ).all()
+            if len(known) >= 2:
+                return by
+    return "technique"

@@ -530,6 +530,11 @@ class Store:
         hits.sort(key=lambda h: (-h[2], h[1]))
         return [{"similarity": round(s, 3), **refs[b]} for _a, b, s in hits if b in refs]
 
+    def story_count(self, threshold: float = dup.DEFAULT_THRESHOLD) -> int:
+        """Documents counted once per near-duplicate cluster (a republished story is one)."""
+        extra = sum(len(c["documents"]) - 1 for c in self.duplicate_clusters(threshold))
+        return self.count() - extra
+
     def duplicate_clusters(self, threshold: float = dup.DEFAULT_THRESHOLD) -> list[dict[str, Any]]:
         """Clusters of near-duplicate documents, largest first: ``[{"similarity": lowest linked
         pair, "documents": [{"id", "title", "source": {"path", "url"}, "outlet", "published"}]}]``.

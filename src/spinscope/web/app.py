@@ -35,7 +35,9 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from spinscope.document import INPUT_HASH, Document, Source
 from spinscope.errors import InputError
 from spinscope.store import DEFAULT_URL, STATS_BY, Store, stats, to_csv
-from spinscope.store.stats import top_stats
+from spinscope.store.duplicates import DEFAULT_THRESHOLD as DUP_THRESHOLD
+from spinscope.store.duplicates import INDEX_THRESHOLD as DUP_INDEX_THRESHOLD
+from spinscope.store.stats import default_view, top_stats
 from spinscope.web import charts
 from spinscope.web.limits import (
     LOOPBACK_HOSTS,
@@ -374,12 +376,39 @@ def create_app(
         doc = store.get(doc_id)
         if doc is None:
             raise HTTPException(404, f"no document with id {doc_id[:64]!r}")
-        return HTMLResponse(render_article(doc, standalone=False))
+        return HTMLResponse(
+            render_article(
+                doc,
+                standalone=False,
+                also=store.similar(doc.id),
+                speaker_ids=store.speaker_ids(doc),
+            )
+        )
+
+    @app.get("/api/documents/{doc_id}/similar", tags=["api"])
+    def api_similar(
+        doc_id: str,
+        threshold: float = Query(DUP_THRESHOLD, ge=DUP_INDEX_THRESHOLD, le=1.0),
+    ) -> dict[str, Any]:
+        """Stored near-duplicates of a document (republished, lightly edited copies), most
+        similar first, with their estimated Jaccard similarity of body word 5-grams."""
+        if not store.contains(doc_id):
+            raise HTTPException(404, f"no document with id {doc_id[:64]!r}")
+        return {"id": doc_id, "similar": store.similar(doc_id, threshold)}
+
+    @app.get("/api/duplicates", tags=["api"])
+    def api_duplicates(
+        threshold: float = Query(DUP_THRESHOLD, ge=DUP_INDEX_THRESHOLD, le=1.0),
+    ) -> list[dict[str, Any]]:
+        """Clusters of near-duplicate documents, largest first (as ``spinscope duplicates``):
+        ``[{"similarity", "documents": [{"id", "title", "source", "outlet", "published"}]}]``."""
+        return store.duplicate_clusters(threshold)
 
     @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(
-        by: str = Query("outlet", pattern="^(" + "|".join(STATS_BY) + ")$"),
+        by: str | None = Query(None, pattern="^(" + "|".join(STATS_BY) + ")$"),
     ) -> HTMLResponse:
+        by = by or default_view(store)
         rows, n_groups = top_stats(store, by, top=DASHBOARD_GROUPS)
         pv = charts.pivot(rows, by, top=DASHBOARD_GROUPS)
         return page(
@@ -390,6 +419,44 @@ def create_app(
             chart=charts.bars(pv),
             n_groups=n_groups,
             n_documents=store.count(),
+            stories=store.story_count(),
+            speaker_ids=store.speaker_ids_by_name(pv.groups) if by == "speaker" else {},
         )
+
+    @app.get("/api/speakers", tags=["api"])
+    def api_speakers(
+        q: str = Query("", max_length=MAX_QUERY_CHARS),
+        limit: int = Query(50, ge=1, le=500),
+        offset: int = Query(0, ge=0),
+    ) -> dict[str, Any]:
+        """Corpus speakers (one per person or body, whatever the name variant), most
+        statements first; ``q`` matches any of their names."""
+        total, items = store.speakers(q, limit=limit, offset=offset)
+        return {"total": total, "items": items}
+
+    @app.get("/api/speakers/{speaker_id}", tags=["api"])
+    def api_speaker(speaker_id: int) -> dict[str, Any]:
+        """One speaker across the corpus: name variants, every statement (newest first, up to
+        200; ``statements_total`` counts all), techniques in their voice, roles over time."""
+        sp = store.speaker(speaker_id)
+        if sp is None:
+            raise HTTPException(404, f"no speaker with id {speaker_id}")
+        return sp
+
+    @app.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
+    def speakers_page(
+        q: str = Query("", max_length=MAX_QUERY_CHARS),
+        offset: int = Query(0, ge=0),
+    ) -> HTMLResponse:
+        limit = 50
+        total, items = store.speakers(q, limit=limit, offset=offset)
+        return page("speakers.html", q=q, total=total, items=items, offset=offset, limit=limit)
+
+    @app.get("/speakers/{speaker_id}", response_class=HTMLResponse, include_in_schema=False)
+    def speaker_page(speaker_id: int) -> HTMLResponse:
+        sp = store.speaker(speaker_id)
+        if sp is None:
+            raise HTTPException(404, f"no speaker with id {speaker_id}")
+        return page("speaker.html", sp=sp)
 
     return app

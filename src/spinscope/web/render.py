@@ -257,13 +257,25 @@ def static_text(name: str) -> str:
     return (resources.files("spinscope.web") / "static" / name).read_text(encoding="utf-8")
 
 
-def render_article(doc: Document, *, standalone: bool) -> str:
-    """The article view; ``standalone`` inlines CSS/JS and drops site navigation."""
+def render_article(
+    doc: Document,
+    *,
+    standalone: bool,
+    also: list[dict[str, Any]] | None = None,
+    speaker_ids: dict[str, int] | None = None,
+) -> str:
+    """The article view; ``standalone`` inlines CSS/JS and drops site navigation.
+
+    ``also``: stored near-duplicates (``Store.similar``), shown as "Also published as";
+    ``speaker_ids``: speaker name in this document → corpus speaker id, to link speaker pages.
+    """
     view = build_view(doc)
     tpl = environment().get_template("article.html")
     return tpl.render(
         view=view,
         standalone=standalone,
+        also=also or [],
+        speaker_ids=speaker_ids or {},
         inline_css=static_text("spinscope.css") if standalone else "",
         inline_js=static_text("article.js") if standalone else "",
     )
