@@ -9,6 +9,7 @@ import pytest
 
 from spinscope.document import Document
 from spinscope.errors import InputError
+from spinscope.scale.command import DASHBOARD
 from spinscope.scale.output import read_table
 from spinscope.scale.runner import run_batch
 
@@ -28,7 +29,6 @@ def _run(inputs, out, **kw):
         out,
         steps=STEPS,
         processes=False,
-        dashboard_address=None,
         **kw,
     )
 
@@ -94,3 +94,46 @@ def test_jsonl_only_output(tmp_path, corpus) -> None:
 def test_bad_format_is_an_input_error(tmp_path, corpus) -> None:
     with pytest.raises(InputError, match="format"):
         _run([corpus[0]], tmp_path / "o", formats=("csv",))
+
+
+def test_small_folder_feeds_every_worker_and_progress_moves_per_record(tmp_path) -> None:
+    """A 30-file folder was one partition for two workers, its bar at 0/30 until the end."""
+    folder = tmp_path / "thirty"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"a{i:02d}.txt").write_text(f"Story {i}\n\nThe mayor said {i}.", encoding="utf-8")
+    done: list[int] = []
+    at_partition_end: list[int] = []
+    summary = _run(
+        [folder],
+        tmp_path / "out",
+        workers=2,
+        on_records=done.append,
+        on_partition=lambda counts: at_partition_end.append(sum(done)),
+    )
+    assert summary.complete and summary.read == summary.analysed == 30
+    assert summary.partitions >= 2 * summary.workers == 4
+    assert sum(done) == 30 and all(n > 0 for n in done)
+    # the count grows partition by partition, it does not jump from 0 to 30 at the end
+    assert len(at_partition_end) == summary.partitions
+    assert 0 < at_partition_end[0] < 30 and at_partition_end[-1] == 30
+    assert at_partition_end == sorted(at_partition_end)
+
+
+def test_no_dashboard_unless_asked_and_then_on_loopback(tmp_path, corpus) -> None:
+    """The dashboard listened on 0.0.0.0:8787: anyone on the network saw file names."""
+    import psutil
+
+    root, _ = corpus
+    quiet = run_batch([str(root / "docs")], tmp_path / "a", steps=STEPS, processes=False)
+    assert quiet.dashboard is None
+    listening: list[tuple[str, int]] = []
+
+    def sockets(summary, plan, done) -> None:  # while the cluster runs
+        conns = psutil.Process().net_connections("inet")
+        listening.extend((c.laddr.ip, c.laddr.port) for c in conns if c.status == "LISTEN")
+
+    shown = _run([root / "docs"], tmp_path / "b", dashboard_address=DASHBOARD, on_start=sockets)
+    port = int(shown.dashboard.rsplit(":", 1)[1].split("/")[0])
+    assert ("127.0.0.1", port) in listening
+    assert not [ip for ip, p in listening if p == port and ip != "127.0.0.1"]

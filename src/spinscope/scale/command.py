@@ -9,6 +9,9 @@ from typing import Any
 
 import typer
 
+#: Where ``--dashboard`` serves the Dask dashboard: loopback only (it shows inputs and tasks).
+DASHBOARD = "127.0.0.1:8787"
+
 EPILOG = (
     "Examples:\n\n"
     "  spinscope batch CC-NEWS-*.warc.gz articles/ --out runs/cc-news\n\n"
@@ -45,6 +48,12 @@ def batch(
     partition_mb: float = typer.Option(
         16.0, "--partition-mb", min=0.001, help="Input bytes per partition (resume granularity)."
     ),
+    dashboard: bool = typer.Option(
+        False,
+        "--dashboard",
+        help="Open the Dask dashboard of the local cluster on 127.0.0.1:8787 (off by default;"
+        " never on other interfaces).",
+    ),
 ) -> None:
     """Analyse a corpus on Dask: resumable, every record accounted for (results/errors/skipped)."""
     from spinscope.errors import InputError
@@ -52,6 +61,8 @@ def batch(
 
     if workers is not None and scheduler is not None:
         _fail("--workers and --scheduler exclude each other (the cluster has its own workers)")
+    if dashboard and scheduler is not None:
+        _fail("--dashboard is for the local cluster; a --scheduler cluster has its own dashboard")
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
     step_list = tuple(s.strip() for s in steps.split(",") if s.strip()) if steps else None
     if step_list is not None:
@@ -71,8 +82,9 @@ def batch(
             formats=formats,
             steps=step_list,
             partition_bytes=max(1, int(partition_mb * 1024 * 1024)),
+            dashboard_address=DASHBOARD if dashboard else None,
             on_start=progress.start,
-            on_partition=progress.advance,
+            on_records=progress.advance,
         )
     except InputError as e:
         _fail(str(e))
@@ -124,9 +136,9 @@ class _Progress:
         already = sum(p.records for p in plan.partitions if p.name in done)
         self.task = self.bar.add_task("records", total=total, completed=already)
 
-    def advance(self, counts: dict[str, Any]) -> None:
+    def advance(self, records: int) -> None:
         if self.bar is not None:
-            self.bar.advance(self.task, counts.get("read", 0))
+            self.bar.advance(self.task, records)
 
     def stop(self) -> None:
         if self.bar is not None:

@@ -1,9 +1,11 @@
 """The partition plan: which input records each partition owns, fixed before any work starts.
 
 A partition is a byte range of one WARC file (record offsets), a line range of one JSONL file,
-or a group of small text/HTML files. Ranges are cut at record boundaries found by a cheap scan
-(headers and line breaks only, no analysis), so a partition can be re-read independently and
-identically after a crash. The plan is saved in ``OUT_DIR/plan.json`` and reused on
+or a group of small text/HTML files (or URLs). Ranges are cut at record boundaries found by a
+cheap scan (headers and line breaks only, no analysis), so a partition can be re-read
+independently and identically after a crash. A partition holds at most ``partition_bytes`` of
+input and, when a records cap is given, at most that many records: small inputs are cut into
+enough partitions to keep every worker busy (see :func:`records_cap`). The plan is saved in ``OUT_DIR/plan.json`` and reused on
 ``--resume``: the record set never changes between runs, which is what makes "exactly one
 result or error per record" checkable.
 """
@@ -11,9 +13,10 @@ result or error per record" checkable.
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,9 @@ PLAN_VERSION = 1
 #: few workers, large enough that per-task overhead (~ms) is negligible against analysis (~s).
 DEFAULT_PARTITION_BYTES = 16 * 1024 * 1024
 _HEAD = 64 * 1024
+#: Partitions per worker to aim for when the input is small: enough to balance uneven documents
+#: and to move the progress bar, few enough that per-partition files stay few.
+PARTITIONS_PER_WORKER = 4
 
 
 @dataclass
@@ -81,41 +87,47 @@ class Inputs:
 
 
 def classify(inputs: Iterable[str]) -> Inputs:
-    """Walk directories and sort every path by kind, sniffing content like ``spinscope.ingest``.
+    """Walk directories (as ``spinscope.ingest`` does) and sort every path by kind.
 
-    Paths that cannot be read (missing, unlistable directories, FIFOs) go to ``files`` so that
-    ``spinscope.ingest.iter_inputs`` reports them as error records: nothing vanishes.
+    Paths that cannot be read (missing, unlistable directories, FIFOs) and URLs go to ``files``
+    so that ``spinscope.ingest.iter_inputs`` reads them, or reports them as error records:
+    nothing vanishes.
     """
+    from spinscope.ingest.url import is_url
+    from spinscope.ingest.walk import _walk  # ingest's own directory walk (sorted, recursive)
+
     out = Inputs()
     seen: set[str] = set()  # a file named twice (itself and via its directory) is one input
     for raw in inputs:
-        p = Path(raw)
-        listed = list(_walk(p)) if p.is_dir() else [p]
-        if not listed:
-            listed = [p]  # iter_inputs reports "directory holds no files"
+        if is_url(raw):
+            listed: list[Path | str] = [raw]
+        elif Path(raw).is_dir():
+            # an unlistable directory comes back as an error item: iter_inputs reports it
+            listed = [w if isinstance(w, Path) else w[0] for w in _walk(Path(raw))]
+            listed = listed or [raw]  # iter_inputs reports "directory holds no files"
+        else:
+            listed = [Path(raw)]
         for path in listed:
-            if str(path) not in seen:
-                seen.add(str(path))
+            if str(path) in seen:
+                continue
+            seen.add(str(path))
+            if isinstance(path, Path):
                 _add(out, path)
+            else:
+                out.files.append((path, 0))
     return out
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    try:
-        with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError:
-        yield directory  # reported by iter_inputs as "cannot list directory"
-        return
-    for entry in entries:
-        try:
-            is_dir = entry.is_dir(follow_symlinks=False)
-        except OSError:
-            is_dir = False
-        if is_dir:
-            yield from _walk(Path(entry.path))
-        else:
-            yield Path(entry.path)
+def records_cap(total_records: int, workers: int, n_partitions: int) -> int | None:
+    """Records per partition so that a small input still gives every worker work, or None.
+
+    None when the byte-sized plan already has enough partitions, or there are too few records
+    to split further.
+    """
+    target = max(1, workers) * PARTITIONS_PER_WORKER
+    if n_partitions >= target or total_records <= n_partitions:
+        return None
+    return max(1, math.ceil(total_records / target))
 
 
 def _add(out: Inputs, path: Path) -> None:
@@ -139,15 +151,17 @@ def _add(out: Inputs, path: Path) -> None:
         out.files.append((str(path), st.st_size))
 
 
-def plan_files(files: list[tuple[str, int]], partition_bytes: int) -> list[Partition]:
-    """Group whole files until a group reaches ``partition_bytes``."""
+def plan_files(
+    files: list[tuple[str, int]], partition_bytes: int, max_records: int | None = None
+) -> list[Partition]:
+    """Group whole files until a group reaches ``partition_bytes`` (or ``max_records`` files)."""
     parts: list[Partition] = []
     cur = Partition("files")
     for path, size in files:
         cur.paths.append(path)
         cur.records += 1
         cur.nbytes += size
-        if cur.nbytes >= partition_bytes:
+        if cur.nbytes >= partition_bytes or (max_records and cur.records >= max_records):
             parts.append(cur)
             cur = Partition("files")
     if cur.paths:
@@ -155,14 +169,17 @@ def plan_files(files: list[tuple[str, int]], partition_bytes: int) -> list[Parti
     return parts
 
 
-def plan_jsonl(path: str, partition_bytes: int) -> list[Partition]:
+def plan_jsonl(path: str, partition_bytes: int, max_records: int | None = None) -> list[Partition]:
     """Cut a JSONL file at line starts; blank lines are not records (as in ``ingest.jsonl``)."""
     parts: list[Partition] = []
     cur: Partition | None = None
     pos = 0
     with open(path, "rb") as fh:
         for lineno, line in enumerate(fh, start=1):
-            if cur is None or (cur.nbytes >= partition_bytes and line.strip()):
+            full = cur is not None and (
+                cur.nbytes >= partition_bytes or bool(max_records and cur.records >= max_records)
+            )
+            if cur is None or (full and line.strip()):
                 if cur is not None:
                     cur.end = pos
                     parts.append(cur)
@@ -176,7 +193,7 @@ def plan_jsonl(path: str, partition_bytes: int) -> list[Partition]:
     return parts
 
 
-def plan_warc(path: str, partition_bytes: int) -> list[Partition]:
+def plan_warc(path: str, partition_bytes: int, max_records: int | None = None) -> list[Partition]:
     """Cut a WARC file at record offsets (headers are parsed, bodies skipped, nothing analysed)."""
     from spinscope.ingest.warc import scan_offsets
 
@@ -187,7 +204,11 @@ def plan_warc(path: str, partition_bytes: int) -> list[Partition]:
     except InputError:
         return [Partition("warc", path=path, records=1)]  # the reader reports the error
     for offset in offsets:
-        if cur is None or offset - cur.start >= partition_bytes:
+        full = cur is not None and (
+            offset - cur.start >= partition_bytes
+            or bool(max_records and cur.records >= max_records)
+        )
+        if cur is None or full:
             if cur is not None:
                 cur.end = offset
                 cur.nbytes = offset - cur.start

@@ -4,12 +4,18 @@ With no scheduler address it starts a ``LocalCluster`` sized to the machine (one
 worker process per core, capped by memory); with one it connects to that cluster unchanged —
 workers there need ``spinscope`` installed and ``OUT_DIR`` on a filesystem they all share.
 Tasks are submitted in a bounded window, so the scheduler never holds more than a few tasks per
-worker however large the input.
+worker however large the input. A small input is cut into several partitions per worker
+(:func:`~spinscope.scale.plan.records_cap`), and workers report records as they finish them
+(Dask's event topics), so progress moves per batch of documents, not per partition.
+
+The Dask dashboard is off unless asked for, and then bound to loopback: it shows file names and
+task details, and the local scheduler itself listens on 127.0.0.1 only.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,8 +33,9 @@ from spinscope.scale.plan import (
     plan_files,
     plan_jsonl,
     plan_warc,
+    records_cap,
 )
-from spinscope.scale.worker import PipelinePlugin, run_partition
+from spinscope.scale.worker import PROGRESS_TOPIC, PipelinePlugin, run_partition
 
 #: Memory we budget per local worker (models + one partition in flight).
 WORKER_MEMORY = 1_500_000_000
@@ -87,15 +94,19 @@ def run_batch(
     formats: tuple[str, ...] = ("parquet",),
     steps: tuple[str, ...] | None = None,
     partition_bytes: int = DEFAULT_PARTITION_BYTES,
-    dashboard_address: str | None = ":8787",
+    dashboard_address: str | None = None,
     processes: bool = True,
     on_start: Callable[[Summary, Plan, dict[str, Any]], None] | None = None,
     on_partition: Callable[[dict[str, Any]], None] | None = None,
+    on_records: Callable[[int], None] | None = None,
 ) -> Summary:
     """Analyse ``inputs`` into ``out_dir``; returns the summary (also saved as summary.json).
 
     ``steps`` chooses the analyzers (default: all that :func:`get_pipeline` has);
     ``partition_bytes`` the input bytes per partition, i.e. the unit of work and of resume.
+    ``dashboard_address``: None for no Dask dashboard (default), e.g. ``127.0.0.1:8787``.
+    ``on_records(n)``: n more records done (read, analysed or not), as workers report them;
+    over a run the calls add up to the records of the partitions completed in it.
     """
     from distributed import Client, LocalCluster, as_completed
 
@@ -122,17 +133,22 @@ def run_batch(
         client = Client(cluster)
     try:
         client.register_plugin(PipelinePlugin(steps), name="spinscope-pipeline")
-        plan = _load_or_make_plan(client, out, inputs, steps, partition_bytes, resume)
+        n_workers = len(client.scheduler_info().get("workers", {}))
+        plan = _load_or_make_plan(
+            client, out, inputs, steps, partition_bytes, resume, max(1, n_workers)
+        )
         output.remove_temporaries(out)
         done = output.completed(out)
         todo = [p for p in plan.partitions if p.name not in done]
         summary = Summary(
             partitions=len(plan.partitions),
-            workers=len(client.scheduler_info().get("workers", {})),
+            workers=n_workers,
             dashboard=client.dashboard_link if dashboard_address else None,
         )
         if on_start is not None:
             on_start(summary, plan, done)
+        progress = _RecordProgress(on_records)
+        client.subscribe_topic(PROGRESS_TOPIC, progress.event)
         window = max(2, 2 * max(1, summary.workers))
         queue = iter(todo)
         running = as_completed()
@@ -147,11 +163,16 @@ def run_batch(
                 counts = {"partition": name, "read": 0, "failed": True}
             else:
                 summary.partitions_this_run += 1
+            progress.finished(str(counts["partition"]), int(counts["read"]))
             if on_partition is not None:
                 on_partition(counts)
             for part in _take(queue, 1):
                 running.add(_submit(client, part, out, steps, formats))
     finally:
+        try:
+            client.unsubscribe_topic(PROGRESS_TOPIC)
+        except Exception:  # noqa: BLE001 - never subscribed, or the connection is gone
+            pass
         client.close()
         if cluster is not None:
             cluster.close()
@@ -159,6 +180,41 @@ def run_batch(
     summary.seconds = round(time.perf_counter() - t0, 3)
     output.write_json_atomic(out / "summary.json", summary.to_dict())
     return summary
+
+
+class _RecordProgress:
+    """Turns workers' per-batch reports into ``on_records`` calls that add up exactly.
+
+    Reports may arrive after their partition's result (or never, if a worker dies): a finished
+    partition tops its count up to the records it read, and later reports for it are ignored.
+    """
+
+    def __init__(self, on_records: Callable[[int], None] | None) -> None:
+        self.on_records = on_records
+        self.seen: dict[str, int] = {}
+        self.closed: set[str] = set()
+        self.lock = threading.Lock()
+
+    def event(self, event: tuple[float, Any]) -> None:
+        _, msg = event
+        if not isinstance(msg, dict):
+            return
+        part, n = str(msg.get("partition")), int(msg.get("records", 0))
+        with self.lock:
+            if part in self.closed or n <= 0:
+                return
+            self.seen[part] = self.seen.get(part, 0) + n
+        self._report(n)
+
+    def finished(self, part: str, read: int) -> None:
+        with self.lock:
+            self.closed.add(part)
+            delta = max(0, read - self.seen.pop(part, 0))
+        self._report(delta)
+
+    def _report(self, n: int) -> None:
+        if n and self.on_records is not None:
+            self.on_records(n)
 
 
 def _check_out_dir(out: Path, resume: bool) -> None:
@@ -191,8 +247,11 @@ def _load_or_make_plan(
     steps: tuple[str, ...] | None,
     partition_bytes: int,
     resume: bool,
+    workers: int = 1,
 ) -> Plan:
-    wanted = [str(Path(i).absolute()) for i in inputs]
+    from spinscope.ingest.url import is_url
+
+    wanted = [i if is_url(i) else str(Path(i).absolute()) for i in inputs]
     if resume and (out / "plan.json").exists():
         plan = Plan.load(out)
         if plan.inputs != wanted:
@@ -201,14 +260,24 @@ def _load_or_make_plan(
             raise InputError(str(out), f"--resume with different steps (run used {plan.steps})")
         return plan
     found = classify(wanted)
-    # The planning scans (WARC headers, JSONL line breaks) run on the workers, one per file.
-    scans = client.map(plan_warc, found.warc, partition_bytes=partition_bytes, pure=False)
-    scans += client.map(plan_jsonl, found.jsonl, partition_bytes=partition_bytes, pure=False)
-    parts: list[Partition] = [p for f in client.gather(scans) for p in f]
-    parts += plan_files(found.files, partition_bytes)
+    parts = _partitions(client, found, partition_bytes, None)
+    cap = records_cap(sum(p.records for p in parts), workers, len(parts))
+    if cap is not None:  # a small input: cut it finer so that every worker gets work
+        parts = _partitions(client, found, partition_bytes, cap)
     plan = Plan(wanted, list(steps) if steps else None, partition_bytes, number(parts))
     plan.save(out)
     return plan
+
+
+def _partitions(
+    client: Any, found: Any, partition_bytes: int, max_records: int | None
+) -> list[Partition]:
+    """The planning scans (WARC headers, JSONL line breaks) run on the workers, one per file."""
+    kw = {"partition_bytes": partition_bytes, "max_records": max_records, "pure": False}
+    scans = client.map(plan_warc, found.warc, **kw)
+    scans += client.map(plan_jsonl, found.jsonl, **kw)
+    parts: list[Partition] = [p for f in client.gather(scans) for p in f]
+    return parts + plan_files(found.files, partition_bytes, max_records)
 
 
 def _total(summary: Summary, done: dict[str, dict[str, Any]]) -> None:

@@ -26,6 +26,8 @@ from spinscope.scale.plan import Partition
 
 #: Documents analysed together: the pipeline batches spaCy and the encoder over them.
 BATCH = 8  # as Pipeline.pipe: keeps peak RSS per worker low
+#: Dask event topic on which a worker reports records done, ``{"partition", "records"}``.
+PROGRESS_TOPIC = "spinscope-progress"
 
 
 @dataclass
@@ -77,14 +79,19 @@ def run_partition(
     writers = {t: TableWriter(out, t, part.name, formats) for t in ("results", "errors", "skipped")}
     skip_reasons: dict[str, int] = {}
     pending: list[tuple[Ident, Document]] = []
+    reported = 0
 
     def flush() -> None:
+        nonlocal reported
         for ident, outcome in _analyse(pipeline, pending):
             if isinstance(outcome, Document):
                 writers["results"].add(_result_row(ident, outcome, step_names))
             else:
                 writers["errors"].add({**ident.row(), "stage": "analyze", "error": outcome})
         pending.clear()
+        done = sum(w.count for w in writers.values())
+        _report_progress(part.name, done - reported)
+        reported = done
 
     try:
         for ident, result in iter_partition(part):
@@ -119,6 +126,18 @@ def run_partition(
     }
     write_json_atomic(done_path(out, part.name), counts)
     return counts
+
+
+def _report_progress(partition: str, records: int) -> None:
+    """Tell the client that ``records`` more records of ``partition`` are done (best effort)."""
+    if records <= 0:
+        return
+    try:
+        from distributed import get_worker
+
+        get_worker().log_event(PROGRESS_TOPIC, {"partition": partition, "records": records})
+    except ValueError:  # not running on a Dask worker (a direct call): nobody to tell
+        pass
 
 
 def _peak_rss_mb() -> float:
