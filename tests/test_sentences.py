@@ -30,7 +30,7 @@ def test_long_text_is_cut_at_paragraph_breaks_first() -> None:
     text = "\n\n".join([SENT * 3] * 40)
     pieces = list(chunks(text, 0, len(text), limit=1000))
     _check(text, pieces, 1000)
-    for s, e in pieces[:-1]:
+    for _s, e in pieces[:-1]:
         assert text[e : e + 2] == "\n\n"  # the cut is a paragraph break
 
 
@@ -38,7 +38,7 @@ def test_single_line_monster_is_cut_after_sentences() -> None:
     text = " ".join([SENT] * 200)
     pieces = list(chunks(text, 0, len(text), limit=1000))
     _check(text, pieces, 1000)
-    for s, e in pieces[:-1]:
+    for _s, e in pieces[:-1]:
         assert text[e - 1] in ".!?"
 
 
