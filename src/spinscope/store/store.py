@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 from sqlalchemy import Connection, Engine, and_, func, literal_column, select, text
@@ -73,6 +74,28 @@ def month_of(published: str | None) -> str | None:
     if not m or not 1 <= int(m.group(2)) <= 12:
         return None
     return f"{m.group(1)}-{m.group(2)}"
+
+
+def domain_of(url: str | None) -> str | None:
+    """The site of an http(s) URL, without ``www.``: ``https://www.rt.com/news/1`` → ``rt.com``."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host or "." not in host:
+        return None
+    host = host.rstrip(".").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def outlet_of(doc: Document) -> str | None:
+    """The outlet to group a document under: its own (site name, JSONL field, ``--outlet``),
+    else its URL's domain; None when neither is known."""
+    name = " ".join((doc.outlet or "").split())
+    return (name or domain_of(doc.source.url) or "")[:300] or None
 
 
 def query_terms(q: str) -> list[str]:
@@ -156,9 +179,8 @@ class Store:
     def _insert(self, conn: Connection, doc: Document, sig: np.ndarray | None = None) -> bool:
         d = doc.to_dict()
         d.pop("text")
-        outlet_seq = (
-            self._get_or_create(conn, t.outlets, name=doc.outlet[:300]) if doc.outlet else None
-        )
+        outlet = outlet_of(doc)
+        outlet_seq = self._get_or_create(conn, t.outlets, name=outlet) if outlet else None
         row = {
             "id": doc.id,
             "title": doc.title,
@@ -244,7 +266,7 @@ class Store:
         """Add this document's technique counts to ``stat_counts`` (same groups as stats.py);
         ``speaker_of``: attribution id → corpus speaker name."""
         groups: dict[str, list[str]] = {
-            "outlet": [doc.outlet[:300] if doc.outlet else UNKNOWN],
+            "outlet": [outlet_of(doc) or UNKNOWN],
             "month": [month_of(doc.published) or UNKNOWN],
             "author": list(dict.fromkeys(a[:300] for a in doc.authors)),
         }
