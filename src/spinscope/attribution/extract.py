@@ -26,7 +26,8 @@ from spinscope.attribution.rules import (
     raw_candidates,
     source_span,
 )
-from spinscope.attribution.speakers import SpeakerResolver, find_venue
+from spinscope.attribution.spans import tidy
+from spinscope.attribution.speakers import SpeakerResolver, find_venue, is_entity
 from spinscope.document import Document, Span
 
 PARSES = "spacy_parses"
@@ -82,7 +83,8 @@ class AttributionExtractor:
         parses = self._parses(doc)
         cands = self.candidates(doc.text, parses)
         if self.tagger is not None:
-            cands = self._merge_tagged(cands, candidates_from_tags(doc, self.tagger(doc)))
+            tagged = _hygiene(doc.text, candidates_from_tags(doc, self.tagger(doc)))
+            cands = self._merge_tagged(cands, tagged)
         resolver = SpeakerResolver(doc.text, parses)
         speakers = resolver.resolve(cands)
         spans = []
@@ -117,6 +119,7 @@ class AttributionExtractor:
             region_end = offset + len(sdoc.text)
             quotes = find_quotes(text, offset, region_end)
             out.extend(self._region_candidates(text, sdoc, offset, quotes))
+        out = _hygiene(text, out)
         out.sort(key=lambda c: (c.content[0], -c.content[1]))
         out = [c for c in out if not _demonstrative_inside(c, out)]
         self._link_continuations(out)
@@ -130,6 +133,8 @@ class AttributionExtractor:
             w = self.lexicon.weight(raw.key)
             if w < self.threshold or _too_short(text, raw.content, quotes):
                 continue
+            if _question_to_speaker(raw.cue_token) or not _reporting(raw.key, raw.source_token):
+                continue
             prev = best.get(raw.cue_token.i)
             if prev is None or w > prev.score:
                 best[raw.cue_token.i] = Candidate(
@@ -141,7 +146,8 @@ class AttributionExtractor:
                     raw.cue_token,
                     raw.source_token,
                 )
-        cands = _dedupe(sorted(best.values(), key=lambda c: -c.score))
+        cands = _drop_framing(list(best.values()))
+        cands = _dedupe(sorted(cands, key=lambda c: -c.score))
         cands.extend(self._quote_candidates(text, sdoc, offset, quotes, cands))
         cands.sort(key=lambda c: c.cue[0] if c.cue else c.content[0])
         for i, c in enumerate(cands):
@@ -151,6 +157,7 @@ class AttributionExtractor:
                 c.extra["venue"] = find_venue(c.cue_token)
                 if c.source is None and i > 0:
                     _share_subject(c, cands[i - 1])
+        _cut_at_own_cue(text, cands, quotes)
         return cands
 
     def _quote_candidates(
@@ -189,6 +196,12 @@ class AttributionExtractor:
                         src_tok,
                     )
                 )
+            elif (owner := _possessor(sdoc, offset, q)) is not None:
+                s_lo, s_hi = source_span(sdoc, owner)
+                src = char_range(sdoc, s_lo, min(s_hi, owner.i + 1), offset)  # without the ’s
+                out.append(
+                    Candidate((q.start, q.end), None, src, 0.3, "quote:possessive", None, owner)
+                )
             elif n_words >= self.min_quote_words or (q.paragraph_start and n_words >= 3):
                 out.append(Candidate((q.start, q.end), None, None, 0.1, "quote:bare"))
         return _merge_split_quotes(text, out)
@@ -208,6 +221,12 @@ class AttributionExtractor:
         before = before[-6:]
         if before and "\n" in text[offset + before[0].idx : q.start]:
             before = [t for t in before if "\n" not in text[offset + t.idx : q.start]]
+        # A quote followed straight by a word ("“One Belt, One Road” policy, the expert said")
+        # is part of a noun phrase, not the words the later cue reports.
+        inner_end = text[q.start : q.end].rstrip(QUOTE_CHARS + " ")
+        nxt = text[q.end : q.end + 1]
+        if not (inner_end[-1:] in ",.!?…—–-:;" or nxt in ("", ",", "—", "–", "-", ":")):
+            after = []
         for tok in after:
             if tok.is_sent_start and tok.i != after[0].i:
                 break
@@ -220,7 +239,10 @@ class AttributionExtractor:
                 break
             if self._is_speech(tok):
                 gap = text[offset + tok.idx + len(tok) : q.start].strip()
-                if gap in ("", ":", ",", "that", ", that") or len(gap.split()) <= 4:
+                # "said: “…", "told reporters on Monday, “…" — not "Pointing to China’s “…"
+                if gap in ("", ":", ",", "that", ", that") or (
+                    len(gap.split()) <= 4 and gap[-1:] in (":", ",")
+                ):
                     return tok
         return None
 
@@ -334,6 +356,134 @@ def _share_subject(c: Candidate, prev: Candidate) -> None:
         return
     if tok.dep_ in ("conj", "advcl", "xcomp") or tok.tag_ in ("VBG", "VBN"):
         c.source, c.source_token = prev.source, prev.source_token
+
+
+#: Words that report something only when a person, body or document does it to a proposition:
+#: "the poll shows that …" is an attribution, "China’s willingness … shows that …", "is widely
+#: expected to …" (nobody named) and "offering support" are not.
+EVIDENTIAL = frozenset(
+    {
+        "show", "indicate", "reveal", "demonstrate", "prove", "mean", "point", "expect",
+        "offer", "remember", "see", "seem", "appear", "look", "come", "continue", "decide",
+        "open", "begin", "throw", "hit", "line", "single", "split", "position", "double",
+        "push", "back", "support", "favor", "read", "learn", "view", "consider", "regard",
+        "count", "sound", "rule", "cast", "name", "title", "list", "issue", "publish", "post",
+    }
+)  # fmt: skip
+CLAUSAL = frozenset({"ccomp", "xcomp", "head_parataxis", "head_ccomp"})
+QUESTION_LEMMAS = frozenset({"ask", "question", "query", "inquire", "enquire"})
+
+
+def _possessor(sdoc: SpacyDoc, offset: int, q: Quote) -> Token | None:
+    """ "the critics’ “corporate” takeover", "Trump's “witch hunt”": a scare quote right after a
+    possessive is the possessor's word, when the possessor can speak (a person, body, name)."""
+    inner = [w for w in sdoc.text[q.start - offset : q.end - offset].split() if w[:1].isalpha()]
+    if inner and all(w[:1].isupper() for w in inner):
+        return None  # “One Belt, One Road”: a name in quotes, nobody's scare quote
+    toks = [t for t in sdoc if offset + t.idx + len(t) <= q.start]
+    if len(toks) < 2 or q.start - (offset + toks[-1].idx + len(toks[-1])) > 1:
+        return None
+    mark = toks[-1]
+    if mark.tag_ == "POS" or mark.text in ("’", "'") and toks[-2].text.endswith("s"):
+        owner = toks[-2]
+        if is_entity(owner) and owner.pos_ != "PRON" and owner.lemma_.lower() not in DOC_LIKE:
+            return owner
+    return None
+
+
+DOC_LIKE = frozenset({"report", "study", "poll", "survey", "data", "figure", "bill", "plan"})
+
+
+def _reporting(key: str, source: Token | None) -> bool:
+    """Whether a rule candidate is someone reporting, believing or intending something."""
+    lemma, _pos, rel = key.split("|")
+    if lemma not in EVIDENTIAL:
+        return True
+    return rel in CLAUSAL and source is not None and is_entity(source)
+
+
+def _question_to_speaker(tok: Token | None) -> bool:
+    """ "Asked about …", "When asked whether …", "In response to a question about …": the
+    question was put *to* the speaker; its words are not the speaker's statement."""
+    if tok is None or lemma_of(tok) not in QUESTION_LEMMAS:
+        return False
+    deps = {c.dep_ for c in tok.children}
+    if coarse_pos(tok) == "N":
+        return "poss" not in deps
+    return tok.tag_ == "VBN" and "agent" not in deps and "nsubj" not in deps
+
+
+def _drop_framing(cands: list[Candidate]) -> list[Candidate]:
+    """ "Pointing to X, the expert said Y": a participle whose "content" is the main clause that
+    holds another report is framing, not a statement."""
+    out = []
+    for c in cands:
+        framing = c.origin.split("|")[-1].startswith("head_") and any(
+            o is not c
+            and o.cue is not None
+            and c.content[0] <= o.cue[0] < c.content[1]
+            and c.content[0] <= o.content[0]
+            and o.content[1] <= c.content[1]
+            for o in cands
+        )
+        if not framing:
+            out.append(c)
+    return out
+
+
+_CUT_TAIL = (",", ";", "—", "–", "and", "but", "while")
+
+
+def _cut_at_own_cue(text: str, cands: list[Candidate], quotes: Sequence[Quote]) -> None:
+    """ "said X, noting that Y" / "said X and said Y": X ends where the same speaker's next
+    cue starts, so the second statement is not listed inside the first one as well."""
+    for a in cands:
+        if a.cue is None or a.source is None:
+            continue
+        for b in cands:
+            if b is a or b.cue is None or b.source != a.source:
+                continue
+            if not (a.content[0] < b.cue[0] < a.content[1]) or b.content[0] < b.cue[0]:
+                continue
+            if any(q.start <= b.cue[0] < q.end for q in quotes):
+                continue
+            end = b.cue[0]
+            changed = True
+            while changed:
+                changed = False
+                while end > a.content[0] and text[end - 1].isspace():
+                    end -= 1
+                for tail in _CUT_TAIL:
+                    if text[a.content[0] : end].endswith(tail) and (
+                        not tail.isalpha()
+                        or not text[end - len(tail) - 1 : end - len(tail)].isalnum()
+                    ):
+                        end -= len(tail)
+                        changed = True
+                        break
+            if end - a.content[0] >= 2:
+                a.content = (a.content[0], end)
+
+
+def _hygiene(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """No whitespace at any span's edges, no cut grapheme cluster, one row per content."""
+    out: list[Candidate] = []
+    seen: dict[tuple[int, int], Candidate] = {}
+    for c in sorted(cands, key=lambda c: (c.cue is None, c.source is None, -c.score)):
+        c.content = tidy(text, *c.content)
+        if c.content[0] == c.content[1]:
+            continue
+        if c.cue is not None:
+            c.cue = tidy(text, *c.cue)
+        if c.source is not None:
+            c.source = tidy(text, *c.source)
+            if c.source[0] == c.source[1]:
+                c.source, c.source_token = None, None
+        if c.content in seen:
+            continue  # the same statement found twice (rule and quote): list it once
+        seen[c.content] = c
+        out.append(c)
+    return out
 
 
 MIN_CONTENT_WORDS = 2  # chosen on PolNeAR train: F1 0.653 → 0.656 (3: 0.655, 4: 0.653)

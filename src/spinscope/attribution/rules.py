@@ -75,7 +75,29 @@ def _content_ranges(tok: Token) -> Iterator[tuple[str, int, int]]:
 
 
 def find_source(tok: Token, relation: str) -> Token | None:
-    """The speaker mention's head: subject of the cue, inherited along conj/advcl chains."""
+    """The speaker mention's head: subject of the cue, inherited along conj/advcl chains, and
+    never a word on another line than the cue's when the parse ran over a line break ("Share on
+    Twitter\nCNN said" → CNN)."""
+    src = _find_source(tok, relation)
+    if src is None or not _line_between(src, tok):
+        return src
+    lo, hi = sorted((src.i, tok.i))
+    if src.i > tok.i:
+        return None
+    start = max(t.i for t in src.doc[lo:hi] if "\n" in t.text_with_ws) + 1
+    inside = [
+        t for t in src.subtree if start <= t.i < tok.i and t.pos_ in ("NOUN", "PROPN", "PRON")
+    ]
+    heads = [t for t in inside if not (start <= t.head.i < tok.i and t.head in inside)]
+    return heads[-1] if heads else None
+
+
+def _line_between(a: Token, b: Token) -> bool:
+    lo, hi = sorted((a.i, b.i))
+    return any("\n" in t.text_with_ws for t in a.doc[lo:hi])
+
+
+def _find_source(tok: Token, relation: str) -> Token | None:
     if lemma_of(tok) == "accord" or relation.startswith("head_prep"):
         for child in tok.children:
             if child.dep_ == "prep":
@@ -96,7 +118,8 @@ def find_source(tok: Token, relation: str) -> Token | None:
             if child.dep_ == "nsubj":
                 if child.tag_ in ("WP", "WDT") and t.dep_ == "relcl":
                     return t.head  # "X, who said ..." → X
-                return child
+                outer = _reporter_above(tok, t)
+                return outer if outer is not None else child
             if child.dep_ == "agent":
                 for g in child.children:
                     if g.dep_ == "pobj":
@@ -117,6 +140,31 @@ def find_source(tok: Token, relation: str) -> Token | None:
             t = t.head
             continue
         break
+    return None
+
+
+#: Verbs whose clausal complement is someone's statement: a participle hanging off that
+#: statement (", noting that …") is the reporter's, not the statement's subject's.
+SAY_VERBS = frozenset(
+    {
+        "say", "tell", "add", "claim", "state", "announce", "argue", "write", "report", "insist",
+        "explain", "warn", "note", "declare", "stress", "reply", "respond", "suggest", "assert",
+    }
+)  # fmt: skip
+
+
+def _reporter_above(cue: Token, verb: Token) -> Token | None:
+    """ "Assad said forces had turned to Idlib, noting that …": the parse hangs "noting" off
+    "turned", but a comma-led participle at the end of a reported clause is the reporter's."""
+    if cue is verb or cue.tag_ != "VBG" or cue.dep_ not in ("advcl", "conj", "xcomp"):
+        return None
+    if cue.i == 0 or cue.doc[cue.i - 1].text not in (",", "—", "–", ";"):
+        return None
+    if verb.dep_ != "ccomp" or lemma_of(verb.head) not in SAY_VERBS or verb.head.i > cue.i:
+        return None
+    for child in verb.head.children:
+        if child.dep_ == "nsubj":
+            return child
     return None
 
 

@@ -73,6 +73,27 @@ VENUE_NOUNS = frozenset(
 )  # fmt: skip
 
 
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART"})
+GROUP_NOUNS = frozenset(
+    {
+        "people", "analyst", "official", "expert", "leader", "lawmaker", "observer", "critic",
+        "opponent", "supporter", "voter", "resident", "researcher", "scientist", "poll",
+        "survey", "study", "data", "figure", "evidence", "research", "polling",
+    }
+)  # fmt: skip
+
+
+def is_entity(tok: Token) -> bool:
+    """Whether a source mention's head can be a person, a body or a document: a name, a
+    pronoun, or a noun of those kinds ("the poll", "officials") — not "China’s willingness"."""
+    lemma = str(tok.lemma_).lower()
+    return bool(
+        tok.ent_type_ in ENTITY_LABELS
+        or tok.pos_ in ("PROPN", "PRON")
+        or lemma in PERSON_NOUNS | ORG_NOUNS | DOCUMENT_NOUNS | GROUP_NOUNS
+    )
+
+
 class HasSource(Protocol):
     content: tuple[int, int]
     source: tuple[int, int] | None
@@ -88,8 +109,13 @@ class Cluster:
     last: int = 0
     names: set[str] = field(default_factory=set)
     gender: str | None = None  # "m" / "f" when a role noun or a resolved pronoun says so
+    named: bool = True  # False: a description or pronoun that no name was found for
 
     def as_speaker(self) -> dict[str, Any]:
+        if not self.named:
+            # "a man in the crowd", "some members": shown as an unnamed speaker described so,
+            # never as a speaker entity called "man" or "members"
+            return {"name": None, "role": self.name or None, "type": self.type}
         return {"name": self.name, "role": self.role, "type": self.type}
 
 
@@ -142,34 +168,48 @@ class SpeakerResolver:
         mention = self.text[span[0] : span[1]].strip()
         low = mention.lower()
         if low in PERSON_PRONOUNS:
-            return self._recent(("person",), span[0]) or self._new(mention, "person", None, span)
+            return self._recent(("person",), span[0]) or self._unnamed("", "person", span)
         for cl in reversed(self.clusters):
             if low and low.split()[-1] in {n.lower() for n in cl.names}:
                 return cl
-        return self._new(mention, "unknown", None, span)
+        return self._unnamed(mention, "unknown", span)
 
     def _resolve_mention(self, head: Token, span: tuple[int, int] | None) -> Cluster:
         pos = span[0] if span is not None else 0
         low = head.lower_
         if head.pos_ == "PRON" or low in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
             if low not in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
-                return self._new(head.text, "unknown", None, span)  # "this", "which", ...
+                return self._unnamed("", "unknown", span)  # "this", "which", ...
             if low in PERSON_PRONOUNS:
                 found = self._pronoun_person(low, pos)
             elif low in THING_PRONOUNS:
                 found = self._recent(("document", "organization"), pos)
             else:
                 found = self._recent(("organization", "person", "document"), pos)
-            return found or self._new(head.text, "unknown", None, span)
+            kind = "person" if low in PERSON_PRONOUNS else "unknown"
+            return found or self._unnamed("", kind, span)
+        head = _of_head(head)  # "a lot of people" → people
         person = self._person_in_mention(head, span)
         if person is not None:
             name_toks, role = person
-            return self._named(_clean_name(_text(name_toks)), "person", role, span)
+            kind = "organization" if _org_role(role) else "person"
+            return self._named(_clean_name(_text(name_toks)), kind, role, span)
         name_toks = _name_tokens(head)
+        appos_role = None
+        if not name_toks and head.pos_ == "NOUN":
+            # "the group Clean Water Action": the name is an apposition of the role noun
+            for child in head.children:
+                if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_):
+                    name_toks = _name_tokens(child)
+                    appos_role = _description(head)
+                    break
         if name_toks:
+            name_toks = _extend_name(name_toks)
             name = _clean_name(_text(name_toks))
             ent_type = _ent_type(name_toks)
-            role = _role(head, name_toks)
+            role = appos_role or _role(head, name_toks)
+            if _org_role(role):
+                return self._named(name, "organization", role, span)
             if head.lower_ in DOCUMENT_NOUNS and head not in name_toks:
                 return self._named(name, "document", head.lemma_.lower(), span)
             kind = "person" if ent_type == "PERSON" else "organization"
@@ -179,13 +219,14 @@ class SpeakerResolver:
         lemma = head.lemma_.lower()
         desc = _description(head)
         if lemma in DOCUMENT_NOUNS:
-            return self._new(desc, "document", None, span)
+            return self._unnamed(desc, "document", span)
         if lemma in PERSON_NOUNS or head.ent_type_ == "NORP":
             found = self._by_role(lemma, desc, pos) if _definite(head) else None
-            return found or self._new(desc, "person", None, span)
+            return found or self._unnamed(desc, "person", span)
         if lemma in ORG_NOUNS or head.ent_type_ in ("ORG", "GPE", "NORP"):
-            return self._new(desc, "organization", None, span)
-        return self._new(desc, "unknown", None, span)
+            return self._unnamed(desc, "organization", span)
+        kind = "person" if lemma in ("people", "person", "opponent", "protester") else "unknown"
+        return self._unnamed(desc, kind, span)
 
     def _person_in_mention(
         self, head: Token, span: tuple[int, int] | None
@@ -235,7 +276,7 @@ class SpeakerResolver:
     def _named(self, name: str, kind: str, role: str | None, span: Any) -> Cluster:
         words = name.split()
         for cl in reversed(self.clusters):
-            if cl.type == "document" and kind != "document":
+            if not cl.named or (cl.type == "document" and kind != "document"):
                 continue
             same_kind = kind == cl.type or (cl.type == "person" and len(words) == 1)
             if name in cl.names or (words and words[-1] in cl.name.split() and same_kind):
@@ -246,6 +287,13 @@ class SpeakerResolver:
                     cl.role = role
                 return cl
         return self._new(name, kind, role, span)
+
+    def _unnamed(self, desc: str, kind: str, span: Any) -> Cluster:
+        """A speaker without a name: kept as a cluster (a later "he" can refer to it) but shown
+        as unnamed, described by ``desc``."""
+        cl = self._new(desc, kind, None, span)
+        cl.named = False
+        return cl
 
     def _new(self, name: str, kind: str, role: str | None, span: Any) -> Cluster:
         cl = Cluster(name, kind, role, span[0] if span else 0, {name}, _gender_of(role))
@@ -285,6 +333,76 @@ class SpeakerResolver:
         # "the expert" with no matching title: the latest titled person, if any
         titled = [c for c in people if c.role]
         return titled[0] if titled and lemma in PERSON_NOUNS - {"man", "woman"} else None
+
+
+QUANTITY_NOUNS = frozenset(
+    {
+        "lot", "lots", "number", "majority", "minority", "handful", "dozen", "dozens", "some",
+        "many", "most", "few", "all", "none", "one", "each", "both", "several", "couple",
+        "plenty", "rest", "half", "hundreds", "thousands", "millions", "bunch", "variety",
+    }
+)  # fmt: skip
+NAME_LINKS = frozenset({"for", "of", "and", "&", "the", "de", "on", "in"})
+
+
+def _of_head(head: Token) -> Token:
+    """ "A lot of people", "some of the analysts": the people, not the quantity."""
+    if head.lower_ not in QUANTITY_NOUNS and head.lemma_.lower() not in QUANTITY_NOUNS:
+        return head
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return head
+
+
+def _org_role(role: str | None) -> bool:
+    words = (role or "").lower().split()
+    return bool(words) and words[-1] in ORG_NOUNS - {"white", "house", "state"}
+
+
+def _breaks_line(tok: Token) -> bool:
+    return "\n" in tok.whitespace_ or tok.is_space
+
+
+def _extend_name(toks: list[Token]) -> list[Token]:
+    """Names the tagger cut short: "Water for All", "Food & Water Watch" (capitalised words
+    joined by "for", "of", "&", …), never across a line break (a "Twitter" menu line above)."""
+    toks = list(toks)
+    # a name never runs over a line break: keep the part holding its last word
+    for i in range(len(toks) - 2, -1, -1):
+        if _breaks_line(toks[i]):
+            toks = toks[i + 1 :]
+            break
+    sdoc = toks[-1].doc
+    j = toks[-1].i + 1
+    while j < len(sdoc) and not _breaks_line(sdoc[j - 1]):
+        t = sdoc[j]
+        if _titled(t):
+            toks.append(t)
+            j += 1
+            continue
+        if (
+            t.lower_ in NAME_LINKS
+            and j + 1 < len(sdoc)
+            and _titled(sdoc[j + 1])
+            and not _breaks_line(t)
+        ):
+            toks.extend([t, sdoc[j + 1]])
+            j += 2
+            continue
+        break
+    return toks
+
+
+def _titled(t: Token) -> bool:
+    return bool(
+        t.text[:1].isupper()
+        and t.is_alpha
+        and not t.is_sent_start
+        and t.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL")
+    )
 
 
 def _text(toks: Sequence[Token]) -> str:
@@ -355,6 +473,10 @@ def _role(head: Token, name_toks: Sequence[Token]) -> str | None:
     first = name_toks[0].i
     lo = head.left_edge.i
     sdoc = head.doc
+    for i in range(first - 1, lo - 1, -1):
+        if _breaks_line(sdoc[i]):
+            lo = i + 1  # a title never comes from the line above ("Share on Twitter\nCNN")
+            break
     toks = [t for t in sdoc[lo:first] if t.dep_ not in ("det", "punct") and t.pos_ != "DET"]
     while toks and toks[0].tag_ in ("POS", "IN", "CC"):
         toks = toks[1:]

@@ -24,7 +24,7 @@ class VoiceAssigner:
             return doc
         out = []
         for t in techniques:
-            owner = voice_of(t, atts)
+            owner = voice_of(t, atts, doc.text)
             if owner is None:
                 voice = {"kind": "outlet", "attribution": None}
             else:
@@ -35,9 +35,28 @@ class VoiceAssigner:
         return doc
 
 
-def voice_of(span: Span, attributions: list[Span]) -> str | None:
-    """The id of the innermost attribution containing ``span``, or None (the outlet)."""
+def voice_of(span: Span, attributions: list[Span], text: str | None = None) -> str | None:
+    """The id of the innermost attribution containing ``span``, or None (the outlet).
+
+    A span that runs a little past a quoted attribution ("critics’ “corporate” takeover",
+    "called it “a shameful betrayal” of the workers") is the quoted speaker's when the quote
+    holds the span's first word and at most ``SPILL_WORDS`` words lie outside it: the scare
+    quotes say whose word it is; the outlet only adds the noun it qualifies."""
     inside = [a for a in attributions if a.contains(span)]
-    if not inside:
+    if inside:
+        return min(inside, key=lambda a: a.end - a.start).attrs.get("id")
+    if text is None:
         return None
-    return min(inside, key=lambda a: a.end - a.start).attrs.get("id")
+    best = None
+    for a in attributions:
+        if a.label not in ("direct", "mixed") or not (a.start <= span.start < a.end):
+            continue
+        outside = text[a.end : span.end].split()
+        if len(outside) <= SPILL_WORDS and (
+            best is None or a.end - a.start < best.end - best.start
+        ):
+            best = a
+    return best.attrs.get("id") if best is not None else None
+
+
+SPILL_WORDS = 1
