@@ -6,7 +6,7 @@ from rich.console import Console
 
 from spinscope.clean import Cleaner
 from spinscope.document import Document, Source, Span
-from spinscope.outputs.terminal import render
+from spinscope.outputs.terminal import _short, render
 
 
 def _render(doc: Document) -> str:
@@ -43,7 +43,142 @@ def test_markup_in_article_is_escaped_and_layers_are_listed() -> None:
     )
     out = _render(doc)
     assert "[bold red]Fake[/] headline" in out
-    assert "[link=x]disgraceful[1][/link] betrayal" in out
+    assert "[link=x][1›disgraceful‹1][/link] betrayal" in out
     assert "Loaded_Language" in out and "0.87" in out
     assert "Mayor Jo Park" in out and "said" in out
     assert "Back to top" in out and "Set aside" in out
+
+
+ARTICLE = (
+    "Fake outrage grips the capital\n\nBy Ann Lee\n\n"
+    "Critics said the mayor had been wreaking havoc on the city for years, a claim he denied. "
+    "“This is a total and utter disgrace to the people of this proud city,” the councillor said.\n"
+)
+
+
+def _doc(techniques: list[tuple[str, str, str | None]]) -> Document:
+    """The article, cleaned, with technique spans at phrases (voice: an attribution id)."""
+    doc = Cleaner()(Document(text=ARTICLE, source=Source(path="a.txt")))
+    quote_start = ARTICLE.index("“")
+    quote_end = ARTICLE.index("”") + 1
+    cue = ARTICLE.index("the councillor said")
+    doc.set_layer(
+        "attributions",
+        [
+            Span(
+                quote_start,
+                quote_end,
+                "direct",
+                {
+                    "id": "a11",
+                    "cue": {"start": cue, "end": cue + 19, "text": "said"},
+                    "source": {"start": cue, "end": cue + 14},
+                    "speaker": {"name": "Jo Park", "role": "councillor", "type": "person"},
+                    "venue": None,
+                },
+            )
+        ],
+    )
+    spans = []
+    for phrase, tech, who in techniques:
+        start = ARTICLE.index(phrase)
+        voice = {"kind": "attributed" if who else "outlet", "attribution": who}
+        spans.append(Span(start, start + len(phrase), tech, {"confidence": 0.8, "voice": voice}))
+    doc.set_layer("techniques", spans)
+    return doc
+
+
+def _out(doc: Document, width: int = 100, colour: bool = False) -> str:
+    console = Console(
+        record=True,
+        width=width,
+        color_system="256" if colour else None,
+        force_terminal=colour,
+    )
+    render(doc, console)
+    return console.export_text(styles=colour)
+
+
+def test_multi_word_spans_show_where_they_start_and_end_without_colour() -> None:
+    doc = _doc(
+        [
+            ("wreaking havoc on the city", "Loaded_Language", None),
+            ("havoc", "Exaggeration,Minimisation", None),  # nested inside the first
+            ("a total and utter disgrace", "Loaded_Language", "a11"),
+        ]
+    )
+    out = _out(doc)
+    assert "[1›wreaking [2›havoc‹2] on the city‹1]" in out
+    assert "[3›a total and utter disgrace‹3]" in out
+    assert "\x1b" not in out  # plain: no colour codes at all
+
+
+def test_spans_in_the_title_are_marked_too() -> None:
+    out = _out(_doc([("Fake outrage", "Loaded_Language", None)]))
+    assert out.splitlines()[0].startswith("[1›Fake outrage‹1] grips the capital")
+
+
+def test_legend_names_each_technique_and_its_colour() -> None:
+    doc = _doc(
+        [
+            ("wreaking havoc", "Loaded_Language", None),
+            ("proud city", "Flag-Waving", "a11"),
+        ]
+    )
+    plain = _out(doc)
+    assert "[n› … ‹n] marks where technique span n" in plain
+    assert "• Flag-Waving: Playing on strong national" in plain
+    assert "• Loaded_Language: Using words" in plain
+    ansi = _out(doc, colour=True)
+    for phrase, name in (("wreaking havoc", "Loaded_Language"), ("proud city", "Flag-Waving")):
+        in_text = ansi[: ansi.index(phrase)].rsplit("\x1b[", 1)[1]  # the SGR right before it
+        swatch = (
+            ansi[: ansi.index(f"\x1b[1m{name}")].rsplit("■■", 1)[0].rsplit("\x1b[", 1)[1].rstrip()
+        )
+        assert in_text == swatch, name
+    sgr = {ansi[: ansi.index(p)].rsplit("\x1b[", 1)[1] for p in ("wreaking havoc", "proud city")}
+    assert len(sgr) == 2  # two techniques, two colours
+
+
+def test_no_internal_ids_and_whose_words_are_named() -> None:
+    out = _out(_doc([("a total and utter disgrace", "Loaded_Language", "a11")]))
+    assert "a11" not in out
+    row = next(line for line in out.splitlines() if line.startswith("│ 1 │"))
+    assert "Jo Park" in row and "a total and utter disgrace" in row
+
+
+def test_technique_names_are_never_cut() -> None:
+    doc = _doc(
+        [
+            ("wreaking havoc", "Whataboutism,Straw_Men,Red_Herring", None),
+            ("proud city", "Bandwagon,Reductio_ad_hitlerum", "a11"),
+        ]
+    )
+    for width in (80, 100, 120):
+        out = _out(doc, width=width)
+        rows = [line for line in out.splitlines() if line.startswith("│ ")]
+        assert any("Whataboutism,Straw_Men,Red_Herring" in r for r in rows), width
+        assert any("Bandwagon,Reductio_ad_hitlerum" in r for r in rows), width
+        assert "…" not in "".join(r.split("│")[2] for r in rows if r.count("│") > 3)
+
+
+def test_long_quotes_are_cut_at_a_word_boundary_with_an_ellipsis() -> None:
+    words = " ".join(f"word{i:03d}" for i in range(100))  # 799 characters
+    short = _short(words, 160)
+    assert short.endswith("…") and len(short) <= 160
+    assert short[:-1].split(" ")[-1] in words.split(" ")  # a whole word before the ellipsis
+    assert _short("short enough", 160) == "short enough"
+    # one long word: cut inside it, never inside a character (family emoji, flags, accents)
+    for unit in ("👨‍👩‍👧", "🇸🇾", "é", "👍🏽"):
+        cut = _short(unit * 200, 50)
+        body = cut[:-1]
+        assert cut.endswith("…") and body and len(body) % len(unit) == 0, unit
+        assert body == unit * (len(body) // len(unit))
+
+
+def test_control_characters_in_the_article_never_reach_the_terminal() -> None:
+    text = "Headline\n\nBy Ann Lee\n\nThe mayor \x1b[2J\x1b]0;pwned\x07 said it was fine.\n"
+    doc = Cleaner()(Document(text=text, source=Source(path="evil\x1b[31m.txt")))
+    out = _out(doc)
+    assert "\x1b" not in out and "\x07" not in out
+    assert "␛[2J␛]0;pwned␇" in out

@@ -1,10 +1,18 @@
 """The article as a reader should see it, in the terminal (rich).
 
+Every technique span is marked where it starts and where it ends, ``[3›wreaking havoc‹3]``, with
+or without colour, in the title as in the body; the number is its row in the techniques table.
+With colour, each technique has its own background, and a legend says which is which.
+
 Article text is hostile: it is only ever put into :class:`rich.text.Text` objects (never into
-markup strings), so brackets like ``[bold]`` in an article are printed literally.
+markup strings), so brackets like ``[bold]`` in an article are printed literally, and control
+characters (ESC sequences that would recolour, retitle or rewrite the terminal) are shown as
+visible symbols (``␛``) instead of being sent to the terminal.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -14,84 +22,143 @@ from rich.text import Text
 
 from spinscope.document import Document, Span
 
-_PALETTE = ("on dark_red", "on dark_blue", "on dark_green", "on purple4", "on dark_orange3")
+#: Background per technique, in the order of ``spinscope.techniques.labels.TECHNIQUES`` (the
+#: chart order); dark enough for the default light foreground.
+_STYLES = {
+    "Appeal_to_Authority": "white on dark_blue",
+    "Appeal_to_fear-prejudice": "white on dark_red",
+    "Bandwagon,Reductio_ad_hitlerum": "white on dark_magenta",
+    "Black-and-White_Fallacy": "white on grey35",
+    "Causal_Oversimplification": "white on dark_cyan",
+    "Doubt": "white on purple4",
+    "Exaggeration,Minimisation": "white on dark_orange3",
+    "Flag-Waving": "white on dark_green",
+    "Loaded_Language": "white on deep_pink4",
+    "Name_Calling,Labeling": "white on orange4",
+    "Repetition": "white on navy_blue",
+    "Slogans": "white on green4",
+    "Thought-terminating_Cliches": "white on blue3",
+    "Whataboutism,Straw_Men,Red_Herring": "white on red3",
+}
+_OTHER_STYLE = "white on grey23"
+_MARK_STYLE = "bold yellow"
+
+# C0 controls (but tab and newline), DEL and C1 controls → visible symbols, one for one, so
+# offsets into the shown text stay those of the document.
+_VISIBLE = {c: 0x2400 + c for c in range(0x20) if chr(c) not in "\t\n"}
+_VISIBLE |= {0x7F: 0x2421} | {c: 0xFFFD for c in range(0x80, 0xA0)}
 
 
 def render(doc: Document, console: Console | None = None) -> None:
     """Print ``doc`` to ``console`` (stdout by default)."""
-    (console or Console()).print(renderable(doc))
+    console = console or Console()
+    console.print(renderable(doc, colour=console.color_system is not None))
 
 
-def renderable(doc: Document) -> RenderableType:
+def renderable(doc: Document, colour: bool = True) -> RenderableType:
     parts: list[RenderableType] = []
-    title = doc.title or _first(doc, "title")
-    if title:
-        parts.append(Text(title, style="bold"))
+    techniques = sorted(doc.layer("techniques"), key=lambda s: (s.start, -s.end, s.label))
+    title_region = next((r for r in doc.regions if r.label == "title"), None)
+    if title_region is not None:
+        title = _marked(doc, title_region, techniques)
+        title.stylize("bold")
+        parts.append(title)
+    elif doc.title:
+        parts.append(Text(_visible(doc.title), style="bold"))
     meta = Text(style="dim")
     if doc.authors:
-        meta.append("By " + ", ".join(doc.authors))
+        meta.append("By " + _visible(", ".join(doc.authors)))
     for value in (doc.published, doc.outlet):
         if value:
-            meta.append(("  ·  " if meta.plain else "") + value)
+            meta.append(("  ·  " if meta.plain else "") + _visible(value))
     if meta.plain:
         parts.append(meta)
     source = doc.source.path or doc.source.url
     if source:
-        parts.append(Text(f"{source} ({doc.source.kind})", style="dim italic"))
+        parts.append(Text(f"{_visible(source)} ({doc.source.kind})", style="dim italic"))
     parts.append(Rule(style="dim"))
-    techniques = sorted(doc.layer("techniques"), key=lambda s: (s.start, s.end))
     for body in doc.body_spans():
-        parts.append(Padding(_body_text(doc, body, techniques), (0, 0, 1, 0)))
+        parts.append(Padding(_marked(doc, body, techniques), (0, 0, 1, 0)))
     if techniques:
-        parts.append(_technique_table(doc, techniques))
+        parts.append(_legend(techniques, colour))
+        parts.append(_technique_table(doc, techniques, colour))
     if doc.layer("attributions"):
         parts.append(_attribution_table(doc))
     residue = [r for r in doc.regions if r.label == "boilerplate"]
     parts.append(_residue_table(doc, residue))
     for err in doc.errors:
-        parts.append(Text(f"note: {err}", style="yellow"))
+        parts.append(Text(f"note: {_visible(err)}", style="yellow"))
     return Group(*parts)
 
 
-def _first(doc: Document, label: str) -> str | None:
-    for r in doc.regions:
-        if r.label == label:
-            return doc.span_text(r)
-    return None
-
-
-def _body_text(doc: Document, body: Span, techniques: list[Span]) -> Text:
-    """The body with technique spans highlighted and numbered like footnotes (``[n]``)."""
+def _marked(doc: Document, region: Span, techniques: list[Span]) -> Text:
+    """``region``'s text with each technique span inside it marked ``[n›`` … ``‹n]``."""
     inside = [
-        (n, s) for n, s in enumerate(techniques, 1) if s.start >= body.start and s.end <= body.end
+        (n, s)
+        for n, s in enumerate(techniques, 1)
+        if s.start >= region.start and s.end <= region.end and s.end > s.start
     ]
-    marks: dict[int, list[int]] = {}
+    opens: dict[int, list[int]] = {}
+    closes: dict[int, list[int]] = {}
     for n, s in inside:
-        marks.setdefault(s.end, []).append(n)
-    cuts = sorted({body.start, body.end, *marks, *(s.start for _, s in inside)})
+        opens.setdefault(s.start, []).append(n)
+        closes.setdefault(s.end, []).append(n)
+    cuts = sorted({region.start, region.end, *opens, *closes})
     text = Text()
-    pos = body.start
-    before: dict[int, int] = {}  # text offset -> offset in ``text`` before the markers there
-    after: dict[int, int] = {}  # ... and after them
+    pos = region.start
+    content_start: dict[int, int] = {}  # span number -> where its text starts in ``text``
+    content_end: dict[int, int] = {}
     for cut in cuts:
         if cut > pos:
-            text.append(doc.text[pos:cut])
+            text.append(_visible(doc.text[pos:cut]))
             pos = cut
-        before[cut] = len(text)
-        for n in marks.get(cut, []):
-            text.append(f"[{n}]", style="bold yellow")
-        after[cut] = len(text)
-    for n, s in inside:
-        text.stylize(_PALETTE[(n - 1) % len(_PALETTE)], after[s.start], before[s.end])
+        # at one offset: close the spans ending here (innermost first), then open the new ones
+        for n in sorted(closes.get(cut, []), reverse=True):
+            content_end[n] = len(text)
+            text.append(f"‹{n}]", style=_MARK_STYLE)
+        for n in opens.get(cut, []):
+            text.append(f"[{n}›", style=_MARK_STYLE)
+            content_start[n] = len(text)
+    # longest first, so a nested span's colour shows over the one around it
+    for n, s in sorted(inside, key=lambda item: item[1].start - item[1].end):
+        text.stylize(_style(s.label), content_start[n], content_end[n])
     return text
 
 
-def _technique_table(doc: Document, techniques: list[Span]) -> Table:
+def _legend(techniques: list[Span], colour: bool) -> Text:
+    legend = Text()
+    legend.append("[n›", style=_MARK_STYLE)
+    legend.append(" … ")
+    legend.append("‹n]", style=_MARK_STYLE)
+    legend.append(" marks where technique span n (row n below) starts and ends.")
+    from spinscope.techniques.labels import TECHNIQUES
+
+    for name in sorted({s.label for s in techniques}):
+        legend.append("\n")
+        if colour:
+            legend.append("  ■■  ", style=_style(name))
+            legend.append(" ")
+        else:
+            legend.append("  • ")
+        legend.append(name, style="bold")
+        definition = TECHNIQUES.get(name)
+        if definition:
+            legend.append(f": {definition}", style="dim")
+    return legend
+
+
+def _style(technique: str) -> str:
+    return _STYLES.get(technique, _OTHER_STYLE)
+
+
+def _technique_table(doc: Document, techniques: list[Span], colour: bool) -> Table:
     table = Table(title="Techniques", title_justify="left", show_lines=False, expand=True)
     table.add_column("#", justify="right", style="bold yellow", no_wrap=True)
-    table.add_column("technique", ratio=2)
+    # names are never cut: at least as wide as the longest present, folded if the screen is not
+    longest = max(len(s.label) for s in techniques)
+    table.add_column("technique", min_width=longest, overflow="fold")
     table.add_column("conf.", justify="right", no_wrap=True)
-    table.add_column("voice (whose words)", ratio=2)
+    table.add_column("whose words", ratio=3)
     table.add_column("text", ratio=3)
     speakers = {
         a.attrs.get("id"): (a.attrs.get("speaker") or {}).get("name")
@@ -100,16 +167,20 @@ def _technique_table(doc: Document, techniques: list[Span]) -> Table:
     for n, s in enumerate(techniques, 1):
         conf = s.attrs.get("confidence")
         voice = s.attrs.get("voice") or {}
-        who = voice.get("kind", "") if isinstance(voice, dict) else ""
-        if isinstance(voice, dict) and voice.get("attribution"):
-            # whose words: the resolved speaker, else the attribution id
-            name = speakers.get(voice["attribution"]) or "unnamed source"
-            who = f"{name} ({voice['attribution']})"
+        who = ""
+        if isinstance(voice, dict):
+            if voice.get("attribution"):
+                who = speakers.get(voice["attribution"]) or "an unnamed source"
+            elif voice.get("kind") == "outlet":
+                who = "the outlet"
+            elif voice.get("kind"):
+                who = str(voice["kind"])
+        name_cell = Text(s.label, style=_style(s.label) if colour else "")
         table.add_row(
             str(n),
-            Text(s.label),
+            name_cell,
             f"{conf:.2f}" if isinstance(conf, (int, float)) else "",
-            Text(who),
+            Text(_visible(who)),
             Text(_short(doc.span_text(s))),
         )
     return table
@@ -125,21 +196,21 @@ def _attribution_table(doc: Document) -> Table:
         speaker = s.attrs.get("speaker") or {}
         name = speaker.get("name") or "unknown"
         extra = ", ".join(str(v) for v in (speaker.get("role"), speaker.get("type")) if v)
-        who = Text(str(name), style="bold")
+        who = Text(_visible(str(name)), style="bold")
         if extra:
-            who.append(f" ({extra})", style="dim")
+            who.append(f" ({_visible(extra)})", style="dim")
         src = s.attrs.get("source")
         if isinstance(src, dict) and "start" in src:
             mention = doc.text[src["start"] : src["end"]]
             if mention and mention != name:
-                who.append(f"\n“{mention}”", style="dim")
+                who.append(f"\n“{_visible(mention)}”", style="dim")
         cue = s.attrs.get("cue") or {}
         cue_text = cue.get("text") if isinstance(cue, dict) else None
         statement = Text(_short(doc.span_text(s), 300))
         venue = s.attrs.get("venue")
         if venue:
-            statement.append(f"  [{venue}]", style="dim")
-        table.add_row(who, Text(str(cue_text or "")), statement)
+            statement.append(f"  [{_visible(str(venue))}]", style="dim")
+        table.add_row(who, Text(_visible(str(cue_text or ""))), statement)
     return table
 
 
@@ -156,12 +227,45 @@ def _residue_table(doc: Document, residue: list[Span]) -> RenderableType:
         table.add_row(
             str(line),
             f"{r.start}–{r.end}",
-            Text(str(r.attrs.get("kind", ""))),
+            Text(_visible(str(r.attrs.get("kind", "")))),
             Text(_short(doc.span_text(r))),
         )
     return table
 
 
+def _visible(s: str) -> str:
+    """Control characters as visible symbols: the terminal never receives the article's ESC."""
+    return s.translate(_VISIBLE)
+
+
 def _short(s: str, limit: int = 160) -> str:
-    s = " ".join(s.split())
-    return s if len(s) <= limit else s[: limit - 1] + "…"
+    """``s`` on one line, cut at a word boundary with an ellipsis when longer than ``limit``."""
+    s = _visible(" ".join(s.split()))
+    if len(s) <= limit:
+        return s
+    cut = s.rfind(" ", 0, limit)  # the last space that leaves room for the ellipsis
+    if cut < limit // 2:  # one very long word: cut inside it, but never inside a character
+        cut = limit - 1
+        while cut > 0 and _joins(s, cut):
+            cut -= 1
+    return s[:cut].rstrip(" ,;:") + "…"
+
+
+def _joins(s: str, i: int) -> bool:
+    """Whether a cut before ``s[i]`` would split a user-perceived character (grapheme)."""
+    nxt, prev = s[i], s[i - 1]
+    if _regional(nxt) and _regional(prev):  # flags pair regional indicators from the left
+        run = 0
+        while run < i and _regional(s[i - 1 - run]):
+            run += 1
+        return run % 2 == 1
+    return (
+        unicodedata.category(nxt) in ("Mn", "Me", "Mc")  # combining marks
+        or nxt in "\u200d\ufe0e\ufe0f"  # zero-width joiner, variation selectors
+        or prev == "\u200d"
+        or 0x1F3FB <= ord(nxt) <= 0x1F3FF  # skin-tone modifiers
+    )
+
+
+def _regional(ch: str) -> bool:
+    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
