@@ -352,3 +352,10 @@ def test_fuzz_api_json_input(client: TestClient, body: Any) -> None:
         assert set(data) == {"error"} and "\n" not in data["error"]
     else:
         assert data["schema"] == "spinscope/1" and data["text"] == body["text"]
+
+
+def test_serve_help_documents_the_flags_without_bogus_types() -> None:
+    r = CliRunner().invoke(cli_app, ["serve", "--help"], env={"COLUMNS": "120"})
+    assert r.exit_code == 0
+    assert "--allow-remote" in r.output and "--allowed-host" in r.output
+    assert "<bool>" not in r.output  # on/off flags take no value
