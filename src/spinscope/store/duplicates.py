@@ -17,8 +17,8 @@ rebuilding both tables (a migration).
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,19 +49,48 @@ def body_text(doc: Document) -> str:
     return body if body.strip() else doc.text
 
 
-def shingles(text: str, k: int = SHINGLE_WORDS) -> set[bytes]:
-    """Word ``k``-grams of the lower-cased text (punctuation and spacing ignored)."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < k:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i : i + k]).encode("utf-8") for i in range(len(words) - k + 1)}
+def _word_ids(text: str) -> np.ndarray:
+    """A stable 32-bit id per lower-cased word (CRC-32; Python's ``hash`` varies by process)."""
+    return np.fromiter(
+        (zlib.crc32(w.lower().encode("utf-8")) for w in _WORD.findall(text)), dtype=np.uint64
+    )
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads the bits of 64-bit values (uint64 arithmetic wraps)."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * np.uint64(0xBF58476D1CE4E5B9)
+    h = h ^ (h >> np.uint64(27))
+    h = h * np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def shingles(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
+    """Distinct 32-bit hashes of the word ``k``-grams of the lower-cased text (punctuation and
+    spacing ignored); a text shorter than ``k`` words is one shingle."""
+    ids = _word_ids(text)
+    if len(ids) == 0:
+        return np.zeros(0, dtype=np.uint32)
+    k = min(k, len(ids))
+    n = len(ids) - k + 1
+    with np.errstate(over="ignore"):
+        h = np.zeros(n, dtype=np.uint64)
+        for j in range(k):
+            h = _mix(h ^ ids[j : j + n])
+    return np.unique((h & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+
+
+def _identity(x: Any) -> Any:
+    return x
 
 
 @functools.lru_cache(maxsize=1)
 def _template() -> Any:
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=SEED)
+    # Shingles arrive already hashed to 32 bits (vectorised above), so the MinHash's own
+    # hash function is the identity; datasketch applies its NUM_PERM permutations.
+    return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity)
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,7 +108,7 @@ def signature(text: str) -> np.ndarray | None:
     if len(sh) < MIN_SHINGLES:
         return None
     m = _template().copy()
-    m.update_batch(sh)
+    m.update_batch(sh.tolist())
     return np.asarray(m.hashvalues, dtype=np.uint32)
 
 
@@ -96,13 +125,15 @@ def from_bytes(data: bytes) -> np.ndarray:
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
-    """One signed 64-bit bucket key per band (band number and its rows hashed together)."""
-    raw = sig.astype("<u4")
-    out = []
-    for band, (a, b) in enumerate(banding()):
-        h = hashlib.blake2b(raw[a:b].tobytes(), digest_size=8, person=band.to_bytes(2, "little"))
-        out.append(int.from_bytes(h.digest(), "little", signed=True))
-    return out
+    """One signed 64-bit bucket key per band: the band's rows and its number, hashed."""
+    bands = banding()
+    rows = bands[0][1] - bands[0][0]
+    table = sig[: len(bands) * rows].astype(np.uint64).reshape(len(bands), rows)
+    with np.errstate(over="ignore"):
+        h = _mix(np.arange(1, len(bands) + 1, dtype=np.uint64))
+        for j in range(rows):
+            h = _mix(h ^ table[:, j])
+    return h.view(np.int64).tolist()
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
