@@ -120,8 +120,12 @@ class AnalysisService:
         loop = asyncio.get_running_loop()
         started: asyncio.Future[None] = loop.create_future()
 
+        def mark_started() -> None:
+            if not started.done():
+                started.set_result(None)
+
         def job() -> tuple[Document, bool]:
-            loop.call_soon_threadsafe(lambda: started.done() or started.set_result(None))
+            loop.call_soon_threadsafe(mark_started)
             return self._run(doc)
 
         future = self._executor.submit(job)
