@@ -82,14 +82,68 @@ def si_spans(probs: np.ndarray, threshold: float, gap: int = 0) -> list[TokenSpa
     ]
 
 
-def technique_spans(probs: np.ndarray, threshold: float, gap: int = 0) -> list[TokenSpan]:
-    """Per-technique runs (FLC straight from the tagging head)."""
+def technique_spans(
+    probs: np.ndarray,
+    threshold: float,
+    gap: int = 0,
+    peak_ratio: float = 0.0,
+    breaks: np.ndarray | None = None,
+) -> list[TokenSpan]:
+    """Per-technique runs (FLC straight from the tagging head).
+
+    ``peak_ratio`` > 0 tightens each run to the words around its peak that reach that share of
+    the peak probability: a low threshold finds the phrase, the peak says where it really is.
+    ``breaks`` marks tokens that end a sentence: a run never continues past one.
+    """
     out: list[TokenSpan] = []
     for t in range(N_TECH):
         inside, begin = probs[:, 1 + t], probs[:, 1 + N_TECH + t]
-        for a, b in merge_runs(runs(inside, threshold, begin), gap):
-            out.append(TokenSpan(a, b, t, float(inside[a : b + 1].mean())))
+        for a0, b0 in merge_runs(runs(inside, threshold, begin), gap):
+            for a, b in _split(a0, b0, breaks):
+                if peak_ratio > 0:
+                    a, b = tighten(inside, a, b, peak_ratio)
+                out.append(TokenSpan(a, b, t, float(inside[a : b + 1].mean())))
     return out
+
+
+def _split(a: int, b: int, breaks: np.ndarray | None) -> list[tuple[int, int]]:
+    if breaks is None:
+        return [(a, b)]
+    out = []
+    for k in np.flatnonzero(breaks[a:b]) + a:  # a break on the last token cuts nothing
+        if k >= a:
+            out.append((a, int(k)))
+            a = int(k) + 1
+    out.append((a, b))
+    return [(x, y) for x, y in out if x <= y]
+
+
+def sentence_ends(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per token: it is a full stop, question or exclamation mark (or closing quote after one)
+    followed by white space — a sentence ends there."""
+    out = np.zeros(len(starts), dtype=bool)
+    for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        piece = text[int(a) : int(b)]
+        if (
+            piece
+            and piece[-1] in ".!?…"
+            or (piece in ("”", "’", '"') and int(a) > 0 and text[int(a) - 1] in ".!?…")
+        ):
+            nxt = text[int(b) : int(b) + 1]
+            out[i] = nxt == "" or nxt.isspace()
+    return out
+
+
+def tighten(p: np.ndarray, a: int, b: int, ratio: float) -> tuple[int, int]:
+    """The contiguous part of ``p[a..b]`` around its peak where ``p >= ratio * peak``."""
+    k = a + int(np.argmax(p[a : b + 1]))
+    floor = ratio * float(p[k])
+    lo, hi = k, k
+    while lo > a and p[lo - 1] >= floor:
+        lo -= 1
+    while hi < b and p[hi + 1] >= floor:
+        hi += 1
+    return lo, hi
 
 
 def span_features(hidden: np.ndarray, first: int, last: int) -> np.ndarray:
@@ -129,6 +183,72 @@ class SpanHead:
 
 def char_span(starts: np.ndarray, ends: np.ndarray, first: int, last: int) -> tuple[int, int]:
     return int(starts[first]), int(ends[last])
+
+
+#: closing → opening marks; a mark at a span's edge stays only when its partner is inside
+_PAIRS = {")": "(", "]": "[", "}": "{", "”": "“", "’": "‘", "»": "«"}
+_OPENERS = {v: k for k, v in _PAIRS.items()}
+_SYMMETRIC = "\"'"
+_EDGE = ".,;:!?…—–-/*•·" + "".join(_PAIRS) + "".join(_OPENERS) + _SYMMETRIC
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Shrink ``[start, end)`` past whitespace and edge punctuation: quote marks and brackets
+    stay only where they belong to the phrase (their partner is inside the span, and the two do
+    not just wrap it), so ``“coup factory”`` becomes ``coup factory`` while
+    ``“a shameful betrayal” (sic)`` is kept whole.
+    ``None`` when nothing but punctuation is left."""
+
+    def keeps_left(a: int, b: int) -> bool:
+        c = text[a]
+        if c in _OPENERS:
+            return _OPENERS[c] in text[a + 1 : b]
+        if c in _SYMMETRIC:
+            return text[a:b].count(c) % 2 == 0
+        return False
+
+    def keeps_right(a: int, b: int) -> bool:
+        c = text[b - 1]
+        if c in _PAIRS:
+            return _PAIRS[c] in text[a : b - 1]
+        if c in _SYMMETRIC:
+            return text[a:b].count(c) % 2 == 0
+        return False
+
+    a, b = start, end
+    while a < b:
+        if b - a >= 2 and (
+            _OPENERS.get(text[a]) == text[b - 1]
+            or (text[a] in _SYMMETRIC and text[a] == text[b - 1])
+        ):  # marks that wrap the whole span are not part of the phrase
+            a, b = a + 1, b - 1
+        elif text[a].isspace() or (text[a] in _EDGE and not keeps_left(a, b)):
+            a += 1
+        elif text[b - 1].isspace() or (text[b - 1] in _EDGE and not keeps_right(a, b)):
+            b -= 1
+        else:
+            break
+    if a >= b or not any(ch.isalnum() for ch in text[a:b]):
+        return None
+    return a, b
+
+
+def stop_mask(
+    text: str, starts: np.ndarray, words: np.ndarray, stop_words: frozenset[str]
+) -> np.ndarray:
+    """Per token: whether the word it belongs to is a function word (``the``, ``of``, ``if``)."""
+    out = np.zeros(len(words), dtype=bool)
+    if len(words) == 0:
+        return out
+    change = np.flatnonzero(np.diff(words)) + 1
+    firsts = np.concatenate([[0], change])
+    lasts = np.concatenate([change, [len(words)]])
+    for a, b in zip(firsts, lasts, strict=True):
+        # the word's characters: from its first piece to the next word's first piece
+        hi = int(starts[b]) if b < len(words) else len(text)
+        w = text[int(starts[a]) : hi].strip().strip(_EDGE).lower()
+        out[a:b] = (not w) or w in stop_words
+    return out
 
 
 def token_range(

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from spinscope.document import Document, Span
-from spinscope.techniques import decode
+from spinscope.techniques import calibrate, decode
 from spinscope.techniques.windows import (
     Tokens,
     Window,
@@ -44,10 +44,11 @@ class Encoded:
 
 
 class TechniqueTagger:
-    """Adds the ``techniques`` layer: spans with technique, confidence (0..1).
+    """Adds the ``techniques`` layer: phrase spans with technique and calibrated confidence.
 
-    ``min_confidence`` is the per-word probability a span must reach; ``None`` uses the
-    threshold chosen on validation, so defaults reproduce the model card's figures.
+    ``confidence`` is a probability (of the spans shown at ≈ 0.7, about 70 % were marked by
+    annotators with that technique, on held-out folds). ``min_confidence`` is the lowest shown;
+    ``None`` uses the default chosen by cross-validation (SI precision ≥ 0.55 on held-out folds).
     """
 
     name = "techniques"
@@ -83,7 +84,17 @@ class TechniqueTagger:
         self.span_head = decode.SpanHead(
             *(heads[k].astype(np.float32) for k in ("w1", "b1", "w2", "b2"))
         )
-        self.min_confidence = min_confidence
+        self.lexicon = calibrate.Lexicon.from_json(
+            json.loads((model_dir / "lexicon.json").read_text(encoding="utf-8"))
+        )
+        # A freshly trained fold model has no view yet: cv.py calibrates it from its outputs.
+        view = self.config.get("view")
+        self.calibrator = calibrate.Calibrator.from_json(view["calibrator"]) if view else None
+        #: the default view's threshold, chosen by cross-validation (see the model card)
+        self.default_confidence = float(view["min_confidence"]) if view else 0.5
+        self.min_confidence = (
+            self.default_confidence if min_confidence is None else float(min_confidence)
+        )
         # One window per run: int8 dynamic quantisation scales activations per tensor, so a
         # window batched with others (and their padding) would score slightly differently;
         # alone, an article gets the same result however it is batched. On CPU this costs
@@ -126,49 +137,78 @@ class TechniqueTagger:
 
     # -- decoding ------------------------------------------------------------------------------
 
-    def _keep(self, enc: Encoded, first: int, last: int) -> bool:
-        """Drop spans made only of function words ("the", "if"): never a technique alone."""
-        if not self.config.get("drop_function_words", False):
-            return True
-        words = enc.text[int(enc.tokens.starts[first]) : int(enc.tokens.ends[last])].split()
-        cores = (w.strip(_PUNCT).lower() for w in words)
-        return any(c and c not in _stop_words() for c in cores)
+    def stop_mask(self, enc: Encoded) -> np.ndarray:
+        return decode.stop_mask(enc.text, enc.tokens.starts, enc.tokens.words, _stop_words())
+
+    def candidates(
+        self, enc: Encoded, threshold: float, gap: int, peak_ratio: float = 0.0
+    ) -> tuple[list[tuple[int, int, int]], np.ndarray]:
+        """Phrase candidates ``(start, end, technique index)`` and their calibration features.
+
+        A candidate is a run of one technique's word probabilities above ``threshold`` (dips of
+        ``gap`` words bridged), never a lone function word, trimmed of edge punctuation and of
+        quote marks or brackets that only wrap it. Word-pooled probabilities mean a span never
+        cuts a word in two.
+        """
+        stop = self.stop_mask(enc)
+        breaks = decode.sentence_ends(enc.text, enc.tokens.starts, enc.tokens.ends)
+        spans: list[tuple[int, int, int]] = []
+        kept: list[decode.TokenSpan] = []
+        for s in decode.technique_spans(enc.probs, threshold, gap, peak_ratio, breaks):
+            if stop[s.first : s.last + 1].all():
+                continue
+            a, b = decode.char_span(enc.tokens.starts, enc.tokens.ends, s.first, s.last)
+            t = decode.trim(enc.text, a, b)
+            if t is not None:
+                spans.append((t[0], t[1], s.technique))
+                kept.append(s)
+        head = self.span_head.classify(enc.hidden, [(s.first, s.last) for s in kept])
+        lexical = self.lexicon.rates(enc.text, spans, _stop_words())
+        return spans, calibrate.features(enc.probs, head, kept, enc.tokens.words, stop, lexical)
 
     def spans(self, enc: Encoded) -> list[tuple[int, int, str, float]]:
-        """Technique spans ``(start, end, technique, confidence)`` from one encoded text."""
+        """Every candidate span ``(start, end, technique, confidence)``, confidence calibrated:
+        the probability, estimated on held-out folds, that an annotator marked that technique
+        there. :meth:`pipe` keeps those at or above ``min_confidence``."""
+        view = self.config.get("view")
+        if view is None or self.calibrator is None:
+            raise RuntimeError("this technique model has no calibrated view (run techniques.cv)")
+        spans, x = self.candidates(
+            enc,
+            view["candidate_threshold"],
+            int(view["merge_gap"]),
+            float(view.get("peak_ratio", 0.0)),
+        )
+        conf = self.calibrator(x)
+        return [
+            (a, b, self.techniques[t], float(c)) for (a, b, t), c in zip(spans, conf, strict=True)
+        ]
+
+    def flc(self, enc: Encoded) -> list[tuple[int, int, str]]:
+        """Spans with techniques for the benchmark (the FLC task), F1-optimal decoding."""
+        if self.config["flc_mode"] == "calibrated":
+            thr = float(self.config["flc_threshold"])
+            return [(a, b, t) for a, b, t, c in self.spans(enc) if c >= thr]
         st, en = enc.tokens.starts, enc.tokens.ends
-        gap = int(self.config.get("merge_gap", 0))
-        out: list[tuple[int, int, str, float]] = []
-        if self.config.get("flc_mode") == "si_plus_head":
-            sis = [(s.first, s.last, s.confidence) for s in self._si_token_spans(enc)]
-            dist = self.span_head.classify(enc.hidden, [(a, b) for a, b, _ in sis])
-            for (first, last, conf), d in zip(sis, dist, strict=True):
-                t = int(d.argmax())
-                a, b = decode.char_span(st, en, first, last)
-                out.append((a, b, self.techniques[t], conf * float(d[t])))
-        else:
-            threshold = self.config["flc_threshold"]
-            if self.min_confidence is not None:
-                threshold = self.min_confidence
-            for s in decode.technique_spans(enc.probs, threshold, gap):
-                if self._keep(enc, s.first, s.last):
-                    a, b = decode.char_span(st, en, s.first, s.last)
-                    out.append((a, b, self.techniques[s.technique], s.confidence))
+        out = []
+        for s in decode.technique_spans(enc.probs, float(self.config["flc_threshold"])):
+            out.append((*decode.char_span(st, en, s.first, s.last), self.techniques[s.technique]))
         return out
 
-    def _si_token_spans(self, enc: Encoded) -> list[decode.TokenSpan]:
-        probs = decode.si_probs(enc.probs, self.config.get("si_mode", "any"))
-        gap = int(self.config.get("merge_gap", 0))
-        spans = decode.si_spans(probs, self.config["si_threshold"], gap)
-        return [s for s in spans if self._keep(enc, s.first, s.last)]
-
     def si(self, enc: Encoded) -> list[tuple[int, int, float]]:
-        """Propaganda fragments, technique not named (the SI task)."""
+        """Propaganda fragments, technique not named (the SI task), F1-optimal decoding."""
         st, en = enc.tokens.starts, enc.tokens.ends
-        return [
-            (*decode.char_span(st, en, s.first, s.last), s.confidence)
-            for s in self._si_token_spans(enc)
-        ]
+        probs = decode.si_probs(enc.probs, self.config.get("si_mode", "any"))
+        stop = self.stop_mask(enc)
+        out = []
+        for s in decode.si_spans(probs, self.config["si_threshold"], int(self.config["merge_gap"])):
+            if stop[s.first : s.last + 1].all():
+                continue
+            a, b = decode.char_span(st, en, s.first, s.last)
+            t = decode.trim(enc.text, a, b) if self.config.get("trim") else (a, b)
+            if t is not None:
+                out.append((t[0], t[1], s.confidence))
+        return out
 
     def classify(self, enc: Encoded, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         """A technique for each given character span (the TC task)."""
@@ -201,13 +241,10 @@ class TechniqueTagger:
             spans = [
                 Span(a, b, tech, {"confidence": round(conf, 4)})
                 for a, b, tech, conf in self.spans(enc)
-                if conf >= (self.min_confidence or 0.0)
+                if conf >= self.min_confidence
             ]
             doc.set_layer("techniques", spans)
         return docs
-
-
-_PUNCT = "\"'“”‘’.,;:!?()[]{}—–-…"
 
 
 @functools.lru_cache(maxsize=1)

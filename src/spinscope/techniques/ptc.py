@@ -57,6 +57,20 @@ def read_splits(data_dir: Path) -> dict[str, list[str]]:
     return {k: [str(x) for x in v] for k, v in data.items()}
 
 
+def all_ids(data_dir: Path) -> list[str]:
+    """Every training article id (all splits of ``splits.json``), sorted."""
+    return sorted({a for ids in read_splits(data_dir).values() for a in ids})
+
+
+def fold_ids(data_dir: Path, k: int, seed: int) -> list[list[str]]:
+    """``k`` disjoint folds over :func:`all_ids`, shuffled with ``seed`` (same on every machine)."""
+    import random
+
+    ids = all_ids(data_dir)
+    random.Random(seed).shuffle(ids)
+    return [sorted(ids[i::k]) for i in range(k)]
+
+
 def format_si(spans: Iterable[Gold]) -> str:
     return "".join(f"{g.article}\t{g.start}\t{g.end}\n" for g in spans)
 

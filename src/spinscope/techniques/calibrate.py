@@ -1,0 +1,250 @@
+"""Span confidence that is a probability: features of a candidate span → P(an annotator marked it).
+
+A candidate is a run of one technique's token probabilities above a low threshold. Its raw
+scores (mean token probability, the span head's label probability, …) rank spans well but are
+not probabilities: class-balanced training inflates them. A logistic regression over a handful of
+span features, fitted on out-of-fold predictions (``cv.py``), turns them into one; an optional
+isotonic step on top corrects what is left of the curve. Inference needs numpy only: the fitted
+numbers live in the model's ``config.json``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from spinscope.techniques import decode
+
+#: names of the columns of :func:`features`, in order (the model card lists them)
+FEATURES: tuple[str, ...] = (
+    "mean_p",
+    "max_p",
+    "min_p",
+    "mean_any",
+    "begin_p",
+    "head_p",
+    "head_max",
+    "head_agrees",
+    "log_words",
+    "stop_share",
+    "one_word",
+    "context_p",
+    "lexicon_max",
+    "lexicon_mean",
+) + tuple(f"technique_{t}" for t in range(decode.N_TECH))
+
+
+def features(
+    probs: np.ndarray,
+    head: np.ndarray,
+    spans: list[decode.TokenSpan],
+    words: np.ndarray,
+    stop: np.ndarray,
+    lexical: np.ndarray,
+) -> np.ndarray:
+    """One row per candidate span.
+
+    ``probs``: word-pooled token probabilities (n, N_OUT); ``head``: the span head's label
+    distribution for each span (len(spans), N_TECH); ``words``: word number of each token;
+    ``stop``: whether each token belongs to a stop word; ``lexical``: (len(spans), 2), the
+    highest and mean training-set rate of the span's words inside its technique
+    (:meth:`Lexicon.rates`).
+    """
+    x = np.zeros((len(spans), len(FEATURES)), dtype=np.float32)
+    n = len(probs)
+    for i, s in enumerate(spans):
+        t, a, b = s.technique, s.first, s.last
+        inside = probs[a : b + 1, 1 + t]
+        ctx = np.concatenate([probs[max(0, a - 3) : a, 1 + t], probs[b + 1 : min(n, b + 4), 1 + t]])
+        n_words = len(np.unique(words[a : b + 1]))
+        x[i, 0] = inside.mean()
+        x[i, 1] = inside.max()
+        x[i, 2] = inside.min()
+        x[i, 3] = probs[a : b + 1, 0].mean()
+        x[i, 4] = probs[a, 1 + decode.N_TECH + t]
+        x[i, 5] = head[i, t]
+        x[i, 6] = head[i].max()
+        x[i, 7] = float(int(head[i].argmax()) == t)
+        x[i, 8] = np.log1p(n_words)
+        x[i, 9] = stop[a : b + 1].mean()
+        x[i, 10] = float(n_words == 1)
+        x[i, 11] = ctx.mean() if len(ctx) else 0.0
+        x[i, 12:14] = lexical[i]
+        x[i, 14 + t] = 1.0
+    return x
+
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Lexicon:
+    """How often each word of the training articles lies inside a span of each technique.
+
+    What the encoder does not see: that "country" is mostly *not* Flag-Waving in news, while
+    "massacre" mostly is Loaded_Language. Learnt from the articles a model trained on, never
+    from the ones it is evaluated on. Smoothed towards the technique's overall rate.
+    """
+
+    prior: np.ndarray  # (N_TECH,) share of all words inside each technique
+    words: dict[str, np.ndarray]
+
+    def rates(
+        self, text: str, spans: list[tuple[int, int, int]], stop: frozenset[str]
+    ) -> np.ndarray:
+        out = np.zeros((len(spans), 2), dtype=np.float32)
+        for i, (a, b, t) in enumerate(spans):
+            ws = [w for w in _WORD.findall(text[a:b].lower()) if w not in stop] or ["\0"]
+            r = [float(self.words[w][t]) if w in self.words else float(self.prior[t]) for w in ws]
+            out[i] = (max(r), sum(r) / len(r))
+        return out
+
+    @classmethod
+    def build(
+        cls, texts: dict[str, str], gold: list[tuple[str, int, int, int]], smoothing: float = 5.0
+    ) -> Lexicon:
+        """From ``texts`` and gold ``(article, start, end, technique index)`` of those texts."""
+        count: dict[str, int] = {}
+        inside: dict[str, np.ndarray] = {}
+        by: dict[str, list[tuple[int, int, int]]] = {}
+        for art, a, b, t in gold:
+            by.setdefault(art, []).append((a, b, t))
+        total = 0
+        tot_in = np.zeros(decode.N_TECH)
+        for art, text in texts.items():
+            spans = by.get(art, [])
+            for m in _WORD.finditer(text):
+                w = m.group().lower()
+                count[w] = count.get(w, 0) + 1
+                total += 1
+                hit = np.zeros(decode.N_TECH)
+                for a, b, t in spans:
+                    if a <= m.start() and m.end() <= b:
+                        hit[t] = 1.0
+                if hit.any():
+                    inside[w] = inside.get(w, np.zeros(decode.N_TECH)) + hit
+                    tot_in += hit
+        prior = tot_in / max(1, total)
+        words = {
+            w: (inside[w] + smoothing * prior) / (count[w] + smoothing)
+            for w in inside
+            if count[w] >= 2
+        }
+        return cls(prior, words)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "prior": [round(float(v), 5) for v in self.prior],
+            "words": {w: [round(float(v), 4) for v in r] for w, r in sorted(self.words.items())},
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Lexicon:
+        return cls(
+            np.asarray(d["prior"], dtype=np.float32),
+            {w: np.asarray(r, dtype=np.float32) for w, r in d["words"].items()},
+        )
+
+
+@dataclass
+class Calibrator:
+    """Standardise → logistic regression → (optional) isotonic map, all in numpy."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    iso_x: np.ndarray | None = None
+    iso_y: np.ndarray | None = None
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if len(x) == 0:
+            return np.zeros(0, dtype=np.float64)
+        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        if self.iso_x is not None and self.iso_y is not None:
+            p = np.interp(p, self.iso_x, self.iso_y)
+        return np.asarray(p, dtype=np.float64)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "features": list(FEATURES),
+            "mean": [round(float(v), 6) for v in self.mean],
+            "scale": [round(float(v), 6) for v in self.scale],
+            "coef": [round(float(v), 6) for v in self.coef],
+            "intercept": round(float(self.intercept), 6),
+        }
+        if self.iso_x is not None and self.iso_y is not None:
+            out["isotonic"] = {
+                "x": [round(float(v), 6) for v in self.iso_x],
+                "y": [round(float(v), 6) for v in self.iso_y],
+            }
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Calibrator:
+        if list(d["features"]) != list(FEATURES):
+            raise ValueError("calibrator was fitted on other span features than this version's")
+        iso = d.get("isotonic")
+        return cls(
+            np.asarray(d["mean"], dtype=np.float64),
+            np.asarray(d["scale"], dtype=np.float64),
+            np.asarray(d["coef"], dtype=np.float64),
+            float(d["intercept"]),
+            np.asarray(iso["x"], dtype=np.float64) if iso else None,
+            np.asarray(iso["y"], dtype=np.float64) if iso else None,
+        )
+
+
+def fit(x: np.ndarray, y: np.ndarray, isotonic: bool = False, c: float = 1.0) -> Calibrator:
+    """Fit on candidate features ``x`` and outcomes ``y`` (1 = an annotated span of its technique
+    overlaps it). Needs scikit-learn (the ``train`` extra)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0).astype(np.float64)
+    scale = x.std(axis=0).astype(np.float64)
+    scale[scale < 1e-6] = 1.0
+    lr = LogisticRegression(C=c, max_iter=2000)
+    lr.fit((x - mean) / scale, y)
+    cal = Calibrator(mean, scale, lr.coef_[0].astype(np.float64), float(lr.intercept_[0]))
+    if isotonic:
+        from sklearn.isotonic import IsotonicRegression
+
+        p = cal(x)
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(p, y)
+        cal.iso_x = np.asarray(iso.X_thresholds_, dtype=np.float64)
+        cal.iso_y = np.asarray(iso.y_thresholds_, dtype=np.float64)
+    return cal
+
+
+def reliability(conf: np.ndarray, y: np.ndarray, bins: int = 10) -> list[dict[str, float]]:
+    """Equal-width bins over [0, 1]: count, mean confidence, observed rate."""
+    rows = []
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    idx = np.clip(np.digitize(conf, edges[1:-1], right=False), 0, bins - 1)
+    for b in range(bins):
+        m = idx == b
+        rows.append(
+            {
+                "lo": float(edges[b]),
+                "hi": float(edges[b + 1]),
+                "count": int(m.sum()),
+                "confidence": float(conf[m].mean()) if m.any() else 0.0,
+                "observed": float(y[m].mean()) if m.any() else 0.0,
+            }
+        )
+    return rows
+
+
+def ece(conf: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error over equal-width bins."""
+    n = max(1, len(conf))
+    return float(
+        sum(
+            r["count"] / n * abs(r["observed"] - r["confidence"])
+            for r in reliability(conf, y, bins)
+        )
+    )
