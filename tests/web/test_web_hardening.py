@@ -255,6 +255,8 @@ def test_text_longer_than_the_web_cap_is_413_with_what_to_do(
         msg = r.json()["error"]
         assert "too long" in msg and "20,000" in msg and "spinscope analyze" in msg
     assert store.count() == 0
+    r = client.post("/api/analyze", json={"text": "Fine.", "authors": ["A" * 600]})
+    assert r.status_code == 400 and "'authors' is too long" in r.json()["error"]
 
 
 class _Gate:

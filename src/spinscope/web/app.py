@@ -156,6 +156,8 @@ def _check_text(value: str, field: str, limit: int) -> None:
             f"{e.start}); send valid Unicode text",
         ) from None
     if len(value) > limit:
+        if field != "text":  # metadata: a bad field, not an article too long to analyse
+            raise InputError("<request>", f"'{field}' is too long ({len(value):,} > {limit:,})")
         raise HTTPException(413, _too_long(len(value), limit))
 
 
