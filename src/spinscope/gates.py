@@ -46,7 +46,7 @@ ATTRIBUTION_TOLERANCE = 0.01
 CLEAN_TOLERANCE = 0.01
 
 #: The model files whose bytes decide the technique model's output.
-MODEL_FILES = ("config.json", "encoder.onnx", "span_head.npz", "tokenizer.json")
+MODEL_FILES = ("config.json", "encoder.onnx", "lexicon.json", "span_head.npz", "tokenizer.json")
 
 TECHNIQUE_TASKS = ("si", "tc", "flc")
 
@@ -77,7 +77,7 @@ def technique_gate(model_dir: Path | None, data_dir: Path) -> dict[str, Any]:
     Same steps as ``spinscope ptc predict --task si|tc|flc`` (the TC template being the gold
     spans with ``?``) followed by ``spinscope ptc score --articles SUBSET``, in one encoder pass.
     """
-    from spinscope.techniques.commands import predict_ptc_tasks
+    from spinscope.techniques.predict import predict_ptc_tasks
     from spinscope.techniques.ptc import (
         Gold,
         read_articles,
