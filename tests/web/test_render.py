@@ -60,3 +60,15 @@ def test_standalone_report_is_self_contained_and_escaped() -> None:
     assert "</textarea>" not in html
     assert 'href="javascript:' not in html
     assert "\\u003cscript\\u003e" in html  # the JSON data island is escaped too
+
+
+def test_confidence_slider_starts_at_the_models_default() -> None:
+    from spinscope.techniques.model import default_view_confidence
+    from spinscope.web.render import render_article
+
+    doc = Document("Some text.")
+    doc.set_layer("regions", [Span(0, 10, "body")])
+    html = render_article(doc, standalone=True)
+    default = default_view_confidence()
+    assert default > 0
+    assert f'name="confidence" min="0" max="1" step="0.05" value="{default:.2f}"' in html

@@ -33,6 +33,13 @@ def default_model_dir() -> Path:
     return Path(str(resources.files("spinscope") / "models" / "techniques"))
 
 
+def default_view_confidence(model_dir: Path | None = None) -> float:
+    """The default ``min_confidence`` of the user-facing view, read from the model's config
+    (no model loading: for the web slider and help texts)."""
+    cfg = json.loads(((model_dir or default_model_dir()) / "config.json").read_text("utf-8"))
+    return float(cfg["view"]["min_confidence"])
+
+
 @dataclass
 class Encoded:
     """Stitched per-token outputs for one list of character ranges."""

@@ -257,6 +257,16 @@ def static_text(name: str) -> str:
     return (resources.files("spinscope.web") / "static" / name).read_text(encoding="utf-8")
 
 
+def default_min_confidence() -> float:
+    """The shipped technique model's default view threshold (the slider starts there)."""
+    from spinscope.techniques.model import default_view_confidence
+
+    try:
+        return default_view_confidence()
+    except (OSError, KeyError, ValueError):  # no model installed: show everything stored
+        return 0.0
+
+
 def render_article(
     doc: Document,
     *,
@@ -276,6 +286,7 @@ def render_article(
         standalone=standalone,
         also=also or [],
         speaker_ids=speaker_ids or {},
+        default_confidence=default_min_confidence(),
         inline_css=static_text("spinscope.css") if standalone else "",
         inline_js=static_text("article.js") if standalone else "",
     )
