@@ -5,9 +5,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_doc
 from typer.testing import CliRunner
 
+from conftest import make_doc
 from spinscope import cli
 from spinscope.document import Span
 from spinscope.store import Store
@@ -165,3 +165,29 @@ def test_ingest_batch_output_directory(tmp_path: Path) -> None:
         s = ingest([out], store, None)
     assert (s.added, s.present, s.errors, s.skipped) == (3, 0, 1, 2)
     assert s.error_messages == ["in:9: not valid JSON"]
+
+
+def test_ingest_outlet_option_fills_documents_without_one(articles: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/o.db"
+    jsonl = tmp_path / "own.jsonl"
+    doc = make_doc("A body with its own outlet.", outlet="Own Outlet")
+    jsonl.write_text(json.dumps(doc.to_dict()) + "\n")
+    res = runner.invoke(
+        cli.app,
+        [
+            "ingest",
+            str(articles),
+            str(jsonl),
+            "--db",
+            url,
+            "--no-analyze",
+            "--outlet",
+            " Local  Gazette ",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    with Store(url) as store:
+        outlets = sorted(str(i.outlet) for i in store.search().items)
+    assert outlets == ["Local Gazette"] * 3 + ["Own Outlet"]
+    bad = runner.invoke(cli.app, ["ingest", str(articles), "--db", url, "--outlet", "  "])
+    assert bad.exit_code == 2 and bad.stderr.startswith("spinscope: error: --outlet")

@@ -7,9 +7,9 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import make_doc
 from typer.testing import CliRunner
 
+from conftest import make_doc
 from spinscope import cli
 from spinscope.document import Document
 from spinscope.store import Store

@@ -73,12 +73,18 @@ def test_one_person_across_articles_and_within_one(store: Store) -> None:
     store.add(said(2, ("President Donald Trump", "person", "president")))
     store.add(said(3, "Donald Trump's"))
     store.add(said(4, "Jim Acosta", "Acosta", ("Acosta", "organization")))
+    store.add(said(6, "Debbie Wasserman Schultz", "Wasserman Schultz"))
     assert groups(store) == {
         "Donald J. Trump": {"Donald J. Trump", "Trump", "President Donald Trump", "Donald Trump"},
         "Jim Acosta": {"Jim Acosta", "Acosta"},
+        "Debbie Wasserman Schultz": {"Debbie Wasserman Schultz", "Wasserman Schultz"},
     }
     assert stats(store, "speaker") == stats_from_spans(store, "speaker")
-    assert {r.group for r in stats(store, "speaker")} == {"Donald J. Trump", "Jim Acosta"}
+    assert {r.group for r in stats(store, "speaker")} == {
+        "Donald J. Trump",
+        "Jim Acosta",
+        "Debbie Wasserman Schultz",
+    }
 
 
 def test_surname_first_then_full_name_merges_and_recounts(store: Store) -> None:

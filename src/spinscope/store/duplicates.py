@@ -27,13 +27,13 @@ import numpy as np
 
 from spinscope.document import Document
 
-NUM_PERM = 128
+NUM_PERM = 64
 SHINGLE_WORDS = 5
 #: Jaccard similarity the banding is tuned for; ``find`` cannot promise recall below it.
 INDEX_THRESHOLD = 0.5
 #: Weights of false positives vs false negatives when datasketch picks (bands, rows): recall
 #: matters more here, since every candidate is verified against its signature anyway.
-INDEX_WEIGHTS = (0.2, 0.8)
+INDEX_WEIGHTS = (0.1, 0.9)
 #: Default similarity for ``spinscope duplicates`` and "Also published as".
 DEFAULT_THRESHOLD = 0.6
 #: Bodies with fewer shingles than this are not indexed: a two-line text is not a "story".

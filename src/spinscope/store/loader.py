@@ -174,9 +174,11 @@ def ingest(
     *,
     chunk: int = 32,
     on_progress: Callable[[IngestSummary], None] | None = None,
+    outlet: str | None = None,
 ) -> IngestSummary:
     """Store every input; raw documents are analysed with ``analyze`` (e.g. ``Pipeline.pipe``)
-    unless already stored. ``analyze=None`` stores raw documents unanalysed."""
+    unless already stored. ``analyze=None`` stores raw documents unanalysed. ``outlet`` is
+    given to documents that name none themselves (``--outlet``)."""
     summary = IngestSummary()
     pending: list[Document] = []  # raw documents waiting for analysis
     ready: list[Document] = []  # analysed documents waiting to be stored
@@ -231,6 +233,8 @@ def ingest(
                 on_progress(summary)
             continue
         seen.add(result.id)
+        if outlet and not result.outlet:
+            result.outlet = outlet
         (ready if analysed else pending).append(result)
         if len(pending) >= chunk:
             analyse_pending()

@@ -177,9 +177,11 @@ def resolve_in_document(speakers: list[dict[str, Any] | None]) -> list[Mention |
         name = clean_name(sp.get("name"), type_)
         cleaned.append((name, type_, key_of(name, type_)) if name else None)
     full: dict[str, tuple[Key, str]] = {}
+    words_of: dict[str, set[tuple[str, ...]]] = {}  # full key → the word lists it was named by
     for c in cleaned:
         if c and c[1] == "person" and not c[2].surname_only:
             full.setdefault(c[2].key, (c[2], display_name(c[0], "person")))
+            words_of.setdefault(c[2].key, set()).add(tuple(person_tokens(c[0])))
     by_last: dict[str, list[str]] = {}
     by_first: dict[str, list[str]] = {}
     for k in full:
@@ -199,8 +201,22 @@ def resolve_in_document(speakers: list[dict[str, Any] | None]) -> list[Mention |
             if len(hits) != 1 and not by_last.get(word):
                 hits = by_first.get(word, [])
             if len(hits) == 1:
-                k, disp = full[hits[0]]
-                out.append(Mention(name, "person", key_of(name, "person"), k, disp, "document"))
+                person, disp = full[hits[0]]
+                own = key_of(name, "person")
+                out.append(Mention(name, "person", own, person, disp, "document"))
+                continue
+        if type_ == "person" and not key.surname_only:
+            # A compound surname alone ("Wasserman Schultz" after "Debbie Wasserman Schultz").
+            mine = tuple(person_tokens(name))
+            longer = [
+                k
+                for k, forms in words_of.items()
+                if k != key.key
+                and any(len(f) > len(mine) and f[-len(mine) :] == mine for f in forms)
+            ]
+            if len(longer) == 1:
+                person, disp = full[longer[0]]
+                out.append(Mention(name, "person", key, person, disp, "document"))
                 continue
         resolved = "pending" if key.surname_only else "name"
         out.append(Mention(name, type_, key, key, display_name(name, type_), resolved))
