@@ -155,13 +155,17 @@ class Store:
                     select(t.documents.c.id).where(t.documents.c.id.in_({d.id for d in docs}))
                 ).scalars()
             )
+            index: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
             for doc in docs:
                 if doc.id in present:
                     out.append(False)
                     continue
-                added = self._insert(conn, doc, sigs.get(doc.id))
+                added = self._insert(conn, doc, sigs.get(doc.id), index)
                 present.add(doc.id)
                 out.append(added)
+            if index[0]:
+                conn.execute(t.minhashes.insert(), index[0])
+                conn.execute(t.minhash_bands.insert(), index[1])
         return out
 
     def _insert_ignore(self, table: Any) -> Any:
@@ -176,7 +180,13 @@ class Store:
         conn.execute(self._insert_ignore(table).values(**values).on_conflict_do_nothing())
         return int(conn.execute(select(table.c.seq).where(where)).scalar_one())
 
-    def _insert(self, conn: Connection, doc: Document, sig: np.ndarray | None = None) -> bool:
+    def _insert(
+        self,
+        conn: Connection,
+        doc: Document,
+        sig: np.ndarray | None = None,
+        index: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None,
+    ) -> bool:
         d = doc.to_dict()
         d.pop("text")
         outlet = outlet_of(doc)
@@ -208,11 +218,10 @@ class Store:
                 text("INSERT INTO documents_fts(rowid, title, text) VALUES (:seq, :title, :text)"),
                 {"seq": seq, "title": doc.title or "", "text": doc.text},
             )
-        if sig is not None:
-            conn.execute(t.minhashes.insert().values(document_seq=seq, signature=dup.to_bytes(sig)))
-            conn.execute(
-                t.minhash_bands.insert(),
-                [{"key": k, "document_seq": seq} for k in dict.fromkeys(dup.band_keys(sig))],
+        if sig is not None and index is not None:  # written once per transaction (add_many)
+            index[0].append({"document_seq": seq, "signature": dup.to_bytes(sig)})
+            index[1].extend(
+                {"key": k, "document_seq": seq} for k in dict.fromkeys(dup.band_keys(sig))
             )
         seen_authors: set[int] = set()
         author_rows = []
