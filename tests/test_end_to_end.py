@@ -17,6 +17,7 @@ import spinscope.pipeline
 from spinscope.attribution.extract import AttributionExtractor
 from spinscope.cli import app
 from spinscope.document import Document
+from spinscope.techniques.model import default_view_confidence
 from spinscope.techniques.ptc import PTC_TECHNIQUES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +32,8 @@ LOADED = (
     "life. “This is a shameful betrayal of every voter,” senator Tom Reed said on Monday. "
     "Make America great again!\n"
 )
+#: An article file as users have them: title, by-line, body with loaded words and a quote.
+ARTICLE = LOADED.replace("\n\n", "\n\nBy Jane Roe\n\n", 1)
 PLAIN = (
     "Council meeting moved\n\nThe council meeting will be held on Tuesday at 10 a.m. in room 4.\n"
 )
@@ -50,17 +53,25 @@ def _inside_analysed_region(data: dict) -> bool:
 
 
 @pytest.fixture(scope="module")
-def example_json(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out = tmp_path_factory.mktemp("analyze") / "example.json"
-    code, _, err = run("analyze", str(EXAMPLE), "--format", "json", "-o", str(out))
+def article(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("analyze") / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def article_json(article: Path) -> dict:
+    out = article.with_suffix(".json")
+    code, _, err = run("analyze", str(article), "--format", "json", "-o", str(out))
     assert code == 0, err
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def test_analyze_cli_runs_every_analyzer(example_json: dict) -> None:
-    data = example_json
+def test_analyze_cli_runs_every_analyzer(article_json: dict) -> None:
+    data = article_json
     jsonschema.validate(data, SCHEMA)
-    assert data["title"].startswith("Harbour city") and data["authors"] == ["Elena Marsh"]
+    assert data["title"] == "Traitors sell out the nation" and data["authors"] == ["Jane Roe"]
+    assert data["text"] == ARTICLE
     assert data["sentences"] and data["techniques"] and data["attributions"]
     assert _inside_analysed_region(data)
     ids = {a["id"] for a in data["attributions"]}
@@ -69,17 +80,17 @@ def test_analyze_cli_runs_every_analyzer(example_json: dict) -> None:
         voice = t["voice"]
         assert voice["kind"] in ("outlet", "attributed")
         assert (voice["attribution"] in ids) == (voice["kind"] == "attributed")
-    assert any(a["speaker"]["name"] for a in data["attributions"])
+    assert "Tom Reed" in {a["speaker"]["name"] for a in data["attributions"]}
 
 
-def test_python_api_matches_the_cli(example_json: dict) -> None:
-    doc = spinscope.analyze(EXAMPLE)
+def test_python_api_matches_the_cli(article: Path, article_json: dict) -> None:
+    doc = spinscope.analyze(article)
     assert isinstance(doc, Document)
     got = doc.to_dict()
     for key in ("title", "authors", "regions", "techniques", "attributions"):
-        assert got[key] == example_json[key], key
+        assert got[key] == article_json[key], key
     # text in, same analysis out
-    again = spinscope.analyze(EXAMPLE.read_text(encoding="utf-8")).to_dict()
+    again = spinscope.analyze(ARTICLE).to_dict()
     assert again["techniques"] == got["techniques"]
 
 
@@ -94,13 +105,17 @@ def _techniques(tmp_path: Path, *extra: str) -> list[dict]:
 
 
 def test_min_confidence(tmp_path: Path) -> None:
+    """Below the model's default view more (weaker) candidates show, above it fewer."""
+    default_at = default_view_confidence()
+    low_at, high_at = round(default_at / 3, 4), round(min(0.95, default_at + 0.4), 4)
     default = _techniques(tmp_path)
-    low = _techniques(tmp_path, "--min-confidence", "0.3")
-    high = _techniques(tmp_path, "--min-confidence", "0.75")
+    low = _techniques(tmp_path, "--min-confidence", str(low_at))
+    high = _techniques(tmp_path, "--min-confidence", str(high_at))
     assert default, "a text this loaded must show spans at the default threshold"
     assert len(low) > len(default) >= len(high)
-    assert all(t["confidence"] >= 0.3 for t in low)
-    assert all(t["confidence"] >= 0.75 for t in high)
+    assert all(t["confidence"] >= default_at for t in default)
+    assert all(t["confidence"] >= low_at for t in low)
+    assert all(t["confidence"] >= high_at for t in high)
     code, _, err = run("analyze", str(tmp_path / "loaded.txt"), "--min-confidence", "1.5")
     assert code == 2 and "min-confidence" in err
 
