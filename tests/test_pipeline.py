@@ -23,17 +23,24 @@ def _covering(doc: Document, phrase: str) -> list:
     return [s for s in doc.layer("techniques") if s.start < at + len(phrase) and at < s.end]
 
 
-def test_sample_techniques_and_voice(doc: Document) -> None:
+@pytest.fixture(scope="module")
+def doc_all() -> Document:
+    """Every candidate, however unsure (the default view shows only the confident few)."""
+    return get_pipeline(min_confidence=0.1).analyze(SAMPLE)
+
+
+def test_sample_techniques_and_voice(doc: Document, doc_all: Document) -> None:
     havoc = _covering(doc, "wreaking havoc")
     assert havoc and havoc[0].label == "Loaded_Language"
     assert havoc[0].attrs["voice"] == {"kind": "outlet", "attribution": None}
-    messed = _covering(doc, "how messed up")
+    # a technique inside a quote is in the quoted speaker's voice
+    messed = _covering(doc_all, "how messed up")
     assert messed, "the analyst's “how messed up this system is” should be flagged"
     voice = messed[0].attrs["voice"]
     assert voice["kind"] == "attributed"
-    att = {a.attrs["id"]: a for a in doc.layer("attributions")}[voice["attribution"]]
+    att = {a.attrs["id"]: a for a in doc_all.layer("attributions")}[voice["attribution"]]
     assert att.attrs["speaker"]["name"] == "Daniel Patrick Welch"
-    for s in doc.layer("techniques"):
+    for s in doc_all.layer("techniques"):
         assert any(r.label == "body" and r.contains(s) for r in doc.regions)
 
 

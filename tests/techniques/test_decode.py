@@ -39,11 +39,36 @@ def test_runs_never_cross_a_sentence_end() -> None:
     starts = np.array([0, 5, 8, 10, 13, 18, 20])
     ends = np.array([4, 8, 9, 12, 17, 20, 21])
     breaks = decode.sentence_ends(text, starts, ends)
-    assert breaks.tolist() == [False, False, True, False, False, False, True]
+    assert breaks.tolist() == [False, False, True, False, False, False, False]
     probs = np.zeros((7, decode.N_OUT), np.float32)
     probs[:, 1 + PTC_TECHNIQUES.index("Loaded_Language")] = 0.9
     got = [(s.first, s.last) for s in decode.technique_spans(probs, 0.5, 0, 0.0, breaks)]
     assert got == [(0, 2), (3, 6)]
+
+
+def test_runs_never_cross_a_line_break_or_a_skipped_region() -> None:
+    text = "Traitors sell out\n\nBy Jane Roe\n\nThe corrupt elites"
+    # title tokens, then body tokens (the by-line between them is not analysed)
+    pieces = ["Traitors", "sell", "out", "The", "corrupt", "elites"]
+    starts = np.array([text.index(p) for p in pieces])
+    ends = starts + np.array([len(p) for p in pieces])
+    breaks = decode.sentence_ends(text, starts, ends)
+    assert breaks.tolist() == [False, False, True, False, False, False]
+
+
+def test_shed_edges_drops_trailing_function_words_and_leading_connectives() -> None:
+    text = "and Russia pose a challenge to"
+    pieces = text.split()
+    starts = np.array([text.index(p) for p in pieces])
+    ends = starts + np.array([len(p) for p in pieces])
+    stop = np.array([True, False, False, True, False, True])
+    got = decode.shed_edges(decode.TokenSpan(0, 5, 8, 0.5), stop, text, starts, ends)
+    assert (got.first, got.last) == (1, 4)
+    # "our countries" keeps its possessive: only connectives go at the start
+    text2 = "our countries"
+    s2, e2 = np.array([0, 4]), np.array([3, 13])
+    kept = decode.shed_edges(decode.TokenSpan(0, 1, 7, 0.5), np.array([True, False]), text2, s2, e2)
+    assert (kept.first, kept.last) == (0, 1)
 
 
 def test_tighten_keeps_the_peak_phrase() -> None:
@@ -84,6 +109,7 @@ def test_sample_candidates_are_phrases_not_fragments() -> None:
         assert any(w and w not in STOP_WORDS for w in words), piece
         assert not (piece[0] in '“"‘(' and piece[-1] in '”"’)'), piece
         assert "\n" not in piece
+        assert piece.split()[-1].strip(".,;:!?“”\"'’‘()[]").lower() not in STOP_WORDS, piece
 
 
 @pytest.mark.skipif(not SAMPLE.exists(), reason=missing_message(SAMPLE))

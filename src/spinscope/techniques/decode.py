@@ -119,18 +119,23 @@ def _split(a: int, b: int, breaks: np.ndarray | None) -> list[tuple[int, int]]:
 
 
 def sentence_ends(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Per token: it is a full stop, question or exclamation mark (or closing quote after one)
-    followed by white space — a sentence ends there."""
+    """Per token: a sentence, line or analysed range ends after it — a full stop, question or
+    exclamation mark (or a closing quote after one) followed by white space, any token followed
+    by a line break, and the last token before a jump in the text (title → body)."""
     out = np.zeros(len(starts), dtype=bool)
     for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
-        piece = text[int(a) : int(b)]
-        if (
-            piece
-            and piece[-1] in ".!?…"
-            or (piece in ("”", "’", '"') and int(a) > 0 and text[int(a) - 1] in ".!?…")
-        ):
-            nxt = text[int(b) : int(b) + 1]
-            out[i] = nxt == "" or nxt.isspace()
+        a, b = int(a), int(b)
+        nxt = int(starts[i + 1]) if i + 1 < len(starts) else len(text)
+        between = text[b:nxt]
+        if "\n" in between or "\u2028" in between or "\u2029" in between:
+            out[i] = True
+        elif between and not between.isspace():  # skipped text: another region follows
+            out[i] = True
+        elif between:
+            piece = text[a:b]
+            out[i] = piece[-1:] in (".", "!", "?", "…") or (
+                piece in ("”", "’", '"') and a > 0 and text[a - 1] in ".!?…"
+            )
     return out
 
 
@@ -231,6 +236,28 @@ def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     if a >= b or not any(ch.isalnum() for ch in text[a:b]):
         return None
     return a, b
+
+
+#: words a phrase does not start with (it may start with "the", "our", "their")
+_LEADING = frozenset(
+    "and or but nor so yet of to in on at by for with as from into than that which who whom "
+    "whose is are was were be been being has have had do does did".split()
+)
+
+
+def shed_edges(
+    s: TokenSpan, stop: np.ndarray, text: str, starts: np.ndarray, ends: np.ndarray
+) -> TokenSpan:
+    """Drop function words at a span's end ("wreaking havoc on" → "wreaking havoc") and
+    connectives or prepositions at its start ("and Russia pose" → "Russia pose")."""
+    first, last = s.first, s.last
+    while last > first and stop[last]:
+        last -= 1
+    while first < last and text[int(starts[first]) : int(ends[first])].lower() in _LEADING:
+        first += 1
+    if (first, last) == (s.first, s.last):
+        return s
+    return TokenSpan(first, last, s.technique, s.confidence)
 
 
 def stop_mask(

@@ -164,6 +164,7 @@ class TechniqueTagger:
         for s in decode.technique_spans(enc.probs, threshold, gap, peak_ratio, breaks):
             if stop[s.first : s.last + 1].all():
                 continue
+            s = decode.shed_edges(s, stop, enc.text, enc.tokens.starts, enc.tokens.ends)
             a, b = decode.char_span(enc.tokens.starts, enc.tokens.ends, s.first, s.last)
             t = decode.trim(enc.text, a, b)
             if t is not None:
