@@ -13,7 +13,7 @@ from spinscope.document import SCHEMA, Document, Source, Span, error_record
 
 #: Pinned hash of ``schema/spinscope-1.json``. If you change the schema on purpose, bump
 #: ``SCHEMA`` (and the file name) when the change breaks consumers, then update this pin.
-SCHEMA_SHA256 = "13e910c8401d2c843f29fdf63ccd46f403fed36db89337a7f150344260fbd6c9"
+SCHEMA_SHA256 = "37d8eed066e4118607e34c7268347892fc33a74476ab25ab0470d876a23bd93e"
 
 
 def _schema() -> dict:
@@ -94,5 +94,19 @@ def test_error_record_validates() -> None:
 def test_schema_rejects_unknown_technique() -> None:
     data = json.loads(_full_document().to_json())
     data["techniques"][0]["technique"] = "Made_Up"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, _schema())
+
+
+def test_not_run_layers_validate() -> None:
+    """A document whose techniques never ran says so in ``not_run`` and still validates."""
+    import jsonschema
+
+    doc = Document("Plain text.")
+    doc.set_layer("regions", [Span(0, 11, "body")])
+    data = json.loads(doc.to_json())
+    assert "techniques" in data["not_run"]
+    jsonschema.validate(data, _schema())
+    data["not_run"] = ["sentiment"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, _schema())

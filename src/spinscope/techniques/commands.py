@@ -21,7 +21,8 @@ ptc_app = typer.Typer(
     help="SemEval-2020 Task 11 (PTC) formats: predict and score.", no_args_is_help=True
 )
 train_app = typer.Typer(
-    help="Train the shipped models (needs the [train] extra).", no_args_is_help=True
+    help="Train the shipped models (needs the \\[train] extra: pip install -e '.\\[train]').",
+    no_args_is_help=True,
 )
 
 TASKS = ("si", "tc", "flc")
