@@ -143,3 +143,12 @@ def test_duplicates_cli_json_and_text(tmp_path: Path) -> None:
     res = runner.invoke(cli.app, ["duplicates", "--db", url, "--threshold", "0.2"])
     assert res.exit_code == 2
     assert res.stderr.startswith("spinscope: error:") and len(res.stderr.splitlines()) == 1
+
+
+def test_story_count_follows_additions(store: Store) -> None:
+    docs = _corpus(store)
+    assert store.story_count() == len(docs) - 3  # story 1 has three copies, story 2 two
+    store.add(make_doc(body(story(1)[1:]), title="Yet another copy", outlet="Echo"))
+    assert store.story_count() == len(docs) - 3
+    store.add(make_doc(body(story(9)), title="A new story"))
+    assert store.story_count() == len(docs) - 2
