@@ -62,3 +62,34 @@ def test_0002_backfills_counts_from_existing_spans(store: Store) -> None:
     for by in STATS_BY:
         assert stats(store, by) == before[by] == stats_from_spans(store, by), by
         assert before[by]
+
+
+def test_a_010_store_upgrades_in_place(store: Store) -> None:
+    """0.1.0 stores are at 0002: near-duplicates, speaker entities and URL outlets appear."""
+    body = " ".join(f"word{i % 97} text{i % 13} item{i}" for i in range(120))
+    docs = [
+        make_doc(
+            body,
+            title="Original",
+            outlet=None,
+            url="https://www.example.org/a",
+            techniques=(("word5 text5", "Loaded_Language", 0.8),),
+            quotes=(("word5 text5", "item5", "Donald J. Trump"),),
+        ),
+        make_doc(
+            body + " and one more line",
+            title="Copy",
+            techniques=(("word5 text5", "Loaded_Language", 0.8),),
+            quotes=(("word5 text5", "item5", "Trump"),),
+        ),
+    ]
+    store.add_many(docs)
+    migrate(store.engine, "0002", downgrade=True)
+    assert current_revision(store.engine) == "0002"
+    migrate(store.engine)
+    assert current_revision(store.engine) == HEAD
+    assert [len(c["documents"]) for c in store.duplicate_clusters()] == [2]
+    assert [s["name"] for s in store.speakers()[1]] == ["Donald J. Trump"]
+    assert {i.outlet for i in store.search().items} == {"example.org", "Daily Example"}
+    for by in STATS_BY:
+        assert stats(store, by) == stats_from_spans(store, by), by
