@@ -64,6 +64,14 @@ def test_shed_edges_drops_trailing_function_words_and_leading_connectives() -> N
     stop = np.array([True, False, False, True, False, True])
     got = decode.shed_edges(decode.TokenSpan(0, 5, 8, 0.5), stop, text, starts, ends)
     assert (got.first, got.last) == (1, 4)
+    # the verb that names the phrase is not part of it
+    text3 = "opponents called a shameful betrayal"
+    p3 = text3.split()
+    s3 = np.array([text3.index(p) for p in p3])
+    e3 = s3 + np.array([len(p) for p in p3])
+    stop3 = np.array([False, False, True, False, False])
+    got3 = decode.shed_edges(decode.TokenSpan(1, 4, 8, 0.5), stop3, text3, s3, e3)
+    assert (got3.first, got3.last) == (2, 4)
     # "our countries" keeps its possessive: only connectives go at the start
     text2 = "our countries"
     s2, e2 = np.array([0, 4]), np.array([3, 13])

@@ -238,10 +238,12 @@ def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     return a, b
 
 
-#: words a phrase does not start with (it may start with "the", "our", "their")
+#: words a phrase does not start with (it may start with "the", "our", "their"): connectives,
+#: prepositions, auxiliaries, and the naming verbs that introduce it ("called a betrayal")
 _LEADING = frozenset(
     "and or but nor so yet of to in on at by for with as from into than that which who whom "
-    "whose is are was were be been being has have had do does did".split()
+    "whose is are was were be been being has have had do does did "
+    "called calling dubbed labelled labeled branded termed".split()
 )
 
 
