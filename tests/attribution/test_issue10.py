@@ -194,7 +194,7 @@ def test_unnamed_speaker_keeps_its_description(extractor: AttributionExtractor) 
     atts = _atts(extractor, text)
     first = _covering(atts, text, "the police had")
     second = _covering(atts, text, "nobody ran")
-    assert first.attrs["speaker"] == {"name": None, "role": "man", "type": "person"}
+    assert first.attrs["speaker"] == {"name": None, "role": "man in the crowd", "type": "person"}
     assert second.attrs["speaker"] == first.attrs["speaker"]
 
 

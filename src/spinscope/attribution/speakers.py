@@ -135,12 +135,25 @@ class SpeakerResolver:
         self.pending: list[tuple[int, Token]] = []
         for off, sdoc in parses:
             for ent in sdoc.ents:
-                if ent.label_ == "PERSON" and ent.root.dep_ in ("nsubj", "nsubjpass"):
-                    self.pending.append((off + ent.start_char, ent.root))
+                if ent.label_ != "PERSON":
+                    continue
+                root = ent.root
+                if root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"):
+                    root = root.head  # "The consortium’s chief executive, Martin Hale, rejected"
+                if root.dep_ in ("nsubj", "nsubjpass"):
+                    self.pending.append((off + ent.start_char, root))
         self.pending.sort(key=lambda t: t[0])
+        # Every person name the article writes out, wherever it stands ("[Syrian President
+        # Bashar] Assad’s comeback" inside a quote): a speaker is shown by the fullest one.
+        self.full_names: list[list[str]] = []
+        for _off, sdoc in parses:
+            for ent in sdoc.ents:
+                if ent.label_ == "PERSON":
+                    words = _name_words(ent)
+                    if words:
+                        self.full_names.append(words)
 
     def resolve(self, cands: Sequence[HasSource]) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
         cluster_of: list[Cluster | None] = []
         for c in cands:
             here = c.source[0] if c.source is not None else c.content[0]
@@ -158,8 +171,30 @@ class SpeakerResolver:
                 pos = c.source[0] if c.source is not None else 0
                 cl.last = max(cl.last, pos)
             cluster_of.append(cl)
-            out.append(cl.as_speaker() if cl is not None else unknown_speaker())
-        return out
+        for cl in self.clusters:
+            if cl.named and cl.type == "person":
+                cl.name = self.canonical(cl.name)
+        # built last: a later mention can still lengthen a cluster's name
+        return [cl.as_speaker() if cl is not None else unknown_speaker() for cl in cluster_of]
+
+    def canonical(self, name: str) -> str:
+        """The fullest name the article gives this person: "Assad" → "Bashar Assad" when the
+        text writes "Bashar Assad" anywhere; unchanged when two different people share the
+        surname ("Bill Clinton", "Hillary Clinton")."""
+        words = name.split()
+        if not words:
+            return name
+        fuller = [
+            n
+            for n in self.full_names
+            if len(n) > len(words) and n[-1] == words[-1] and set(words) <= set(n)
+        ]
+        if not fuller:
+            return name
+        best = max(fuller, key=len)
+        if any(not set(n) <= set(best) for n in fuller):
+            return name  # ambiguous surname
+        return " ".join(best)
 
     # -- mentions ---------------------------------------------------------------------------
 
@@ -217,7 +252,7 @@ class SpeakerResolver:
                 kind = "person"
             return self._named(name, kind, role, span)
         lemma = head.lemma_.lower()
-        desc = _description(head)
+        desc = _description(head, self._chunk(head, span))
         if lemma in DOCUMENT_NOUNS:
             return self._unnamed(desc, "document", span)
         if lemma in PERSON_NOUNS or head.ent_type_ == "NORP":
@@ -227,6 +262,16 @@ class SpeakerResolver:
             return self._unnamed(desc, "organization", span)
         kind = "person" if lemma in ("people", "person", "opponent", "protester") else "unknown"
         return self._unnamed(desc, kind, span)
+
+    def _chunk(self, head: Token, span: tuple[int, int] | None) -> tuple[int, int] | None:
+        """Token range of the source mention in the head's parse, when it holds the head."""
+        if span is None:
+            return None
+        off = self.offsets.get(id(head.doc), 0)
+        chunk = head.doc.char_span(span[0] - off, span[1] - off, alignment_mode="contract")
+        if chunk is None or not (chunk.start <= head.i < chunk.end):
+            return None
+        return chunk.start, chunk.end
 
     def _person_in_mention(
         self, head: Token, span: tuple[int, int] | None
@@ -483,20 +528,83 @@ def _role(head: Token, name_toks: Sequence[Token]) -> str | None:
     if toks and any(t.pos_ in ("NOUN", "PROPN") for t in toks):
         return str(sdoc[toks[0].i : toks[-1].i + 1].text).strip()
     for child in head.children:
+        if child.dep_ == "relcl" and child.lemma_.lower() in ROLE_VERBS:
+            if any(c.dep_ == "nsubj" and c.tag_ == "WP" for c in child.children):
+                return _clause_role(child, head)
+    for child in head.children:
         if child.dep_ == "appos":
             words = [t for t in child.subtree if t.pos_ != "DET" and t.dep_ != "punct"]
-            text = " ".join(t.text for t in words).strip()
-            if text:
-                return text
+            if words:
+                lo, hi = _whole_names(sdoc, words[0].i, words[-1].i + 1)
+                return str(sdoc[lo:hi].text).strip()
     return None
 
 
-def _description(head: Token) -> str:
-    """Mention text without determiner and trailing clauses: "the Chinese diplomat" → ..."""
-    lo = head.left_edge.i
-    while lo < head.i and (head.doc[lo].pos_ == "DET" or head.doc[lo].is_punct):
+#: "X, who leads / heads / founded …": the relative clause says what X is.
+ROLE_VERBS = frozenset(
+    {
+        "lead", "head", "run", "chair", "direct", "found", "co-found", "cofound", "represent",
+        "manage", "coordinate", "organise", "organize", "oversee", "command", "edit", "advise",
+        "serve", "teach", "spearhead", "helm", "own", "launch", "start", "preside",
+    }
+)  # fmt: skip
+_CLAUSE_STOP = frozenset({",", ";", "—", "–", ".", "(", ")", "!", "?", ":"})
+
+
+def _clause_role(verb: Token, person: Token) -> str:
+    """ "who leads the residents’ group Water For All," → "leads the residents’ group Water
+    For All": from the verb to the clause's comma (the parse may hang the name elsewhere)."""
+    sdoc = verb.doc
+    hi = verb.i + 1
+    while (
+        hi < len(sdoc)
+        and hi - verb.i < 16
+        and sdoc[hi].text not in _CLAUSE_STOP
+        and sdoc[hi] is not person.head
+        and not _breaks_line(sdoc[hi - 1])
+    ):
+        hi += 1
+    lo, hi = _whole_names(sdoc, verb.i, hi)
+    while hi > lo + 1 and (sdoc[hi - 1].is_punct or sdoc[hi - 1].tag_ in ("IN", "CC")):
+        hi -= 1
+    return str(sdoc[lo:hi].text).strip()
+
+
+def _whole_names(sdoc: SpacyDoc, lo: int, hi: int) -> tuple[int, int]:
+    """Widen ``[lo, hi)`` so that no name is cut at its end: the rest of an entity the range
+    ends inside, and the capitalised words the tagger left off ("Water For All")."""
+    while hi < len(sdoc) and sdoc[hi].ent_iob_ == "I" and not _breaks_line(sdoc[hi - 1]):
+        hi += 1
+    last = sdoc[hi - 1]
+    if last.pos_ == "PROPN" or last.ent_type_:
+        hi = _extend_name([last])[-1].i + 1
+    return lo, hi
+
+
+def _name_words(ent: Any) -> list[str]:
+    """A PERSON entity's words without brackets, titles or a possessive: "Bashar] Assad’s"."""
+    words = [
+        t.text
+        for t in ent
+        if t.is_alpha and t.tag_ != "POS" and t.lemma_.lower() not in PERSON_NOUNS
+    ]
+    return words if words and words[-1][:1].isupper() else []
+
+
+def _description(head: Token, chunk: tuple[int, int] | None = None) -> str:
+    """Mention text without determiner: "the Chinese diplomat" → "Chinese diplomat". Within the
+    source mention ``chunk`` the words after the head stay ("figures published by the city’s
+    own auditor", "man in the crowd"): an unnamed speaker is known only by its description."""
+    lo, hi = head.left_edge.i, head.i + 1
+    if chunk is not None:
+        lo = max(lo, chunk[0])
+        hi = max(hi, min(chunk[1], head.right_edge.i + 1))
+    sdoc = head.doc
+    while lo < head.i and (sdoc[lo].pos_ == "DET" or sdoc[lo].is_punct):
         lo += 1
-    return str(head.doc[lo : head.i + 1].text).strip() or str(head.text)
+    while hi > head.i + 1 and (sdoc[hi - 1].is_punct or sdoc[hi - 1].tag_ in ("IN", "CC")):
+        hi -= 1
+    return str(sdoc[lo:hi].text).strip() or str(head.text)
 
 
 def find_venue(cue: Token) -> str | None:

@@ -47,6 +47,9 @@ def voice_of(span: Span, attributions: list[Span], text: str | None = None) -> s
         return min(inside, key=lambda a: a.end - a.start).attrs.get("id")
     if text is None:
         return None
+    led = _led_by_cue(span, attributions, text)
+    if led is not None:
+        return led
     best = None
     for a in attributions:
         if a.label not in ("direct", "mixed") or not (a.start <= span.start < a.end):
@@ -60,3 +63,24 @@ def voice_of(span: Span, attributions: list[Span], text: str | None = None) -> s
 
 
 SPILL_WORDS = 1
+
+CUE_GAP_WORDS = 4
+
+
+def _led_by_cue(span: Span, attributions: list[Span], text: str) -> str | None:
+    """ "opponents [called a shameful betrayal]", "branded [the protesters violent thugs]": a
+    span that starts at an attribution's cue, or between the cue and its content, and ends in
+    that content is the caller's words (the cue and its object add nothing of the outlet's)."""
+    best = None
+    for a in attributions:
+        cue = a.attrs.get("cue")
+        if not isinstance(cue, dict) or "start" not in cue or cue["end"] > a.start:
+            continue  # only a cue that comes before its content
+        if not (cue["start"] <= span.start <= a.start and a.start < span.end <= a.end):
+            continue
+        gap = text[cue["end"] : a.start]
+        if len(gap.split()) > CUE_GAP_WORDS or any(ch in gap for ch in ".!?\n"):
+            continue
+        if best is None or a.end - a.start < best.end - best.start:
+            best = a
+    return best.attrs.get("id") if best is not None else None
