@@ -182,3 +182,43 @@ def test_control_characters_in_the_article_never_reach_the_terminal() -> None:
     out = _out(doc)
     assert "\x1b" not in out and "\x07" not in out
     assert "␛[2J␛]0;pwned␇" in out
+
+
+def test_unnamed_speaker_is_shown_by_its_description() -> None:
+    text = "Headline\n\nA decision opponents called a shameful betrayal of every family.\n"
+    doc = Cleaner()(Document(text=text, source=Source(path="a.txt")))
+    src = text.index("opponents")
+    content = text.index("a shameful")
+    doc.set_layer(
+        "techniques",
+        [
+            Span(
+                content,
+                content + 18,
+                "Loaded_Language",
+                {"confidence": 0.6, "voice": {"kind": "attributed", "attribution": "a1"}},
+            )
+        ],
+    )
+    doc.set_layer(
+        "attributions",
+        [
+            Span(
+                content,
+                text.index(" of every"),
+                "indirect",
+                {
+                    "id": "a1",
+                    "cue": {"start": src + 10, "end": src + 16, "text": "called"},
+                    "source": {"start": src, "end": src + 9},
+                    "speaker": {"name": None, "role": "opponents", "type": "person"},
+                    "venue": None,
+                },
+            )
+        ],
+    )
+    out = _render(doc)
+    assert "unknown" not in out and "an unnamed source" not in out
+    assert "opponents (unnamed, person)" in out
+    techniques_table = out[out.index("whose words") :]
+    assert "opponents" in techniques_table.split("Who said what")[0]

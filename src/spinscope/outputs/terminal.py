@@ -160,10 +160,7 @@ def _technique_table(doc: Document, techniques: list[Span], colour: bool) -> Tab
     table.add_column("conf.", justify="right", no_wrap=True)
     table.add_column("whose words", ratio=3)
     table.add_column("text", ratio=3)
-    speakers = {
-        a.attrs.get("id"): (a.attrs.get("speaker") or {}).get("name")
-        for a in doc.layer("attributions")
-    }
+    speakers = {a.attrs.get("id"): _speaker_label(a) for a in doc.layer("attributions")}
     for n, s in enumerate(techniques, 1):
         conf = s.attrs.get("confidence")
         voice = s.attrs.get("voice") or {}
@@ -194,8 +191,10 @@ def _attribution_table(doc: Document) -> Table:
     table.add_column("statement", ratio=3)
     for s in doc.layer("attributions"):
         speaker = s.attrs.get("speaker") or {}
-        name = speaker.get("name") or "unknown"
-        extra = ", ".join(str(v) for v in (speaker.get("role"), speaker.get("type")) if v)
+        name = _speaker_label(s)
+        # an unnamed speaker is shown by its description: say that it is one
+        role = speaker.get("role") if speaker.get("name") else "unnamed"
+        extra = ", ".join(str(v) for v in (role, speaker.get("type")) if v)
         who = Text(_visible(str(name)), style="bold")
         if extra:
             who.append(f" ({_visible(extra)})", style="dim")
@@ -269,3 +268,9 @@ def _joins(s: str, i: int) -> bool:
 
 def _regional(ch: str) -> bool:
     return 0x1F1E6 <= ord(ch) <= 0x1F1FF
+
+
+def _speaker_label(attribution: Span) -> str:
+    """A speaker's name, or for an unnamed one the description the text gives ("opponents")."""
+    speaker = attribution.attrs.get("speaker") or {}
+    return str(speaker.get("name") or speaker.get("role") or "unknown")
