@@ -53,7 +53,7 @@ def _relink() -> None:
             break
         for seq, doc_json in docs:
             atts = json.loads(doc_json).get("attributions") or []
-            rows = dict(
+            rows: dict[str, int] = dict(
                 conn.execute(
                     sa.text("SELECT attribution_id, seq FROM attributions WHERE document_seq = :d"),
                     {"d": seq},
