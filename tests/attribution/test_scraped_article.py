@@ -148,3 +148,17 @@ def test_two_people_with_one_surname_keep_the_surname() -> None:
     resolver.full_names = [["Bashar", "Assad"], ["Bill", "Clinton"], ["Hillary", "Clinton"]]
     assert resolver.canonical("Assad") == "Bashar Assad"
     assert resolver.canonical("Clinton") == "Clinton"
+
+
+def test_a_rule_key_whose_lemma_holds_a_bar_is_read() -> None:
+    """Rule keys are ``lemma|pos|rel``; spaCy can give a lemma with a bar in it (a PTC article
+    stopped ``analyze`` with a ValueError)."""
+    from types import SimpleNamespace
+
+    from spinscope.attribution.extract import _naming_key, _reporting, _stance_on_a_thing
+
+    key = "x|y|V|dobj"
+    assert _reporting(key, None)
+    raw = SimpleNamespace(key=key, cue_token=SimpleNamespace(children=[]))
+    assert _naming_key(raw, None, 0) == key  # type: ignore[arg-type]
+    assert not _stance_on_a_thing(raw)

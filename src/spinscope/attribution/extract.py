@@ -346,7 +346,7 @@ def _naming_key(raw: Any, sdoc: SpacyDoc, offset: int) -> str:
     object ("which", "what" or nothing) the parse makes the name a direct object; it is the
     object predicate, weighed as ``call|V|oprd`` (a plain "called a meeting" stays ``dobj``).
     The source is the subject alone, not the noun the parse compounded onto it."""
-    lemma, pos, rel = raw.key.split("|")
+    lemma, pos, rel = raw.key.rsplit("|", 2)  # a lemma may itself hold "|"
     tok = raw.cue_token
     if lemma not in NAMING or pos != "V" or rel != "dobj":
         return str(raw.key)
@@ -379,7 +379,7 @@ STANCE_ON_THINGS = frozenset({"defend", "reject"})
 
 
 def _stance_on_a_thing(raw: Any) -> bool:
-    lemma, _pos, rel = raw.key.split("|")
+    lemma, _pos, rel = raw.key.rsplit("|", 2)
     if lemma not in STANCE_ON_THINGS or rel != "dobj":
         return False
     obj = next((c for c in raw.cue_token.children if c.dep_ == "dobj"), None)
@@ -449,7 +449,7 @@ DOC_LIKE = frozenset({"report", "study", "poll", "survey", "data", "figure", "bi
 
 def _reporting(key: str, source: Token | None) -> bool:
     """Whether a rule candidate is someone reporting, believing or intending something."""
-    lemma, _pos, rel = key.split("|")
+    lemma, _pos, rel = key.rsplit("|", 2)
     if lemma not in EVIDENTIAL:
         return True
     return rel in CLAUSAL and source is not None and is_entity(source)
