@@ -90,6 +90,18 @@ def test_jsonl_single_record_and_many(tmp_path: Path) -> None:
         load(b'{"text": "a"}\n{"text": "b"}\n')
 
 
+def test_jsonl_record_metadata_is_kept() -> None:
+    """A corpus dump's own title, outlet and date are the document's (the dashboard groups by
+    them); non-string or blank values are ignored."""
+    doc = load(
+        b'{"text": "Body here.", "title": " Dam breaks ", "outlet": "Daily Wire",'
+        b' "published": "2019-03-01"}\n'
+    )
+    assert (doc.title, doc.outlet, doc.published) == ("Dam breaks", "Daily Wire", "2019-03-01")
+    bare = load(b'{"text": "Body here.", "outlet": 7, "published": "  "}\n')
+    assert bare.outlet is None and bare.published is None
+
+
 @pytest.mark.parametrize(
     "data, reason",
     [

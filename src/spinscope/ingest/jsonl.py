@@ -1,4 +1,5 @@
-"""JSON Lines of records ``{"text"|"html": ..., "url"?: ..., "id"?: ...}``, one document each.
+"""JSON Lines of records ``{"text"|"html": ..., "url"?, "id"?, "title"?, "outlet"?, "published"?}``,
+one document each.
 
 Each line is its own input: a bad line becomes an :class:`InputError` for that line, and the
 other lines are still read, so a batch accounts for every record.
@@ -78,4 +79,9 @@ def _record(
     )
     doc = build(content, source, kind, name)
     doc.source.kind = "jsonl"
+    # the record's own metadata wins over what was read from the text or the page
+    for field in ("title", "outlet", "published"):
+        value = obj.get(field)
+        if isinstance(value, str) and value.strip():
+            setattr(doc, field, value.strip())
     return doc
