@@ -132,7 +132,17 @@ def test_filters_by_technique_confidence_and_voice(
 ) -> None:
     _analyze_sample(page, server, sample_text)
     visible = "#article-text .t:not(.off)"
+    # the slider starts at the model's default view; below it spans start hidden
+    from spinscope.techniques.model import default_view_confidence
+
+    default = default_view_confidence()
+    assert float(page.input_value("input[name=confidence]")) == pytest.approx(default)
+    data = page.evaluate("JSON.parse(document.getElementById('ss-data').textContent)")
+    shown = page.eval_on_selector_all(visible, "els => els.map(e => e.getAttribute('data-i'))")
+    assert all(data["techniques"][int(i)]["confidence"] >= default for i in shown)
+    page.fill("input[name=confidence]", "0")
     total = page.locator("#article-text .t").count()
+    assert page.locator(visible).count() == total
     page.uncheck("input[name=technique][value='Loaded_Language']")
     assert page.locator("#article-text .t.tc8:not(.off)").count() == 0
     assert 0 < page.locator(visible).count() < total

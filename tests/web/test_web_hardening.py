@@ -161,7 +161,7 @@ def test_security_headers_on_every_kind_of_answer(store: Store) -> None:
         assert "frame-ancestors 'none'" in r.headers["content-security-policy"], status
         assert r.headers["x-content-type-options"] == "nosniff", status
         assert r.headers["x-frame-options"] == "DENY", status
-        assert r.headers["referrer-policy"] == "no-referrer", status
+        assert r.headers["referrer-policy"] == "same-origin", status
     assert c.get("/static/article.js").headers["x-content-type-options"] == "nosniff"
 
 

@@ -2,7 +2,7 @@
 
 The limit counts bytes as they arrive, so a chunked upload without Content-Length is cut off
 too. Headers: a strict Content-Security-Policy (scripts only from this origin; the article view
-never needs inline script), no sniffing, no framing, no referrer leaks to article URLs.
+never needs inline script), no sniffing, no framing, no referrer leaks to article URLs (same-origin policy).
 
 Cross-site requests: a state-changing request (POST, PUT, PATCH, DELETE) that a browser sent
 from another site is refused, judged by ``Sec-Fetch-Site`` (sent by every current browser) or,
@@ -33,7 +33,9 @@ SECURITY_HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer a browser's own form posts carry
+    # "Origin: null", which the cross-site check must refuse; other sites still get nothing
+    "referrer-policy": "same-origin",
 }
 
 #: Host names and addresses of this machine's loopback interface, as a ``Host`` header has them
