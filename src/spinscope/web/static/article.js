@@ -99,6 +99,7 @@
     form.addEventListener("input", applyFilters);
     form.addEventListener("change", applyFilters);
     form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+    applyFilters(); // the slider starts at the model's default view: hide what is below it
   }
 
   function flash(i) {
