@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from spinscope.techniques import calibrate, decode
+from spinscope.techniques.model import si_fragments
 from spinscope.techniques.ptc import (
     PTC_TECHNIQUES,
     Gold,
@@ -207,28 +208,16 @@ def view_scores(c: Candidates, conf: np.ndarray, gold: list[Gold], thr: float) -
 def si_grid_scores(held: list[Held], gold: list[Gold]) -> list[tuple[float, dict[str, Any]]]:
     out = []
     for mode in ("any", "max", "mean"):
-        probs = [decode.si_probs(h.enc.probs, mode) for h in held]
         for thr in np.arange(0.2, 0.725, 0.025):
             for gap in (0, 1, 2):
                 for trim in (False, True):
-                    pred = []
-                    for h, p in zip(held, probs, strict=True):
-                        for s in decode.si_spans(p, float(thr), gap):
-                            if h.stop[s.first : s.last + 1].all():
-                                continue
-                            a, b = decode.char_span(
-                                h.enc.tokens.starts, h.enc.tokens.ends, s.first, s.last
-                            )
-                            t = decode.trim(h.text, a, b) if trim else (a, b)
-                            if t is not None:
-                                pred.append(Gold(h.article, "propaganda", *t))
                     cfg = {
                         "si_mode": mode,
                         "si_threshold": round(float(thr), 3),
                         "merge_gap": gap,
                         "trim": trim,
                     }
-                    out.append((score_si(gold, pred).f1, cfg))
+                    out.append((score_si(gold, _si_pred(held, cfg)).f1, cfg))
     return out
 
 
@@ -383,17 +372,11 @@ def _subset(c: Candidates, m: np.ndarray) -> Candidates:
 
 
 def _si_pred(held: list[Held], cfg: dict[str, Any]) -> list[Gold]:
-    pred = []
-    for h in held:
-        p = decode.si_probs(h.enc.probs, cfg["si_mode"])
-        for s in decode.si_spans(p, cfg["si_threshold"], cfg["merge_gap"]):
-            if h.stop[s.first : s.last + 1].all():
-                continue
-            a, b = decode.char_span(h.enc.tokens.starts, h.enc.tokens.ends, s.first, s.last)
-            t = decode.trim(h.text, a, b) if cfg["trim"] else (a, b)
-            if t is not None:
-                pred.append(Gold(h.article, "propaganda", *t))
-    return pred
+    return [
+        Gold(h.article, "propaganda", a, b)
+        for h in held
+        for a, b, _ in si_fragments(h.enc, h.stop, cfg)
+    ]
 
 
 def apply(model_dir: Path, report: dict[str, Any]) -> dict[str, Any]:

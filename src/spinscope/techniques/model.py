@@ -205,18 +205,7 @@ class TechniqueTagger:
 
     def si(self, enc: Encoded) -> list[tuple[int, int, float]]:
         """Propaganda fragments, technique not named (the SI task), F1-optimal decoding."""
-        st, en = enc.tokens.starts, enc.tokens.ends
-        probs = decode.si_probs(enc.probs, self.config.get("si_mode", "any"))
-        stop = self.stop_mask(enc)
-        out = []
-        for s in decode.si_spans(probs, self.config["si_threshold"], int(self.config["merge_gap"])):
-            if stop[s.first : s.last + 1].all():
-                continue
-            a, b = decode.char_span(st, en, s.first, s.last)
-            t = decode.trim(enc.text, a, b) if self.config.get("trim") else (a, b)
-            if t is not None:
-                out.append((t[0], t[1], s.confidence))
-        return out
+        return si_fragments(enc, self.stop_mask(enc), self.config)
 
     def classify(self, enc: Encoded, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         """A technique for each given character span (the TC task)."""
@@ -260,6 +249,24 @@ def _stop_words() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS)
+
+
+def si_fragments(
+    enc: Encoded, stop: np.ndarray, cfg: dict[str, Any]
+) -> list[tuple[int, int, float]]:
+    """SI spans ``(start, end, confidence)`` under the decoding settings ``cfg`` (``si_mode``,
+    ``si_threshold``, ``merge_gap``, ``trim``): shared by the tagger and cross-validation."""
+    st, en = enc.tokens.starts, enc.tokens.ends
+    probs = decode.si_probs(enc.probs, cfg.get("si_mode", "any"))
+    out = []
+    for s in decode.si_spans(probs, cfg["si_threshold"], int(cfg["merge_gap"])):
+        if stop[s.first : s.last + 1].all():
+            continue
+        a, b = decode.char_span(st, en, s.first, s.last)
+        t = decode.trim(enc.text, a, b) if cfg.get("trim") else (a, b)
+        if t is not None:
+            out.append((t[0], t[1], s.confidence))
+    return out
 
 
 def _analysed_regions(doc: Document) -> list[Span]:
