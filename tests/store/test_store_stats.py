@@ -4,8 +4,8 @@ import csv
 import io
 
 import pytest
-from conftest import make_doc
 
+from conftest import make_doc
 from spinscope.store import STATS_BY, StatRow, Store, stats, to_csv
 from spinscope.store.stats import stats_from_spans, top_stats
 from spinscope.techniques.labels import TECHNIQUES
