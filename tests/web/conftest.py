@@ -6,13 +6,20 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from spinscope.clean import Cleaner
 from spinscope.document import Document, Span
 from spinscope.paths import missing_message, shared_dir, shared_path
 from spinscope.pipeline import Pipeline
+from spinscope.store import Store
+from spinscope.web import create_app
+
+#: The app answers loopback Host names only (DNS rebinding), not TestClient's "testserver".
+BASE = "http://127.0.0.1:8000"
 
 SAMPLE = shared_path("samples", "scraped-news-article.txt")
 #: Used where the shared folder is absent (with a warning): the same shape (title, by-line,
@@ -111,3 +118,17 @@ def sample_text() -> str:
 @pytest.fixture
 def analysed_sample(light_pipeline: Pipeline, sample_text: str) -> Iterator[Document]:
     yield light_pipeline(Document(text=sample_text))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(f"sqlite:///{tmp_path}/web.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def client(store: Store, light_pipeline: Pipeline) -> TestClient:
+    """The app over a fresh SQLite store and the light pipeline, as a loopback client."""
+    app = create_app(store=store, pipeline=light_pipeline, max_request_bytes=200_000)
+    return TestClient(app, raise_server_exceptions=False, base_url=BASE)

@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from spinscope.document import Document, Source, Span
-from spinscope.pipeline import Pipeline
 from spinscope.store import Store
-from spinscope.web import create_app
 
 BASE = "http://127.0.0.1:8000"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path}/web.db")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def client(store: Store, light_pipeline: Pipeline) -> TestClient:
-    app = create_app(store=store, pipeline=light_pipeline, max_request_bytes=200_000)
-    return TestClient(app, raise_server_exceptions=False, base_url=BASE)
 
 
 def republished(text: str) -> str:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,13 +29,6 @@ ARTICLE = (
     "The mayor said the plan was a disgraceful betrayal of the town, critics said.\n"
 )
 SECURITY = ("content-security-policy", "x-content-type-options", "x-frame-options")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path}/web.db")
-    yield s
-    s.close()
 
 
 @pytest.fixture
