@@ -140,14 +140,15 @@ def analyze(
     options: dict[str, Any] = {}
     if min_confidence is not None:
         options["min_confidence"] = min_confidence
-    outlet = _outlet_option(outlet)
+    outlet = outlet_option(outlet)
     if batch:
         _analyze_batch(paths, output, options, outlet=outlet)
     else:
         _analyze_one(paths[0], fmt or Format.text, output, options, outlet=outlet)
 
 
-def _outlet_option(outlet: str | None) -> str | None:
+def outlet_option(outlet: str | None) -> str | None:
+    """``--outlet NAME`` with its white space normalised; a one-line error if empty or long."""
     if outlet is None:
         return None
     name = " ".join(outlet.split())
@@ -381,7 +382,7 @@ def ingest(
             store,
             pipe,
             on_progress=lambda s: progress.update(task, description=s.line()),
-            outlet=_outlet_option(outlet),
+            outlet=outlet_option(outlet),
         )
     store.close()
     for message in summary.error_messages[:20]:

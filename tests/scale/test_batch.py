@@ -137,3 +137,18 @@ def test_no_dashboard_unless_asked_and_then_on_loopback(tmp_path, corpus) -> Non
     port = int(shown.dashboard.rsplit(":", 1)[1].split("/")[0])
     assert ("127.0.0.1", port) in listening
     assert not [ip for ip, p in listening if p == port and ip != "127.0.0.1"]
+
+
+def test_outlet_labels_documents_that_name_none(tmp_path) -> None:
+    """``batch --outlet NAME``: plain files get it; a JSONL record's own outlet is kept."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Headline one\n\nThe mayor spoke today.\n", encoding="utf-8")
+    (docs / "feed.jsonl").write_text(
+        json.dumps({"text": "Other body.", "id": "r1", "outlet": "Daily Wire"}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    _run([docs], out, formats=("jsonl",), outlet="Harbour Gazette")
+    rows = [json.loads(x) for f in (out / "results").glob("part-*.jsonl") for x in f.open()]
+    assert sorted(d["outlet"] for d in rows) == ["Daily Wire", "Harbour Gazette"]

@@ -48,6 +48,13 @@ def batch(
     partition_mb: float = typer.Option(
         16.0, "--partition-mb", min=0.001, help="Input bytes per partition (resume granularity)."
     ),
+    outlet: str | None = typer.Option(
+        None,
+        "--outlet",
+        metavar="NAME",
+        help="Outlet of inputs that name none (plain files); a site name from HTML metadata or"
+        " a JSONL field is kept.",
+    ),
     dashboard: bool = typer.Option(
         False,
         "--dashboard",
@@ -56,6 +63,7 @@ def batch(
     ),
 ) -> None:
     """Analyse a corpus on Dask: resumable, every record accounted for (results/errors/skipped)."""
+    from spinscope.cli import outlet_option  # the same rule as analyze/ingest
     from spinscope.errors import InputError
     from spinscope.scale.runner import run_batch
 
@@ -81,6 +89,7 @@ def batch(
             resume=resume,
             formats=formats,
             steps=step_list,
+            outlet=outlet_option(outlet),
             partition_bytes=max(1, int(partition_mb * 1024 * 1024)),
             dashboard_address=DASHBOARD if dashboard else None,
             on_start=progress.start,

@@ -93,6 +93,7 @@ def run_batch(
     resume: bool = False,
     formats: tuple[str, ...] = ("parquet",),
     steps: tuple[str, ...] | None = None,
+    outlet: str | None = None,
     partition_bytes: int = DEFAULT_PARTITION_BYTES,
     dashboard_address: str | None = None,
     processes: bool = True,
@@ -102,7 +103,8 @@ def run_batch(
 ) -> Summary:
     """Analyse ``inputs`` into ``out_dir``; returns the summary (also saved as summary.json).
 
-    ``steps`` chooses the analyzers (default: all that :func:`get_pipeline` has);
+    ``steps`` chooses the analyzers (default: all that :func:`get_pipeline` has); ``outlet``
+    labels documents whose input named no outlet;
     ``partition_bytes`` the input bytes per partition, i.e. the unit of work and of resume.
     ``dashboard_address``: None for no Dask dashboard (default), e.g. ``127.0.0.1:8787``.
     ``on_records(n)``: n more records done (read, analysed or not), as workers report them;
@@ -153,7 +155,7 @@ def run_batch(
         queue = iter(todo)
         running = as_completed()
         for part in _take(queue, window):
-            running.add(_submit(client, part, out, steps, formats))
+            running.add(_submit(client, part, out, steps, formats, outlet))
         for fut in running:
             try:
                 counts = fut.result()
@@ -167,7 +169,7 @@ def run_batch(
             if on_partition is not None:
                 on_partition(counts)
             for part in _take(queue, 1):
-                running.add(_submit(client, part, out, steps, formats))
+                running.add(_submit(client, part, out, steps, formats, outlet))
     finally:
         try:
             client.unsubscribe_topic(PROGRESS_TOPIC)
@@ -234,9 +236,18 @@ def _take(it: Any, n: int) -> list[Partition]:
     return out
 
 
-def _submit(client: Any, part: Partition, out: Path, steps: Any, formats: Any) -> Any:
+def _submit(
+    client: Any, part: Partition, out: Path, steps: Any, formats: Any, outlet: str | None
+) -> Any:
     return client.submit(
-        run_partition, part, str(out), steps, formats, key=f"spinscope-{part.name}", pure=False
+        run_partition,
+        part,
+        str(out),
+        steps,
+        formats,
+        outlet,
+        key=f"spinscope-{part.name}",
+        pure=False,
     )
 
 

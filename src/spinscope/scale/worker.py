@@ -70,8 +70,11 @@ def run_partition(
     out_dir: str,
     steps: tuple[str, ...] | None,
     formats: tuple[str, ...],
+    outlet: str | None = None,
 ) -> dict[str, Any]:
-    """Process one partition; write its tables and its done marker; return its counts."""
+    """Process one partition; write its tables and its done marker; return its counts.
+
+    ``outlet`` (``--outlet``) labels documents whose input named none (plain files)."""
     t0 = time.perf_counter()
     out = Path(out_dir)
     pipeline = pipeline_for(steps)
@@ -96,6 +99,8 @@ def run_partition(
     try:
         for ident, result in iter_partition(part):
             if isinstance(result, Document):
+                if outlet and not result.outlet:
+                    result.outlet = outlet
                 pending.append((ident, result))
                 if len(pending) >= BATCH:
                     flush()
