@@ -11,11 +11,6 @@ from spinscope.paths import shared_path
 SAMPLE = shared_path("samples", "scraped-news-article.txt")
 
 
-@pytest.fixture(scope="module")
-def extractor() -> AttributionExtractor:
-    return AttributionExtractor()
-
-
 def _atts(extractor: AttributionExtractor, text: str) -> list[Span]:
     return extractor(Document(text)).layer("attributions")
 

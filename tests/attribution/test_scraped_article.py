@@ -9,22 +9,7 @@ from spinscope.attribution.extract import AttributionExtractor
 from spinscope.attribution.voice import VoiceAssigner
 from spinscope.document import Document, Span
 
-
-@pytest.fixture(scope="module")
-def extractor() -> AttributionExtractor:
-    return AttributionExtractor()
-
-
-def _atts(extractor: AttributionExtractor, text: str) -> list[Span]:
-    return extractor(Document(text)).layer("attributions")
-
-
-def _covering(atts: list[Span], text: str, needle: str) -> Span:
-    pos = text.index(needle)
-    hits = [a for a in atts if a.start <= pos < a.end]
-    assert hits, f"no attribution covers {needle!r}"
-    return min(hits, key=lambda a: a.end - a.start)
-
+from .test_extract import _atts, _covering
 
 OKONKWO = (
     "Critics were unconvinced. Grace Okonkwo, who leads the residents’ group Water For All, "
