@@ -1,7 +1,8 @@
 """Attribution benchmark: PolNeAR content F1 / source accuracy, own speaker set, and speed.
 
     python bench/attribution.py polnear --split dev            # the reported figures
-    python bench/attribution.py polnear --split train --sweep  # tuning (train only)
+    python bench/attribution.py polnear --split dev --mode rules   # one row of the ablation
+    python bench/attribution.py polnear --split train --sweep  # rule threshold (train only)
     python bench/attribution.py speakers                       # tests/data/speakers accuracy
     python bench/attribution.py speed --limit 90               # added time on PTC train
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.attribution.extract import AttributionExtractor
+from spinscope.attribution.hybrid import MODES, Settings
 from spinscope.attribution.polnear import Predicted, Score, load_split, score_article
 from spinscope.document import Document
 from spinscope.nlp import load_spacy
@@ -45,14 +47,27 @@ def polnear(args: argparse.Namespace) -> None:
     arts = load_split(args.root, args.split, args.limit)
     parses = _parses([a.text for a in arts], args.parses)
     thresholds = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5] if args.sweep else [args.threshold]
+    shipped = AttributionExtractor()
+    tagger = shipped.tagger
+    settings = shipped.settings
+    if args.mode:
+        settings = Settings(**{**settings.__dict__, "mode": args.mode})
+    tagged = [
+        tagger.tag_ranges(a.text, [(0, len(a.text))])
+        if tagger and settings.mode != "rules"
+        else None
+        for a in arts
+    ]
+    print(f"tagger={'yes' if tagger else 'none'} settings={settings}")
     for th in thresholds:
-        ex = AttributionExtractor(threshold=th)
+        ex = AttributionExtractor(threshold=th, tagger=tagger, settings=settings)
         total = Score()
         by_origin: dict[str, int] = {}
-        for art, sdoc in zip(arts, parses, strict=True):
-            cands = ex.candidates(art.text, [(0, sdoc)])
+        for art, sdoc, tg in zip(arts, parses, tagged, strict=True):
+            cands = ex.combined(art.text, [(0, sdoc)], tg)
             for c in cands:
-                key = c.origin.split(":")[0] + ":" + c.origin.split(":")[1].split("|")[0]
+                head, _, rest = c.origin.partition(":")
+                key = head + (":" + rest.split("|")[0] if rest else "")
                 by_origin[key] = by_origin.get(key, 0) + 1
             preds = [Predicted(c.content, c.source) for c in cands]
             total.add(score_article(preds, art.attributions))
@@ -62,6 +77,7 @@ def polnear(args: argparse.Namespace) -> None:
             f"F1={total.f1:.3f} source_acc={total.source_accuracy:.3f} "
             f"(matched={total.matched}, with_gold_source={total.src_total})"
         )
+        print("  predicted by origin:", dict(sorted(by_origin.items())))
 
 
 def speakers(args: argparse.Namespace) -> None:
@@ -123,6 +139,7 @@ def main() -> None:
     p.add_argument("--parses")
     p.add_argument("--threshold", type=float, default=0.3)
     p.add_argument("--sweep", action="store_true")
+    p.add_argument("--mode", choices=MODES, help="override the shipped rules/tagger mode")
     p.set_defaults(func=polnear)
     s = sub.add_parser("speakers")
     s.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "speakers")

@@ -58,3 +58,32 @@ def test_pipe_equals_one_by_one(doc: Document) -> None:
     batch = list(pipe.pipe([load(text), load(text[: len(text) // 2])], batch_size=2))
     assert batch[0].to_dict()["techniques"] == doc.to_dict()["techniques"]
     assert batch[0].to_dict()["attributions"] == doc.to_dict()["attributions"]
+
+
+def test_prepare_runs_beside_the_parse_before_its_step() -> None:
+    """A step's parse-free ``prepare`` (the attribution tagger's pass) runs in the side thread
+    while spaCy parses, and its step then reads the result."""
+    import threading
+
+    seen: dict[str, object] = {}
+
+    class Prep:
+        name = "probe"
+
+        def prepare(self, docs: list[Document]) -> None:
+            seen["thread"] = threading.current_thread() is not threading.main_thread()
+            for d in docs:
+                d.runtime["probe"] = len(d.text)
+
+        def __call__(self, doc: Document) -> Document:
+            seen["value"] = doc.runtime.get("probe")
+            return doc
+
+    base = Pipeline.build(("clean", "sentences"))
+    pipe = Pipeline([*base.steps, ("probe", Prep())])
+    pipe(Document("The minister said that the budget would be cut."))
+    assert seen == {"thread": True, "value": 47}
+    # without overlap the step still works (prepare is skipped; the step falls back)
+    seen.clear()
+    Pipeline([*base.steps, ("probe", Prep())], overlap=False)(Document("Short text here."))
+    assert seen == {"value": None}

@@ -337,6 +337,12 @@ from spinscope.techniques.commands import ptc_app, train_app  # noqa: E402
 app.add_typer(ptc_app, name="ptc")
 app.add_typer(train_app, name="train")
 
+# -- attribution: train attribution (spinscope.attribution.commands) ------------------------
+
+from spinscope.attribution.commands import train_attribution  # noqa: E402
+
+train_app.command("attribution")(train_attribution)
+
 
 # -- store and web: ingest, serve (spinscope.store.loader, spinscope.web.serve) -------------
 

@@ -85,14 +85,18 @@ class Pipeline:
             # Steps that need no parse (the ONNX tagger) run beside the spaCy parse: ONNX
             # Runtime releases the GIL, so the two share the cores instead of taking turns.
             # Analyzers add their layer to the same Document objects, so nothing is merged.
+            # A later step may also have parse-free work to do first (``prepare``: the
+            # attribution tagger's encoder pass); it joins the side thread.
             side: list[Analyzer] = []
+            prep: list[Any] = []
             if self.overlap and getattr(step, "name", "") == "sentences":
                 while i + 1 < len(steps) and getattr(steps[i + 1], "parallel_with_parse", False):
                     i += 1
                     side.append(steps[i])
-            if side:
+                prep = [s for s in steps[i + 1 :] if callable(getattr(s, "prepare", None))]
+            if side or prep:
                 with ThreadPoolExecutor(max_workers=1) as pool:
-                    future = pool.submit(_run_steps, side, docs)
+                    future = pool.submit(_side, side, prep, docs)
                     docs = _run_steps([step], docs)
                     future.result()
             else:
@@ -106,6 +110,12 @@ class Pipeline:
         from spinscope.ingest import load
 
         return self(load(text_or_path, name=name))
+
+
+def _side(steps: list[Analyzer], prep: list[Any], docs: list[Document]) -> None:
+    _run_steps(steps, docs)
+    for step in prep:
+        step.prepare(docs)
 
 
 def _run_steps(steps: list[Analyzer], docs: list[Document]) -> list[Document]:

@@ -131,17 +131,6 @@ def test_kind() -> None:
     assert attribution_kind("that taxes rise", (0, 15)) == "indirect"
 
 
-def test_tagger_spans_replace_rules() -> None:
-    text = "The minister said that the budget would be cut."
-    c0 = text.index("the budget")
-    spans = [(0, 12, "SOURCE"), (13, 17, "CUE"), (c0, len(text) - 1, "CONTENT")]
-    ex = AttributionExtractor(tagger=lambda doc: spans)
-    atts = ex(Document(text)).layer("attributions")
-    assert len(atts) == 1
-    assert (atts[0].start, atts[0].end) == (c0, len(text) - 1)
-    assert atts[0].attrs["source"]["text"] == "The minister"
-
-
 @pytest.mark.skipif(not SAMPLE.exists(), reason="sample article not available")
 def test_sample_article_speakers(extractor: AttributionExtractor) -> None:
     text = SAMPLE.read_text(encoding="utf-8")

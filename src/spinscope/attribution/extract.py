@@ -2,17 +2,19 @@
 
 Candidates come from the shared spaCy parse (``rules.py``) filtered by the cue lexicon learned on
 PolNeAR train, then from quotes the parse did not explain (a cue next to the quote, a quote that
-continues the previous speaker, or a quote with no speaker). A learned tagger can later supply
-``(start, end, label)`` SOURCE/CUE/CONTENT spans through ``tagger=``: its attributions replace the
-rule ones they overlap (``mode="replace"``) or only fill gaps (``mode="complement"``).
+continues the previous speaker, or a quote with no speaker). The learned SOURCE/CUE/CONTENT
+tagger (``tagger.py``, shipped in ``models/attribution``) is combined with them as its model card
+says (``hybrid.py``): which rule cues it vetoes, which attributions it adds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
+from spinscope.attribution.candidate import Candidate
+from spinscope.attribution.hybrid import MODES, Settings, combine
 from spinscope.attribution.lexicon import CueLexicon, load_lexicon
 from spinscope.attribution.quotes import Quote, find_quotes
 from spinscope.attribution.rules import (
@@ -28,28 +30,14 @@ from spinscope.attribution.rules import (
 )
 from spinscope.attribution.spans import tidy
 from spinscope.attribution.speakers import SpeakerResolver, find_venue, is_entity
+from spinscope.attribution.tagger import AttributionTagger, Tagged
 from spinscope.document import Document, Span
 
 PARSES = "spacy_parses"
+TAGGED = "attribution_tagged"
 LAYER = "attributions"
 
-#: A tagger returns labelled character spans over ``doc.text``: SOURCE, CUE or CONTENT.
-Tagger = Callable[[Document], Sequence[tuple[int, int, str]]]
-
-
-@dataclass
-class Candidate:
-    """One attribution before speaker resolution; offsets index the full text."""
-
-    content: tuple[int, int]
-    cue: tuple[int, int] | None
-    source: tuple[int, int] | None
-    score: float
-    origin: str
-    cue_token: Token | None = None
-    source_token: Token | None = None
-    continues: int | None = None  # index of the candidate whose speaker this one continues
-    extra: dict[str, Any] = field(default_factory=dict)
+DEFAULT = "default"
 
 
 class AttributionExtractor:
@@ -64,27 +52,39 @@ class AttributionExtractor:
         quote_cue_threshold: float = 0.2,
         min_quote_words: int = 6,
         nlp: Any | None = None,
-        tagger: Tagger | None = None,
-        mode: str = "replace",
+        tagger: AttributionTagger | str | Path | None = DEFAULT,
+        settings: Settings | None = None,
     ) -> None:
+        """``tagger``: the shipped tagger (``"default"``, when installed), a model folder, an
+        :class:`AttributionTagger`, or None for the rules alone. ``settings``: how the tagger
+        and the rules combine (default: the model's ``config.json``, chosen on PolNeAR train)."""
         self.lexicon = lexicon if lexicon is not None else load_lexicon()
         self.threshold = threshold
         self.quote_cue_threshold = quote_cue_threshold
         self.min_quote_words = min_quote_words
         self._nlp = nlp
-        self.tagger = tagger
-        if mode not in ("replace", "complement"):
-            raise ValueError(f"mode must be 'replace' or 'complement', not {mode!r}")
-        self.mode = mode
+        if tagger == DEFAULT:
+            tagger = AttributionTagger.load()
+        elif isinstance(tagger, (str, Path)):
+            loaded = AttributionTagger.load(Path(tagger))
+            if loaded is None:
+                raise FileNotFoundError(f"{tagger}: no attribution tagger model there")
+            tagger = loaded
+        self.tagger: AttributionTagger | None = tagger
+        if settings is None:
+            settings = Settings.from_config(tagger.decoding) if tagger is not None else Settings()
+        if settings.mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {settings.mode!r}")
+        self.settings = settings
 
     # -- public API ------------------------------------------------------------------------
 
     def __call__(self, doc: Document) -> Document:
         parses = self._parses(doc)
-        cands = self.candidates(doc.text, parses)
-        if self.tagger is not None:
-            tagged = _hygiene(doc.text, candidates_from_tags(doc, self.tagger(doc)))
-            cands = self._merge_tagged(cands, tagged)
+        tagged = doc.runtime.get(TAGGED)
+        if tagged is None and self.tagger is not None and self.settings.mode != "rules":
+            tagged = self.tagger.tag(doc)
+        cands = self.combined(doc.text, parses, tagged)
         resolver = SpeakerResolver(doc.text, parses)
         speakers = resolver.resolve(cands)
         spans = []
@@ -101,6 +101,14 @@ class AttributionExtractor:
         doc.set_layer(LAYER, spans)
         return doc
 
+    def prepare(self, docs: Iterable[Document]) -> None:
+        """The tagger's encoder pass, which needs no parse: the pipeline runs it beside the
+        spaCy parse (ONNX Runtime releases the GIL) and :meth:`__call__` reads the result."""
+        if self.tagger is None or self.settings.mode == "rules":
+            return
+        for d in docs:
+            d.runtime[TAGGED] = self.tagger.tag(d)
+
     def pipe(self, docs: Iterable[Document]) -> Iterable[Document]:
         docs = list(docs)
         missing = [d for d in docs if PARSES not in d.runtime]
@@ -111,6 +119,23 @@ class AttributionExtractor:
         return [self(d) for d in docs]
 
     # -- candidates ------------------------------------------------------------------------
+
+    def combined(
+        self, text: str, parses: Sequence[tuple[int, SpacyDoc]], tagged: Tagged | None
+    ) -> list[Candidate]:
+        """Rule candidates combined with the tagger's reading under ``self.settings``."""
+        cands = self.candidates(text, parses)
+        if tagged is None or self.settings.mode == "rules":
+            return cands
+        out = _hygiene(text, combine(cands, tagged, self.settings))
+        for c in out:  # the tagger's spans get the parse's tokens: speakers resolve alike
+            if c.source is not None and c.source_token is None:
+                c.source_token = _root_token(parses, c.source)
+            if c.cue is not None and c.cue_token is None:
+                c.cue_token = _root_token(parses, c.cue)
+                if c.cue_token is not None:
+                    c.extra.setdefault("venue", find_venue(c.cue_token))
+        return out
 
     def candidates(self, text: str, parses: Sequence[tuple[int, SpacyDoc]]) -> list[Candidate]:
         """Rule candidates over every parsed region, in text order, with continuations linked."""
@@ -294,35 +319,17 @@ class AttributionExtractor:
             doc.runtime[PARSES] = parses
         return list(parses)
 
-    def _merge_tagged(self, rules: list[Candidate], tagged: list[Candidate]) -> list[Candidate]:
-        if self.mode == "replace":
-            keep = [r for r in rules if not any(_overlap(r.content, t.content) for t in tagged)]
-        else:
-            keep = rules
-            tagged = [t for t in tagged if not any(_overlap(r.content, t.content) for r in rules)]
-        out = sorted(keep + tagged, key=lambda c: (c.content[0], -c.content[1]))
-        return out
 
-
-def candidates_from_tags(doc: Document, spans: Sequence[tuple[int, int, str]]) -> list[Candidate]:
-    """Group tagger spans into attributions: each CONTENT takes the nearest CUE and SOURCE."""
-    contents = sorted((s, e) for s, e, lab in spans if lab.upper() == "CONTENT")
-    cues = sorted((s, e) for s, e, lab in spans if lab.upper() == "CUE")
-    sources = sorted((s, e) for s, e, lab in spans if lab.upper() == "SOURCE")
-
-    def nearest(pool: list[tuple[int, int]], span: tuple[int, int]) -> tuple[int, int] | None:
-        if not pool:
-            return None
-        best = min(pool, key=lambda p: min(abs(p[0] - span[1]), abs(span[0] - p[1])))
-        dist = min(abs(best[0] - span[1]), abs(span[0] - best[1]))
-        return best if dist <= 300 else None
-
-    out = []
-    for c in contents:
-        cue = nearest(cues, c)
-        src = nearest(sources, cue or c)
-        out.append(Candidate(c, cue, src, 1.0, "tagger"))
-    return out
+def _root_token(parses: Sequence[tuple[int, SpacyDoc]], span: tuple[int, int]) -> Token | None:
+    """The parse token heading the character span (its head lies outside), if the span is
+    made of whole tokens of one parsed region."""
+    for offset, sdoc in parses:
+        if not (offset <= span[0] and span[1] <= offset + len(sdoc.text)):
+            continue
+        toks = [t for t in sdoc if span[0] <= offset + t.idx and offset + t.idx + len(t) <= span[1]]
+        roots = [t for t in toks if not (span[0] <= offset + t.head.idx < span[1]) or t.head is t]
+        return roots[0] if len(roots) == 1 else (toks[-1] if toks else None)
+    return None
 
 
 def attribution_kind(text: str, content: tuple[int, int]) -> str:
@@ -555,10 +562,6 @@ def _piece(text: str, span: tuple[int, int] | None) -> dict[str, Any] | None:
     if span is None:
         return None
     return {"start": span[0], "end": span[1], "text": text[span[0] : span[1]]}
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
 
 
 def _covered(start: int, end: int, span: tuple[int, int]) -> bool:

@@ -1,0 +1,211 @@
+"""The learned SOURCE / CUE / CONTENT tagger (ONNX Runtime on CPU, no torch).
+
+Its own int8 MiniLM encoder (the technique encoder is the other of the two passes a window may
+take) and one head of six sigmoid channels per wordpiece: inside a SOURCE, CUE or CONTENT, and
+starting one. ``Tagged`` holds the word-pooled probabilities of one document; ``tag_spans``
+decodes them into runs and ``link`` ties each content to its cue and source. How the tagger and
+the rules are combined is ``attribution.hybrid``; the model card says which way was measured best.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinscope.attribution.spans import tidy
+from spinscope.document import Document
+from spinscope.techniques.decode import pool_words
+from spinscope.techniques.windows import (
+    Tokens,
+    Window,
+    batch_inputs,
+    load_tokenizer,
+    make_windows,
+    tokenize_ranges,
+)
+
+LABELS = ("SOURCE", "CUE", "CONTENT")
+CHANNELS = (
+    "in_source",
+    "in_cue",
+    "in_content",
+    "begin_source",
+    "begin_cue",
+    "begin_content",
+)
+SOURCE, CUE, CONTENT = range(3)
+
+
+def default_model_dir() -> Path:
+    return Path(str(resources.files("spinscope") / "models" / "attribution"))
+
+
+@dataclass
+class Tagged:
+    """Word-pooled channel probabilities of one text's wordpieces (offsets index the text)."""
+
+    text: str
+    tokens: Tokens
+    probs: np.ndarray  # (n_tokens, 6)
+
+    def mean(self, label: int, start: int, end: int) -> float:
+        """Mean probability of ``label`` over the tokens overlapping ``[start, end)``."""
+        t = self.tokens
+        inside = (t.starts < end) & (t.ends > start)
+        if not inside.any():
+            return 0.0
+        return float(self.probs[inside, label].mean())
+
+
+def tag_spans(
+    tagged: Tagged, threshold: float = 0.5, begin: float = 0.5
+) -> list[tuple[int, int, int, float]]:
+    """Runs ``(start, end, label, mean probability)``: consecutive tokens whose inside
+    probability reaches ``threshold``; a token whose begin probability reaches ``begin`` starts
+    a new run. A source or cue never crosses a line break; a content never crosses a blank line
+    unless the model keeps it inside across the paragraph (PolNeAR contents do span them)."""
+    text, t, p = tagged.text, tagged.tokens, tagged.probs
+    out: list[tuple[int, int, int, float]] = []
+    for label in (SOURCE, CUE, CONTENT):
+        on = p[:, label] >= threshold
+        runs: list[list[int]] = []
+        for i in range(len(t.ids)):
+            if not on[i]:
+                if runs and runs[-1]:
+                    runs.append([])
+                continue
+            run = runs[-1] if runs else None
+            if run:
+                gap = text[int(t.ends[run[-1]]) : int(t.starts[i])]
+                new_word = t.words[i] != t.words[run[-1]]
+                split = new_word and p[i, 3 + label] >= begin
+                if split or (label != CONTENT and "\n" in gap) or "\n\n" in gap:
+                    run = None
+            if run is None:
+                runs.append([i])
+            else:
+                run.append(i)
+        for run in runs:
+            if not run:
+                continue
+            a, b = tidy(text, int(t.starts[run[0]]), int(t.ends[run[-1]]))
+            if b > a:
+                out.append((a, b, label, float(p[run, label].mean())))
+    return sorted(out)
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    if a[1] <= b[0]:
+        return b[0] - a[1]
+    if b[1] <= a[0]:
+        return a[0] - b[1]
+    return 0
+
+
+@dataclass
+class Linked:
+    content: tuple[int, int]
+    cue: tuple[int, int] | None
+    source: tuple[int, int] | None
+    score: float
+
+
+def link(
+    text: str, spans: list[tuple[int, int, int, float]], max_cue_gap: int = 120
+) -> list[Linked]:
+    """Each content takes the nearest cue outside it (same paragraph, within ``max_cue_gap``
+    characters); contents sharing a cue are one attribution (“A,” he said, “B.”); the source is
+    the nearest source run to the cue, outside the content. A content with no cue is dropped:
+    every PolNeAR attribution has one."""
+    contents = [(a, b, s) for a, b, lab, s in spans if lab == CONTENT]
+    cues = [(a, b, s) for a, b, lab, s in spans if lab == CUE]
+    sources = [(a, b, s) for a, b, lab, s in spans if lab == SOURCE]
+    by_cue: dict[tuple[int, int], list[tuple[int, int, float]]] = {}
+    cue_score: dict[tuple[int, int], float] = {}
+    for a, b, s in contents:
+        best = None
+        for ca, cb, cs in cues:
+            if a <= ca and cb <= b:
+                continue  # a cue inside the content belongs to an attribution nested in it
+            g = _gap((a, b), (ca, cb))
+            between = text[min(b, cb) : max(a, ca)]
+            if g > max_cue_gap or "\n\n" in between:
+                continue
+            if best is None or g < best[0]:
+                best = (g, (ca, cb), cs)
+        if best is None:
+            continue
+        by_cue.setdefault(best[1], []).append((a, b, s))
+        cue_score[best[1]] = best[2]
+    out: list[Linked] = []
+    for cue, parts in by_cue.items():
+        lo = min(a for a, _, _ in parts)
+        hi = max(b for _, b, _ in parts)
+        src = None
+        best_gap = 10**9
+        for sa, sb, _ in sources:
+            if any(a <= sa < b for a, b, _ in parts):
+                continue  # inside the content: a speaker quoted, not the one quoting
+            g = _gap(cue, (sa, sb))
+            between = text[min(cue[1], sb) : max(cue[0], sa)]
+            if g <= 80 and "\n" not in between and g < best_gap:
+                src, best_gap = (sa, sb), g
+        score = float(np.mean([s for *_, s in parts])) * cue_score[cue]
+        out.append(Linked((lo, hi), cue, src, score))
+    return sorted(out, key=lambda x: x.content)
+
+
+class AttributionTagger:
+    """Runs the tagger's encoder over a document's body regions (or any ranges)."""
+
+    def __init__(self, model_dir: Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
+
+        self.model_dir = model_dir
+        self.config: dict[str, Any] = json.loads(
+            (model_dir / "config.json").read_text(encoding="utf-8")
+        )
+        self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
+        opts = ort.SessionOptions()
+        if threads:
+            opts.intra_op_num_threads = threads
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(
+            str(model_dir / "encoder.onnx"), opts, providers=["CPUExecutionProvider"]
+        )
+
+    @classmethod
+    def load(cls, model_dir: Path | None = None, **kwargs: Any) -> AttributionTagger | None:
+        """The tagger in ``model_dir`` (default: the shipped one), or None when there is none."""
+        d = model_dir or default_model_dir()
+        if not (d / "encoder.onnx").exists() or not (d / "config.json").exists():
+            return None
+        return cls(d, **kwargs)
+
+    @property
+    def decoding(self) -> dict[str, Any]:
+        return dict(self.config.get("decoding", {}))
+
+    def tag_ranges(self, text: str, ranges: list[tuple[int, int]]) -> Tagged:
+        tokens = tokenize_ranges(self.tokenizer, text, ranges)
+        probs = np.zeros((len(tokens.ids), len(CHANNELS)), np.float32)
+        wins: list[Window] = make_windows(
+            len(tokens.ids), 0, self.config["max_tokens"], self.config["stride"]
+        )
+        # one window per run: int8 activations are scaled per tensor, so padding would change
+        # the scores of a window batched with a shorter one (as in the technique tagger)
+        for w in wins:
+            ids, mask = batch_inputs([w], [tokens])
+            (p,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            a, b = w.keep_lo - w.lo + 1, w.keep_hi - w.lo + 1
+            probs[w.keep_lo : w.keep_hi] = p[0, a:b]
+        return Tagged(text, tokens, pool_words(probs, tokens.words))
+
+    def tag(self, doc: Document) -> Tagged:
+        return self.tag_ranges(doc.text, [(s.start, s.end) for s in doc.body_spans()])
