@@ -197,3 +197,14 @@ def test_unknown_mode_and_missing_model_are_clear(tmp_path) -> None:  # type: ig
         AttributionExtractor(tagger=None, settings=Settings(mode="both"))
     with pytest.raises(FileNotFoundError, match="no attribution tagger"):
         AttributionExtractor(tagger=tmp_path)
+
+
+def test_a_tagger_source_that_cannot_speak_is_no_speaker() -> None:
+    """ "China’s willingness … shows": the statement may stand, its speaker is never the
+    willingness (the shape of the issue's sample sentence, on a text written here)."""
+    text = "Moscow’s readiness to mediate shows that the talks matter."
+    marks = [("Moscow’s readiness", "SOURCE"), ("shows", "CUE"), ("the talks matter", "CONTENT")]
+    ex = AttributionExtractor(tagger=_FakeTagger(marks, {"mode": "tagger"}))  # type: ignore[arg-type]
+    (a,) = ex(Document(text)).layer("attributions")
+    assert a.attrs["source"] is None
+    assert a.attrs["speaker"]["name"] is None

@@ -127,10 +127,21 @@ class AttributionExtractor:
         cands = self.candidates(text, parses)
         if tagged is None or self.settings.mode == "rules":
             return cands
-        out = _hygiene(text, combine(cands, tagged, self.settings))
-        for c in out:  # the tagger's spans get the parse's tokens: speakers resolve alike
+        return self.finish(text, parses, combine(cands, tagged, self.settings))
+
+    @staticmethod
+    def finish(
+        text: str, parses: Sequence[tuple[int, SpacyDoc]], cands: list[Candidate]
+    ) -> list[Candidate]:
+        """Combined candidates made ready for speakers: tidy spans, parse tokens for the
+        tagger's sources and cues, and no source that cannot speak ("China’s willingness")."""
+        out = _hygiene(text, cands)
+        for c in out:
             if c.source is not None and c.source_token is None:
-                c.source_token = _root_token(parses, c.source)
+                tok = _root_token(parses, c.source)
+                if tok is not None and not is_entity(tok):
+                    c.source = None  # a statement with no speaker, never an invented one
+                c.source_token = tok if c.source is not None else None
             if c.cue is not None and c.cue_token is None:
                 c.cue_token = _root_token(parses, c.cue)
                 if c.cue_token is not None:

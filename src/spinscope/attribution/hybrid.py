@@ -15,8 +15,9 @@ the tagger linked to the same cue.
 
 from __future__ import annotations
 
+import copy
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -59,6 +60,7 @@ def combine(rules: Sequence[Candidate], tagged: Tagged | None, s: Settings) -> l
     in place; kept ones may take a tagger source)."""
     if tagged is None or s.mode == "rules":
         return list(rules)
+    rules = [copy.copy(c) for c in rules]  # the caller's candidates stay as they were
     learned = tagger_candidates(tagged, s)
     if s.mode == "tagger":
         return learned
@@ -85,15 +87,23 @@ def combine(rules: Sequence[Candidate], tagged: Tagged | None, s: Settings) -> l
     return sorted(kept + extra, key=lambda c: (c.content[0], -c.content[1]))
 
 
+#: What the extractor does to combined candidates of article ``i`` (``AttributionExtractor.finish``)
+Finish = Callable[[int, list[Candidate]], list[Candidate]]
+
+
 def score(
     arts: Sequence[GoldArticle],
     rules: Sequence[Sequence[Candidate]],
     tagged: Sequence[Tagged | None],
     s: Settings,
+    finish: Finish | None = None,
 ) -> Score:
     total = Score()
-    for art, r, t in zip(arts, rules, tagged, strict=True):
-        preds = [Predicted(c.content, c.source) for c in combine(r, t, s)]
+    for i, (art, r, t) in enumerate(zip(arts, rules, tagged, strict=True)):
+        cands = combine(r, t, s)
+        if finish is not None and s.mode != "rules":
+            cands = finish(i, cands)
+        preds = [Predicted(c.content, c.source) for c in cands]
         total.add(score_article(preds, art.attributions))
     return total
 
@@ -110,6 +120,7 @@ def sweep(
     arts: Sequence[GoldArticle],
     rules: Sequence[Sequence[Candidate]],
     tagged: Sequence[Tagged | None],
+    finish: Finish | None = None,
 ) -> tuple[Settings, list[dict[str, Any]]]:
     """Every setting of ``GRID`` scored; the best by content F1 (then source accuracy)."""
     rows: list[dict[str, Any]] = []
@@ -124,7 +135,7 @@ def sweep(
         if s in seen:
             continue
         seen.add(s)
-        sc = score(arts, rules, tagged, s)
+        sc = score(arts, rules, tagged, s, finish)
         rows.append(
             {
                 **asdict(s),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.attribution.candidate import Candidate
-from spinscope.attribution.hybrid import Settings, score, sweep
+from spinscope.attribution.hybrid import Finish, Settings, score, sweep
 from spinscope.attribution.polnear import GoldArticle, load_split
 from spinscope.attribution.tagger import AttributionTagger, Tagged
 
@@ -46,8 +46,9 @@ def parses(texts: Sequence[str], log: Any = print) -> list[Any]:
 
 def readings(
     arts: Sequence[GoldArticle], tagger: AttributionTagger, log: Any = print
-) -> tuple[list[list[Candidate]], list[Tagged | None]]:
-    """Rule candidates and tagger probabilities of each article (whole text = one region)."""
+) -> tuple[list[list[Candidate]], list[Tagged | None], Finish]:
+    """Rule candidates and tagger probabilities of each article (whole text = one region),
+    and the extractor's last step over combined candidates, as ``analyze`` runs it."""
     from spinscope.attribution.extract import AttributionExtractor
 
     rules_only = AttributionExtractor(tagger=None)
@@ -55,7 +56,11 @@ def readings(
     rules = [rules_only.candidates(a.text, [(0, d)]) for a, d in zip(arts, docs, strict=True)]
     log(f"tagging {len(arts)} articles")
     tagged: list[Tagged | None] = [tagger.tag_ranges(a.text, [(0, len(a.text))]) for a in arts]
-    return rules, tagged
+
+    def finish(i: int, cands: list[Candidate]) -> list[Candidate]:
+        return AttributionExtractor.finish(arts[i].text, [(0, docs[i])], cands)
+
+    return rules, tagged, finish
 
 
 def _fig(sc: Any) -> dict[str, float]:
@@ -81,15 +86,15 @@ def tune(
     tagger = AttributionTagger(model_dir)
     keep = set(tune_names)
     arts = [a for a in load_split(root, "train") if a.name in keep]
-    rules, tagged = readings(arts, tagger, log)
-    best, rows = sweep(arts, rules, tagged)
+    rules, tagged, finish = readings(arts, tagger, log)
+    best, rows = sweep(arts, rules, tagged, finish)
     log(f"chosen on {len(arts)} train articles: {best}")
     cfg = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     cfg["decoding"] = asdict(best)
     (model_dir / "config.json").write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
 
     dev = load_split(root, "dev", dev_limit)
-    d_rules, d_tagged = readings(dev, tagger, log)
+    d_rules, d_tagged, d_finish = readings(dev, tagger, log)
     by_mode: dict[str, Any] = {}
     for mode in ("rules", "filter", "filter+complement", "replace", "tagger"):
         rows_m = [r for r in rows if r["mode"] == mode]
@@ -97,7 +102,7 @@ def tune(
         by_mode[mode] = {
             "settings": asdict(s),
             "tune": next(r for r in rows_m if Settings.from_config(r) == s),
-            "dev": _fig(score(dev, d_rules, d_tagged, s)),
+            "dev": _fig(score(dev, d_rules, d_tagged, s, d_finish)),
         }
     report = {
         "tune_articles": len(arts),
