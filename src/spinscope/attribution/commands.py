@@ -19,14 +19,14 @@ def train_attribution(
     out: Path = typer.Option(None, help="Output model folder (default: the package's models/)."),
     epochs: int = typer.Option(1),
     seed: int = typer.Option(13),
-    fit_articles: int = typer.Option(420, help="PolNeAR train articles the encoder trains on."),
-    tune_articles: int = typer.Option(120, help="Other train articles that choose decoding."),
+    fit_articles: int = typer.Option(600, help="PolNeAR train articles the encoder trains on."),
+    tune_articles: int = typer.Option(150, help="Other train articles that choose decoding."),
     tune_only: bool = typer.Option(False, help="Keep the trained encoder; re-choose decoding."),
 ) -> None:
     """Fine-tune the tagger on PolNeAR train, choose how it joins the rules on other train
     articles, report rules / tagger / hybrid on PolNeAR dev, and write the model card.
 
-    About 20 minutes an epoch (420 articles) on a 2-core CPU with nothing else running.
+    About 25 minutes an epoch (600 articles) on a 2-core CPU with nothing else running.
     """
     from spinscope.attribution.tagger import default_model_dir
     from spinscope.attribution.tune import tune, write_card
