@@ -13,7 +13,7 @@ from spinscope.document import SCHEMA, Document, Source, Span, error_record
 
 #: Pinned hash of ``schema/spinscope-1.json``. If you change the schema on purpose, bump
 #: ``SCHEMA`` (and the file name) when the change breaks consumers, then update this pin.
-SCHEMA_SHA256 = "37d8eed066e4118607e34c7268347892fc33a74476ab25ab0470d876a23bd93e"
+SCHEMA_SHA256 = "ec15b96f80a6a511938c1f55742d1a82eb7e253f2e54e064dc110e3673c65d1a"
 
 
 def _schema() -> dict:
@@ -108,5 +108,23 @@ def test_not_run_layers_validate() -> None:
     assert "techniques" in data["not_run"]
     jsonschema.validate(data, _schema())
     data["not_run"] = ["sentiment"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, _schema())
+
+
+def test_date_read_from_the_text_validates() -> None:
+    """``meta.published_source`` / ``published_span`` (a date read from a dateline) are part of
+    spinscope/1: additive and optional, so a consumer that ignores them needs no change."""
+    from datetime import date
+
+    from spinscope.clean import Cleaner
+
+    text = "Dam plan approved\n\nPublished: 12 March 2019\n\nThe council approved the plan."
+    doc = Cleaner(today=date(2024, 1, 1))(Document(text))
+    data = json.loads(doc.to_json())
+    assert data["published"] == "2019-03-12"
+    assert data["meta"]["published_source"] == "dateline"
+    jsonschema.validate(data, _schema())
+    data["meta"]["published_source"] = "guess"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, _schema())

@@ -24,7 +24,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
+from spinscope.dates import dateline_date as dateline_date  # re-exported: the cleaner's API
+from spinscope.dates import find_date, is_dateline, publication_date
 from spinscope.document import Document, Span
 
 # -- lines ----------------------------------------------------------------------------------
@@ -318,33 +321,6 @@ def boilerplate_kinds(lines: list[Line]) -> list[str | None]:
 
 # -- by-line and dateline -------------------------------------------------------------------
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_MONTH2 = _MONTH.replace("mon", "mon2")
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
-_DATE_RE = re.compile(
-    rf"{_WEEKDAY}(?:{_MONTH}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH2},?\s+(?P<y2>\d{{4}})"
-    r"|(?P<y3>\d{4})-(?P<m3>\d{1,2})-(?P<d3>\d{1,2})"
-    r"|(?P<a4>\d{1,2})[/.](?P<b4>\d{1,2})[/.](?P<y4>\d{4}))",
-    re.I,
-)
-_TIME_RE = re.compile(
-    r"(?:\bat\s+)?\b\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?"
-    r"|T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?",
-    re.I,
-)
-_DATE_PREFIX = re.compile(
-    r"^(?:(?:first |last )?(?:published|updated|posted|modified|date|dated|released)"
-    r"(?:\s+(?:on|at))?\s*:?\s*)+",
-    re.I,
-)
 _NAME_TOKEN = (
     r"(?:[A-Z][\w'’.\-]*|[A-Z]\.|(?:de|da|di|du|del|van|von|der|den|bin|ibn|al|el|la|le|ter|ten)\b)"
 )
@@ -361,46 +337,6 @@ _TAIL_OK = re.compile(
 )
 
 
-def parse_date(s: str) -> str | None:
-    """First date in ``s`` as ISO ``YYYY-MM-DD`` (US order for ambiguous ``a/b/yyyy``)."""
-    m = _DATE_RE.search(s)
-    if m is None:
-        return None
-    g = m.groupdict()
-    try:
-        if g["y1"]:
-            y, mo, d = int(g["y1"]), _MONTHS[g["mon"][:3].lower()], int(g["d1"])
-        elif g["y2"]:
-            y, mo, d = int(g["y2"]), _MONTHS[g["mon2"][:3].lower()], int(g["d2"])
-        elif g["y3"]:
-            y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
-        else:
-            a, b, y = int(g["a4"]), int(g["b4"]), int(g["y4"])
-            mo, d = (a, b) if a <= 12 else (b, a)
-    except (KeyError, TypeError, ValueError):
-        return None
-    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1800 <= y <= 2200):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
-def dateline_date(line: str) -> str | None:
-    """ISO date if ``line`` is a dateline: a date (with optional prefix/time) and little else."""
-    norm = _norm(line)
-    if len(norm.split()) > 15:
-        return None
-    date = parse_date(norm)
-    if date is None:
-        return None
-    rest = _DATE_PREFIX.sub("", norm)
-    rest = _DATE_RE.sub(" ", rest, count=1)
-    rest = _TIME_RE.sub(" ", rest)
-    leftover = [
-        w for w in re.findall(r"[^\W\d_]+", rest) if w.lower() not in ("at", "on", "gmt", "utc")
-    ]
-    return date if len(leftover) <= 2 else None
-
-
 def byline_authors(line: str) -> tuple[list[str], str | None] | None:
     """``(authors, date)`` if ``line`` is a by-line ("By Jafar Razi Khan"), else ``None``."""
     norm = _norm(line)
@@ -410,8 +346,9 @@ def byline_authors(line: str) -> tuple[list[str], str | None] | None:
     if m is not None:
         names, tail = _split_names(m.group("names"), m.group("tail") or "")
         tail = tail.strip(_EDGE_CHARS + ",/")
-        date = parse_date(tail) if tail else None
-        if tail and date is None and not all(_TAIL_OK.match(w) for w in tail.split()):
+        found = find_date(tail) if tail else None
+        date = found.iso if found else None  # None too when the date is ambiguous (03/04/2019)
+        if tail and found is None and not all(_TAIL_OK.match(w) for w in tail.split()):
             return None
     else:
         m = _AUTHOR_LABEL_RE.match(norm)
@@ -440,7 +377,7 @@ def _name_case(name: str) -> str:
 
 
 def _is_meta(line: str) -> bool:
-    return byline_authors(line) is not None or dateline_date(line) is not None
+    return byline_authors(line) is not None or is_dateline(line)
 
 
 # -- title ----------------------------------------------------------------------------------
@@ -483,7 +420,7 @@ def label_lines(text: str, html_title: str | None = None) -> list[LineLabel]:
             labels[i] = "byline"
             title_done = True  # the headline comes before the by-line, never after
             continue
-        if dateline_date(line.text) is not None:
+        if is_dateline(line.text):
             labels[i] = "dateline"
             continue
         if title_done:
@@ -507,7 +444,7 @@ def _is_title(
     if not _is_title_like(line.text):
         return False
     nxt = content[content.index(i) + 1]
-    nxt_is_meta = byline_authors(lines[nxt].text) is not None or dateline_date(lines[nxt].text)
+    nxt_is_meta = byline_authors(lines[nxt].text) is not None or is_dateline(lines[nxt].text)
     return bool(
         _followed_by_blank(text, line)
         or nxt_is_meta
@@ -544,9 +481,17 @@ class Cleaner:
     header only fills fields the metadata left empty. When ingest seeded the regions from the
     page (body found by trafilatura, the rest of the page as boilerplate), they are refined
     rather than guessed again: see :func:`label_html_regions`.
+
+    A publication date read from the text (:func:`spinscope.dates.publication_date`: by-line,
+    dateline, or a wire dateline opening the body) is recorded with where it came from:
+    ``meta["published_source"]`` (the region) and ``meta["published_span"]`` (its offsets).
+    ``today`` bounds plausible dates (default: the current UTC date).
     """
 
     name = "clean"
+
+    def __init__(self, today: date | None = None) -> None:
+        self.today = today
 
     def __call__(self, doc: Document) -> Document:
         from_html = bool(doc.meta.get("html_metadata"))
@@ -558,16 +503,16 @@ class Cleaner:
         for ll in labelled:
             if ll.label == "title" and not doc.title:
                 doc.title = ll.line.text
-            elif ll.label == "byline":
+            elif ll.label == "byline" and not doc.authors:
                 parsed = byline_authors(ll.line.text)
                 if parsed is not None:
-                    authors, date = parsed
-                    if not doc.authors:
-                        doc.authors = authors
-                    if date and not doc.published:
-                        doc.published = date
-            elif ll.label == "dateline" and not doc.published:
-                doc.published = dateline_date(ll.line.text)
+                    doc.authors = parsed[0]
+        if not doc.published:  # the input's metadata always wins over the text
+            lines = [Span(ll.line.start, ll.line.end, ll.label) for ll in labelled]
+            found = publication_date(doc.text, lines, today=self.today)
+            if found is not None:
+                doc.published = found.iso
+                doc.meta.update(found.meta())
         return doc
 
     def pipe(self, docs: Iterable[Document]) -> Iterable[Document]:
@@ -599,7 +544,7 @@ def label_html_regions(text: str, seeded: list[Span]) -> list[LineLabel]:
             continue
         if byline_authors(units[i].text) is not None:
             labels[i], kinds[i] = "byline", None
-        elif dateline_date(units[i].text) is not None:
+        elif is_dateline(units[i].text):
             labels[i], kinds[i] = "dateline", None
     return [LineLabel(u, lab, k) for u, lab, k in zip(units, labels, kinds, strict=True)]
 

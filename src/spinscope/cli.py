@@ -420,6 +420,12 @@ def serve(
         help="Also answer requests for this host name (repeatable; e.g. the name remote"
         " clients use with --allow-remote). Other names get 400 (DNS rebinding).",
     ),
+    allow_private_urls: bool = typer.Option(
+        False,
+        "--allow-private-urls",
+        help="Let the Analyze page and API fetch URLs on loopback, private and other internal"
+        " addresses (an intranet). By default only public addresses are fetched.",
+    ),
 ) -> None:
     """Run the web app: analyze, article view, corpus search, dashboard, JSON API."""
     from spinscope.errors import InputError
@@ -436,7 +442,20 @@ def serve(
             " to the corpus (no login)",
             err=True,
         )
-    run_server(db, host=host, port=port, allow_remote=allow_remote, extra_hosts=allowed_host)
+        if allow_private_urls:
+            typer.echo(
+                "spinscope: warning: --allow-private-urls: anyone who can reach the app can make"
+                " it fetch pages from this machine and its network",
+                err=True,
+            )
+    run_server(
+        db,
+        host=host,
+        port=port,
+        allow_remote=allow_remote,
+        extra_hosts=allowed_host,
+        allow_private_urls=allow_private_urls,
+    )
 
 
 # -- near-duplicates: spinscope.store.commands -------------------------------------------------

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import gzip
+import shutil
+import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from spinscope.document import Document
 from spinscope.errors import InputError
-from spinscope.ingest import iter_inputs, load
+from spinscope.ingest import addresses, iter_inputs, load
 from spinscope.ingest import url as url_mod
 from spinscope.ingest.url import is_url, load_url, outlet_of
 
@@ -59,6 +65,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(302, b"", "text/html", Location=f"/loop{len(p)}")
         elif p == "/ftp":
             self._send(302, b"", "text/html", Location="ftp://127.0.0.1/file.txt")
+        elif p == "/echo-host":  # what the server was asked for: Host header and SNI
+            sni = getattr(self.server, "sni", None)
+            self._send(200, f"{self.headers['Host']} {sni}".encode(), "text/plain")
+        elif p == "/to-private":
+            self._send(302, b"", "text/html", Location="http://10.0.0.1/admin")
+        elif p == "/to-metadata":  # hex spelling of 169.254.169.254
+            self._send(302, b"", "text/html", Location="http://0xa9fea9fe/latest/meta-data/")
         elif p == "/huge-declared":
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
@@ -187,3 +200,163 @@ def test_cli_analyze_bad_url_is_one_line_exit_2(server: str) -> None:
     assert result.exit_code == 2
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert lines == [f"spinscope: error: {server}/missing: HTTP 404 Not Found"]
+
+
+# -- the request-forgery guard on a real connection (public_only=True) ------------------------
+# The loopback test server stands in for a public one: ``refusal`` is patched to let 127.0.0.1
+# through, and test names resolve through a patched ``getaddrinfo`` that records each look-up.
+
+
+@pytest.fixture
+def loopback_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = addresses.refusal
+    monkeypatch.setattr(addresses, "refusal", lambda a: None if a == "127.0.0.1" else real(a))
+
+
+def _fake_dns(monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[str]]) -> list[str]:
+    """Each look-up of a name in ``answers`` gets the next address in its list (a rebinding
+    DNS server); other names resolve as usual. Returns the names looked up, in order."""
+    real = socket.getaddrinfo
+    seen: list[str] = []
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in answers:
+            return real(host, port, *args, **kwargs)
+        seen.append(host)
+        if not answers[host]:
+            raise socket.gaierror(socket.EAI_NONAME, "second look-up")
+        address = answers[host].pop(0)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return seen
+
+
+def _port(server: str) -> int:
+    return int(server.rsplit(":", 1)[1])
+
+
+def test_guard_refuses_the_loopback_test_server_itself(server: str) -> None:
+    with pytest.raises(InputError, match=r"refused: loopback address$"):
+        load_url(f"{server}/page", public_only=True)
+    assert load_url(f"{server}/page").outlet == "Harbour Gazette"  # the CLI: unguarded
+
+
+@pytest.mark.usefixtures("loopback_is_public")
+def test_guard_connects_to_the_checked_address_with_the_name_as_host(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a rebinding DNS server: a public answer first, then an internal one; a second look-up
+    # (by urllib3, between check and connect) would get the internal address or fail
+    seen = _fake_dns(monkeypatch, {"news.example": ["127.0.0.1", "10.0.0.1"]})
+    port = _port(server)
+    got = url_mod.fetch(f"http://news.example:{port}/echo-host", public_only=True)
+    assert got.body.decode() == f"news.example:{port} None"
+    assert seen == ["news.example"]
+
+
+@pytest.mark.usefixtures("loopback_is_public")
+def test_guard_rechecks_every_redirect_hop(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    port = _port(server)
+    for path, target, why in [
+        ("/to-private", "http://10.0.0.1/admin", "private address"),
+        ("/to-metadata", "http://0xa9fea9fe/latest/meta-data/", "0xa9fea9fe resolves to a"),
+    ]:
+        url = f"{server}{path}"
+        with pytest.raises(InputError) as info:
+            load_url(url, public_only=True)
+        assert str(info.value).startswith(f"{url}: refused: redirect to {target}: {why}")
+    # the same name may answer differently on the next hop: it is resolved and checked again
+    seen = _fake_dns(monkeypatch, {"news.example": ["127.0.0.1", "10.0.0.1"]})
+    url = f"http://news.example:{port}/moved"
+    with pytest.raises(InputError) as info:
+        load_url(url, public_only=True)
+    assert str(info.value) == (
+        f"{url}: refused: redirect to http://news.example:{port}/page: "
+        "news.example resolves to a private address"
+    )
+    assert seen == ["news.example", "news.example"]
+
+
+@pytest.mark.usefixtures("loopback_is_public")
+def test_guarded_fetch_keeps_the_limits(server: str) -> None:
+    doc = load_url(f"{server}/moved", public_only=True)
+    assert doc.meta["fetched_url"] == f"{server}/page" and "heated debate" in doc.text
+    with pytest.raises(InputError, match=r"larger than 100 bytes \(the limit for one article\)"):
+        load_url(f"{server}/page", public_only=True, max_bytes=100)
+    with pytest.raises(InputError, match="more than 5 redirects"):
+        load_url(f"{server}/loop", public_only=True)
+    with pytest.raises(InputError, match="HTTP 404"):
+        load_url(f"{server}/missing", public_only=True)
+
+
+def test_guard_tries_the_next_checked_address_when_one_refuses(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    port = _port(server)
+    monkeypatch.setattr(addresses, "refusal", lambda a: None)
+    # the test server listens on IPv4 only: ::1 refuses the connection, 127.0.0.1 answers
+    monkeypatch.setattr(addresses, "resolve", lambda host, p: ["::1", "127.0.0.1"])
+    got = url_mod.fetch(f"http://news.example:{port}/echo-host", public_only=True)
+    assert got.body.decode().startswith(f"news.example:{port}")
+    with pytest.raises(InputError, match="cannot connect"):
+        url_mod.fetch(f"http://news.example:{dead}/echo-host", public_only=True)
+
+
+# -- https: the pinned connection still sends SNI and checks the certificate for the name ----
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """An https server on 127.0.0.1 with a self-signed certificate for news.example."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    d = tmp_path_factory.mktemp("tls")
+    cert, key = d / "cert.pem", d / "key.pem"
+    made = subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "ec"),
+            *("-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=news.example"),
+            *("-addext", "subjectAltName=DNS:news.example"),
+        ],
+        capture_output=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"openssl cannot make a test certificate: {made.stderr[-200:]!r}")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+
+    def record_sni(sock: Any, name: str | None, _ctx: Any) -> None:
+        httpd.sni = name  # type: ignore[attr-defined]
+
+    ctx.sni_callback = record_sni
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"{httpd.server_address[1]}", cert
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.mark.usefixtures("loopback_is_public")
+def test_guarded_https_sends_sni_and_verifies_the_name(
+    tls_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port, cert = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test certificate
+    seen = _fake_dns(monkeypatch, {"news.example": ["127.0.0.1"], "other.example": ["127.0.0.1"]})
+    got = url_mod.fetch(f"https://news.example:{port}/echo-host", public_only=True)
+    assert got.body.decode() == f"news.example:{port} news.example"
+    assert seen == ["news.example"]
+    # the certificate is checked against the name, not the address connected to
+    with pytest.raises(InputError, match="TLS error"):
+        url_mod.fetch(f"https://other.example:{port}/echo-host", public_only=True)

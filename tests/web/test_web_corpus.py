@@ -100,3 +100,52 @@ def test_dashboard_opens_on_an_informative_view(client: TestClient, sample_text:
     client.post("/api/analyze", json={"text": sample_text + "\n\nOther.", "outlet": "B"})
     assert _active_tab(client.get("/dashboard").text) == "outlet"
     assert _active_tab(client.get("/dashboard?by=month").text) == "month"
+
+
+def test_stats_count_each_story_once_beside_the_raw_counts(
+    client: TestClient, sample_text: str
+) -> None:
+    a = client.post("/api/analyze", json={"text": sample_text, "outlet": "Wire"}).json()
+    b = client.post("/api/analyze", json={"text": republished(sample_text), "outlet": "Mirror"})
+    copy = b.json()
+    body = client.get("/api/stats", params={"by": "outlet"}).json()
+    assert (body["documents"], body["stories"]) == (2, 1)
+    rows = {(r["group"], r["technique"]): r for r in body["rows"]}
+    assert sum(r["spans"] for r in rows.values()) == len(a["techniques"]) + len(copy["techniques"])
+    assert sum(r["story_spans"] for r in rows.values()) == len(a["techniques"])
+    assert all(r["stories"] == 0 for (g, _t), r in rows.items() if g == "Mirror")
+    table = client.get("/api/stats", params={"by": "technique", "format": "csv"}).text
+    assert table.splitlines()[0] == "group,technique,spans,documents,story_spans,stories"
+    page = client.get("/dashboard", params={"by": "technique"}).text
+    assert 'id="per-story-note"' in page and ">per story</th>" in page
+    totals = [int(n) for n in re.findall(r'class="num story-total">(\d+)<', page)]
+    assert sum(totals) == len(a["techniques"])
+
+
+def test_per_story_column_only_when_there_are_duplicates(
+    client: TestClient, sample_text: str
+) -> None:
+    client.post("/api/analyze", json={"text": sample_text})
+    page = client.get("/dashboard", params={"by": "technique"}).text
+    assert "per-story-note" not in page and "story-total" not in page
+    rows = client.get("/api/stats", params={"by": "technique"}).json()["rows"]
+    assert all((r["story_spans"], r["stories"]) == (r["spans"], r["documents"]) for r in rows)
+
+
+def test_dateline_date_reaches_the_month_view(client: TestClient, sample_text: str) -> None:
+    head, rest = sample_text.split("\n\n", 1)
+    dated = f"{head}\n\nPublished: 12 March 2019\n\n{rest}"
+    doc = client.post("/api/analyze", json={"text": dated}).json()
+    assert doc["published"] == "2019-03-12" and doc["meta"]["published_source"] == "dateline"
+    assert client.get(f"/api/documents/{doc['id']}").json()["published"] == "2019-03-12"
+    page = client.get(f"/documents/{doc['id']}").text
+    assert '<time title="date read from the text (dateline)">2019-03-12</time>' in page
+    rows = client.get("/api/stats", params={"by": "month"}).json()["rows"]
+    assert {r["group"] for r in rows} == {"2019-03"}
+    assert "2019-03" in client.get("/dashboard", params={"by": "month"}).text
+    # a date given with the request is metadata, and wins over the text's
+    other = client.post(
+        "/api/analyze", json={"text": dated + "\n\nMore.", "published": "2019-03-13"}
+    )
+    assert other.json()["published"] == "2019-03-13"
+    assert "published_source" not in (other.json().get("meta") or {})

@@ -6,6 +6,14 @@ The network is used only here, and only when the user hands over an argument tha
 http or https only. Anything else is an :class:`~spinscope.errors.InputError` naming the URL in
 one line ("HTTP 404 Not Found", "timed out after 20 s", "larger than 10 MiB").
 
+``public_only`` (what the web app uses unless started with ``--allow-private-urls``) guards
+against server-side request forgery: each hop's host name is resolved once, every address it
+resolves to must be public (:func:`spinscope.ingest.addresses.refusal`), and the connection
+goes to that checked address — with the name in the ``Host`` header, in TLS SNI and in the
+certificate check — so DNS cannot answer differently between check and connect. Redirects are
+checked hop by hop the same way. The command line fetches without the guard: a local user may
+read their own intranet.
+
 HTML goes through :func:`spinscope.ingest.html.from_html`, plain text stays as received.
 ``source.url`` is the URL the user gave (``meta["fetched_url"]`` the final one after
 redirects); the outlet is the page's site name from its metadata, else the host name
@@ -17,11 +25,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from spinscope import __version__
 from spinscope.document import Document, Source
 from spinscope.errors import InputError
+from spinscope.ingest import addresses
 from spinscope.ingest.jsonl import Item
 
 #: Seconds for the whole fetch (connecting, redirects, reading the body).
@@ -35,6 +44,8 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TEXT_TYPES = ("text/plain", "text/markdown")
 _CHUNK = 64 * 1024
 _USER_AGENT = f"spinscope/{__version__} (news article analysis; one page per request)"
+_HEADERS = {"User-Agent": _USER_AGENT, "Accept": "*/*"}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def is_url(arg: str) -> bool:
@@ -54,16 +65,24 @@ class Fetched:
     body: bytes
 
 
-def fetch(url: str) -> Fetched:
-    """GET ``url`` within the limits above; :class:`InputError` (naming ``url``) otherwise."""
+def fetch(url: str, *, public_only: bool = False, max_bytes: int | None = None) -> Fetched:
+    """GET ``url`` within the limits above; :class:`InputError` (naming ``url``) otherwise.
+
+    ``public_only``: connect only to public addresses, checked hop by hop and pinned (see
+    the module text). ``max_bytes``: a smaller body limit than :data:`MAX_BYTES`.
+    """
     import urllib3
 
+    limit = MAX_BYTES if max_bytes is None else min(max_bytes, MAX_BYTES)
     deadline = time.monotonic() + TIMEOUT_S
     current = url
     _check_scheme(url, current)
-    with urllib3.PoolManager(headers={"User-Agent": _USER_AGENT, "Accept": "*/*"}) as http:
+    with urllib3.PoolManager(headers=_HEADERS) as http:
         for _ in range(MAX_REDIRECTS + 1):
-            resp = _request(http, url, current, deadline)
+            if public_only:
+                resp, pool = _pinned_request(url, current, deadline)
+            else:
+                resp, pool = _request(http, url, current, deadline), None
             try:
                 if resp.status in _REDIRECTS:
                     location = resp.headers.get("Location")
@@ -75,9 +94,11 @@ def fetch(url: str) -> Fetched:
                 if resp.status != 200:
                     raise InputError(url, f"HTTP {resp.status} {resp.reason or ''}".strip())
                 ctype = (resp.headers.get("Content-Type") or "").lower()
-                return Fetched(url, current, ctype, _read_body(url, resp, deadline))
+                return Fetched(url, current, ctype, _read_body(url, resp, deadline, limit))
             finally:
                 resp.release_conn()
+                if pool is not None:
+                    pool.close()
     raise InputError(url, f"more than {MAX_REDIRECTS} redirects")
 
 
@@ -90,13 +111,13 @@ def iter_url(url: str, name: str | None = None) -> Iterator[Item]:
         yield name, e
 
 
-def load_url(url: str) -> Document:
-    """Fetch ``url`` and read it as one article."""
+def load_url(url: str, *, public_only: bool = False, max_bytes: int | None = None) -> Document:
+    """Fetch ``url`` and read it as one article (arguments as for :func:`fetch`)."""
     from spinscope.ingest.detect import DecodeError, decode, text_kind
     from spinscope.ingest.load import document_from_content
     from spinscope.ingest.warc import decode_body
 
-    got = fetch(url)
+    got = fetch(url, public_only=public_only, max_bytes=max_bytes)
     mime = got.content_type.split(";")[0].strip()
     if mime and mime not in _HTML_TYPES + _TEXT_TYPES:
         raise InputError(url, f"not an article page (Content-Type {mime})")
@@ -162,7 +183,77 @@ def _remaining(url: str, deadline: float) -> float:
     return left
 
 
-def _request(http, url: str, current: str, deadline: float):  # type: ignore[no-untyped-def]
+class _ConnectError(InputError):
+    """The connection itself failed (refused, unreachable): another address may still answer."""
+
+
+def _pinned_request(url: str, current: str, deadline: float):  # type: ignore[no-untyped-def]
+    """GET ``current`` from a checked public address of its host: ``(response, pool)``.
+
+    The host name is resolved once; if any of its addresses is not public the fetch is refused,
+    else the addresses are tried in resolver order (the next one only when a connection cannot
+    be made). The pool connects to the address itself, and sends the name as ``Host`` and, for
+    https, as SNI, against which the ssl module verifies the certificate.
+    """
+    import urllib3
+
+    parts = urlsplit(current)
+    scheme = parts.scheme.lower()
+    host = _ascii_host(url, parts.hostname or "")
+    if ":" in host:  # an IPv6 literal; its zone (fe80::1%25eth0) is percent-encoded
+        host = unquote(host)
+    port = parts.port or _DEFAULT_PORTS[scheme]
+    try:
+        found = addresses.resolve(host, port)
+    except (OSError, UnicodeError, ValueError):
+        raise InputError(url, f"cannot resolve host name {host}") from None
+    if not found:
+        raise InputError(url, f"cannot resolve host name {host}")
+    hop = "" if current == url else f"redirect to {current[:200]}: "
+    for address in found:
+        why = addresses.refusal(address)
+        if why is not None:
+            article = "an" if why[0] in "aeiou" else "a"
+            what = why if addresses.is_literal(host) else f"{host} resolves to {article} {why}"
+            raise InputError(url, f"refused: {hop}{what}")
+    host_header = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        host_header += f":{parts.port}"
+    headers = {**_HEADERS, "Host": host_header}
+    path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    for i, address in enumerate(found):
+        pool: urllib3.HTTPConnectionPool
+        if scheme == "https":
+            pool = urllib3.HTTPSConnectionPool(address, port, maxsize=1, server_hostname=host)
+        else:
+            pool = urllib3.HTTPConnectionPool(address, port, maxsize=1)
+        try:
+            resp = _request(pool, url, current, deadline, path=path, headers=headers)
+        except _ConnectError:
+            pool.close()
+            if i == len(found) - 1:
+                raise
+            continue
+        except BaseException:
+            pool.close()
+            raise
+        return resp, pool
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+def _ascii_host(url: str, host: str) -> str:
+    """``host`` as it goes to the resolver, ``Host`` and SNI: IDNA for a non-ASCII name."""
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise InputError(url, f"not a valid host name ({host[:100]})") from None
+
+
+def _request(  # type: ignore[no-untyped-def]
+    http, url: str, current: str, deadline: float, *, path: str | None = None, **kw
+):
     import urllib3
     from urllib3.exceptions import (
         HTTPError,
@@ -176,14 +267,17 @@ def _request(http, url: str, current: str, deadline: float):  # type: ignore[no-
 
     left = _remaining(url, deadline)
     try:
+        if path is not None:  # a pool pinned to one address: the path only, any host name
+            kw["assert_same_host"] = False
         return http.request(
             "GET",
-            current,
+            current if path is None else path,
             redirect=False,
             retries=urllib3.Retry(total=0, redirect=False, raise_on_status=False),
             timeout=urllib3.Timeout(connect=min(left, 10.0), read=left),
             preload_content=False,
             decode_content=True,
+            **kw,
         )
     except MaxRetryError as e:  # retries=0 wraps the real cause
         cause: BaseException = e.reason or e
@@ -194,7 +288,7 @@ def _request(http, url: str, current: str, deadline: float):  # type: ignore[no-
         host = urlsplit(current).hostname
         raise InputError(url, f"cannot resolve host name {host}") from None
     if isinstance(cause, NewConnectionError):
-        raise InputError(url, f"cannot connect ({_connect_reason(cause)})") from None
+        raise _ConnectError(url, f"cannot connect ({_connect_reason(cause)})") from None
     if isinstance(cause, TimeoutError):
         raise InputError(url, f"timed out after {TIMEOUT_S:g} s") from None
     if isinstance(cause, SSLError):
@@ -204,12 +298,12 @@ def _request(http, url: str, current: str, deadline: float):  # type: ignore[no-
     raise InputError(url, f"fetch failed ({type(cause).__name__}: {_first_line(cause)})")
 
 
-def _read_body(url: str, resp, deadline: float) -> bytes:  # type: ignore[no-untyped-def]
+def _read_body(url: str, resp, deadline: float, max_bytes: int) -> bytes:  # type: ignore[no-untyped-def]
     from urllib3.exceptions import DecodeError, HTTPError, ProtocolError, TimeoutError
 
-    limit = f"larger than {MAX_BYTES // (1024 * 1024)} MiB (the limit for one article)"
+    limit = f"larger than {_size(max_bytes)} (the limit for one article)"
     declared = resp.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > MAX_BYTES:
+    if declared and declared.isdigit() and int(declared) > max_bytes:
         raise InputError(url, limit)
     parts: list[bytes] = []
     size = 0
@@ -221,7 +315,7 @@ def _read_body(url: str, resp, deadline: float) -> bytes:  # type: ignore[no-unt
             if not chunk:
                 break
             size += len(chunk)
-            if size > MAX_BYTES:
+            if size > max_bytes:
                 raise InputError(url, limit)
             parts.append(chunk)
             _remaining(url, deadline)
@@ -232,6 +326,11 @@ def _read_body(url: str, resp, deadline: float) -> bytes:  # type: ignore[no-unt
     except (ProtocolError, HTTPError, OSError) as e:
         raise InputError(url, f"connection broke while reading ({_first_line(e)})") from None
     return b"".join(parts)
+
+
+def _size(n: int) -> str:
+    mib = 1024 * 1024
+    return f"{n // mib} MiB" if n % mib == 0 else f"{n:,} bytes"
 
 
 def _connect_reason(e: BaseException) -> str:

@@ -2,6 +2,11 @@
 
 Each row counts technique spans (and the distinct documents they occur in) for one group and one
 technique; a speaker's spans are those whose voice is an attribution to that speaker.
+
+Beside these raw counts, :func:`story_stats` counts each distinct story once: a wire story
+republished by 20 outlets is one near-duplicate cluster (see ``duplicates.py``), and only its
+earliest-ingested document counts (``Store.later_copies``), so its spans count once and not 20
+times. By outlet (or author), the story is credited to that earliest copy's outlet (author).
 """
 
 from __future__ import annotations
@@ -15,10 +20,14 @@ from typing import Any
 from sqlalchemy import Select, func, literal, select
 
 from spinscope.store import schema as t
+from spinscope.store.duplicates import DEFAULT_THRESHOLD
 from spinscope.store.store import UNKNOWN, Store
 
 STATS_BY = ("outlet", "author", "speaker", "technique", "month")
 CSV_FIELDS = ("group", "technique", "spans", "documents")
+#: Columns (and JSON keys) added beside the raw counts: spans and documents (= distinct stories)
+#: with each near-duplicate cluster counted once.
+STORY_FIELDS = ("story_spans", "stories")
 
 
 @dataclass(frozen=True)
@@ -124,13 +133,63 @@ def stats_from_spans(store: Store, by: str) -> list[StatRow]:
     return sorted(rows, key=lambda r: (r.group, r.technique))
 
 
-def to_csv(rows: Iterable[StatRow]) -> str:
-    """CSV with a header; cells that a spreadsheet would run as a formula are defused."""
+def story_stats(
+    store: Store,
+    by: str,
+    rows: Iterable[StatRow] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[StatRow]:
+    """``rows`` (default: all of :func:`stats`) with each distinct story counted once: the spans
+    of later copies in near-duplicate clusters are taken away, so ``spans`` counts the spans of
+    one document per story and ``documents`` the distinct stories. Rows left with no story are
+    dropped. Reads only the later copies' spans, so it costs little beside the raw counts."""
+    raw = stats(store, by) if rows is None else list(rows)
+    copies = sorted(store.later_copies(threshold))
+    if not copies or not raw:
+        return raw
+    minus: dict[tuple[str, str], tuple[int, int]] = {}
+    q = _query(by)
+    with store.engine.connect() as conn:
+        for i in range(0, len(copies), 500):
+            chunk = q.where(t.techniques.c.document_seq.in_(copies[i : i + 500]))
+            for c in conn.execute(chunk):
+                key = (str(c.grp), str(c.technique))
+                spans, docs = minus.get(key, (0, 0))
+                minus[key] = (spans + int(c.spans), docs + int(c.documents))
+    out = []
+    for r in raw:
+        spans, docs = minus.get((r.group, r.technique), (0, 0))
+        if r.documents > docs:
+            out.append(StatRow(r.group, r.technique, r.spans - spans, r.documents - docs))
+    return out
+
+
+def with_stories(rows: Iterable[StatRow], per_story: Iterable[StatRow]) -> list[dict[str, Any]]:
+    """Row dicts with the once-per-story counts beside the raw ones (``story_spans``,
+    ``stories``; 0 where only later copies of stories have the technique)."""
+    story = {(r.group, r.technique): r for r in per_story}
+    out = []
+    for r in rows:
+        s = story.get((r.group, r.technique))
+        out.append(
+            {**r.to_dict(), "story_spans": s.spans if s else 0, "stories": s.documents if s else 0}
+        )
+    return out
+
+
+def to_csv(rows: Iterable[StatRow], per_story: Iterable[StatRow] | None = None) -> str:
+    """CSV with a header; cells that a spreadsheet would run as a formula are defused. With
+    ``per_story`` (:func:`story_stats`), the columns ``story_spans`` and ``stories`` follow."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_FIELDS)
-    for r in rows:
-        w.writerow([_cell(r.group), r.technique, r.spans, r.documents])
+    if per_story is None:
+        w.writerow(CSV_FIELDS)
+        for r in rows:
+            w.writerow([_cell(r.group), r.technique, r.spans, r.documents])
+        return buf.getvalue()
+    w.writerow(CSV_FIELDS + STORY_FIELDS)
+    for d in with_stories(rows, per_story):
+        w.writerow([_cell(d["group"]), *(d[k] for k in CSV_FIELDS[1:] + STORY_FIELDS)])
     return buf.getvalue()
 
 

@@ -123,7 +123,7 @@ class Store:
         self.url = url
         self.engine: Engine = make_engine(url, **engine_kwargs)
         self.dialect = self.engine.dialect.name
-        self._stories: tuple[tuple[Any, ...], int] | None = None
+        self._stories: tuple[tuple[Any, ...], frozenset[int]] | None = None
         if auto_migrate:
             migrate(self.engine)
 
@@ -563,26 +563,48 @@ class Store:
         return [{"similarity": round(s, 3), **refs[b]} for _a, b, s in hits if b in refs]
 
     def story_count(self, threshold: float = dup.DEFAULT_THRESHOLD) -> int:
-        """Documents counted once per near-duplicate cluster (a republished story is one).
+        """Documents counted once per near-duplicate cluster (a republished story is one)."""
+        n, copies = self._stories_at(threshold)
+        return n - len(copies)
 
-        Clustering reads every shared bucket (about 2 s at 100,000 documents), so the answer
-        is kept until the number of stored documents changes."""
+    def later_copies(self, threshold: float = dup.DEFAULT_THRESHOLD) -> frozenset[int]:
+        """Row numbers (``documents.seq``) of the documents that do not stand for their story:
+        every member of a near-duplicate cluster but its earliest-ingested one (the lowest
+        ``seq``: deterministic, and unchanged as more copies arrive). Counting the other
+        documents counts each distinct story once."""
+        return self._stories_at(threshold)[1]
+
+    def _stories_at(self, threshold: float) -> tuple[int, frozenset[int]]:
+        """(stored documents, later copies). Clustering reads every shared bucket (about 2 s
+        at 100,000 documents), so the answer is kept until the stored documents change."""
         with self.engine.connect() as conn:
             state = tuple(conn.execute(select(func.count(), func.max(t.documents.c.seq))).one()) + (
                 threshold,
             )
         cached = self._stories
         if cached is not None and cached[0] == state:
-            return cached[1]
-        extra = sum(len(c["documents"]) - 1 for c in self.duplicate_clusters(threshold))
-        n = int(state[0]) - extra
-        self._stories = (state, n)
-        return n
+            return int(state[0]), cached[1]
+        copies = frozenset(seq for c in self._clusters(threshold) for seq in c.seqs[1:])
+        self._stories = (state, copies)
+        return int(state[0]), copies
 
     def duplicate_clusters(self, threshold: float = dup.DEFAULT_THRESHOLD) -> list[dict[str, Any]]:
         """Clusters of near-duplicate documents, largest first: ``[{"similarity": lowest linked
         pair, "documents": [{"id", "title", "source": {"path", "url"}, "outlet", "published"}]}]``.
         """
+        found = self._clusters(threshold)
+        with self.engine.connect() as conn:
+            refs = self._refs(conn, {s for c in found for s in c.seqs})
+        return [
+            {
+                "similarity": round(c.similarity, 3),
+                "documents": [refs[s] for s in c.seqs if s in refs],
+            }
+            for c in found
+        ]
+
+    def _clusters(self, threshold: float) -> list[dup.Cluster]:
+        """Near-duplicate clusters (document ``seq`` numbers), largest first."""
         self._check_threshold(threshold)
         mb = t.minhash_bands
         shared = select(mb.c.key).group_by(mb.c.key).having(func.count() > 1)
@@ -602,15 +624,7 @@ class Store:
                 if seq is not None:
                     bucket.append(int(seq))
             sigs = self._signatures(conn, {s for p in pairs for s in p})
-            found = dup.clusters(dup.verified(sorted(pairs), sigs, threshold))
-            refs = self._refs(conn, {s for c in found for s in c.seqs})
-        return [
-            {
-                "similarity": round(c.similarity, 3),
-                "documents": [refs[s] for s in c.seqs if s in refs],
-            }
-            for c in found
-        ]
+        return dup.clusters(dup.verified(sorted(pairs), sigs, threshold))
 
     # -- speakers -------------------------------------------------------------------------
 

@@ -11,6 +11,12 @@ Errors reach clients as one-line JSON (``{"error": ...}``) or a small HTML page,
 
 Only loopback ``Host`` names (and those the server was started for) are answered, which defeats
 DNS rebinding; cross-site state-changing requests are refused (see :mod:`spinscope.web.limits`).
+
+An article may also be given by URL (``{"url": ...}`` or the form's address field): the server
+fetches it with :mod:`spinscope.ingest.url`, within that module's time limit and this app's body
+limit, and — unless started with ``allow_private_urls`` — only from public addresses, checked
+and pinned hop by hop (:mod:`spinscope.ingest.addresses`), so the app cannot be used to reach
+the machine it runs on or its network.
 """
 
 from __future__ import annotations
@@ -34,10 +40,11 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from spinscope.document import INPUT_HASH, Document, Source
 from spinscope.errors import InputError
+from spinscope.ingest.url import is_url, load_url
 from spinscope.store import DEFAULT_URL, STATS_BY, Store, stats, to_csv
 from spinscope.store.duplicates import DEFAULT_THRESHOLD as DUP_THRESHOLD
 from spinscope.store.duplicates import INDEX_THRESHOLD as DUP_INDEX_THRESHOLD
-from spinscope.store.stats import default_view, top_stats
+from spinscope.store.stats import default_view, story_stats, top_stats, with_stories
 from spinscope.web import charts
 from spinscope.web.limits import (
     LOOPBACK_HOSTS,
@@ -62,6 +69,8 @@ MAX_PENDING = 8
 #: Largest list offset (SQLite integers are 64-bit; no corpus holds a billion documents).
 MAX_OFFSET = 1_000_000_000
 MAX_QUERY_CHARS = 500
+#: Longest URL accepted (as the command line: ``spinscope.ingest.url.is_url``).
+MAX_URL_CHARS = 8192
 DASHBOARD_GROUPS = 30
 
 PipelineLike = Callable[[Document], Document]
@@ -161,11 +170,23 @@ def _check_text(value: str, field: str, limit: int) -> None:
         raise HTTPException(413, _too_long(len(value), limit))
 
 
-def _too_long(n: int, limit: int) -> str:
+def _too_long(n: int, limit: int, what: str = "FILE") -> str:
     return (
         f"article too long for the web app ({n:,} characters; limit {limit:,}); "
-        "analyse it with the command line: spinscope analyze FILE"
+        f"analyse it with the command line: spinscope analyze {what}"
     )
+
+
+def _url_to_fetch(value: object) -> str:
+    """The request's ``url`` if it is one http(s) address; InputError naming it otherwise."""
+    if not isinstance(value, str):
+        raise InputError("<request>", "'url' must be a string")
+    url = value.strip()
+    _check_text(url, "url", MAX_URL_CHARS)
+    if not is_url(url) or not url.isprintable():
+        shown = url[:200] if url.isprintable() else ascii(url[:200])
+        raise InputError(shown, "not an http:// or https:// address (one line, no spaces)")
+    return url
 
 
 def _load(data: bytes, name: str) -> Document:
@@ -224,12 +245,15 @@ def create_app(
     analysis_timeout: float = ANALYSIS_TIMEOUT,
     max_pending: int = MAX_PENDING,
     allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
+    allow_private_urls: bool = False,
 ) -> FastAPI:
     """The web app over the store at ``db_url`` (or an open ``store``).
 
     ``pipeline``: a ``Document -> Document`` callable (e.g. ``Pipeline.build([...])``); None
     means ``spinscope.pipeline.get_pipeline()``, built on first use. ``allowed_hosts``: the
     ``Host`` names answered (default: loopback only); the server adds the one it binds.
+    ``allow_private_urls``: fetch article URLs on loopback, private and other internal
+    addresses too (default: public addresses only; see :mod:`spinscope.ingest.addresses`).
     """
     store = store if store is not None else Store(db_url)
     service = AnalysisService(store, pipeline, timeout=analysis_timeout, max_pending=max_pending)
@@ -244,6 +268,7 @@ def create_app(
     )
     app.state.store = store
     app.state.service = service
+    app.state.allow_private_urls = allow_private_urls
     # Outermost last: security headers on every answer, the Host check before anything else.
     app.add_middleware(BodySizeLimit, max_bytes=max_request_bytes)
     app.add_middleware(CrossOriginGuard)
@@ -279,10 +304,17 @@ def create_app(
         # this handler runs outside the app's middleware: add the security headers here
         return _error(request, 500, "internal server error", dict(SECURITY_HEADERS))
 
-    def _capped(doc: Document) -> Document:
+    def _capped(doc: Document, what: str = "FILE") -> Document:
         if len(doc.text) > max_text_chars:
-            raise HTTPException(413, _too_long(len(doc.text), max_text_chars))
+            raise HTTPException(413, _too_long(len(doc.text), max_text_chars, what))
         return doc
+
+    async def _fetched(value: object) -> Document:
+        """The article at a URL, fetched within the limits (blocking I/O: off the event loop)."""
+        url = _url_to_fetch(value)
+        return await run_in_threadpool(
+            load_url, url, public_only=not allow_private_urls, max_bytes=max_request_bytes
+        )
 
     async def _document_from_request(request: Request) -> tuple[Document, dict[str, Any]]:
         ctype = request.headers.get("content-type", "")
@@ -293,8 +325,14 @@ def create_app(
                 raise InputError("<request>", "body is not valid JSON") from None
             except RecursionError:
                 raise InputError("<request>", "body is JSON nested too deeply") from None
+            if isinstance(body, dict) and body.get("text") is None and "url" in body:
+                doc = await _fetched(body["url"])
+                _apply_meta(doc, {k: v for k, v in body.items() if k != "url"})
+                return _capped(doc, "URL"), body
             if not isinstance(body, dict) or not isinstance(body.get("text"), str):
-                raise InputError("<request>", 'expected a JSON object {"text": "..."}')
+                raise InputError(
+                    "<request>", 'expected a JSON object {"text": "..."} or {"url": "..."}'
+                )
             _check_text(body["text"], "text", max_text_chars)
             if not body["text"].strip():
                 raise InputError("<request>", "'text' is empty")
@@ -306,21 +344,38 @@ def create_app(
         ):
             form = await request.form()
             upload = form.get("file")
+            text = form.get("text")
+            url = form.get("url")
+            given_url = isinstance(url, str) and bool(url.strip())
+            # with text or a file, the address is where they came from: recorded, not fetched
+            meta = {"url": url.strip()} if isinstance(url, str) and given_url else {}
             if isinstance(upload, UploadFile) and upload.filename:
                 data = await upload.read()
-                return _capped(_load(data, upload.filename[:200])), {}
-            text = form.get("text")
+                doc = _load(data, upload.filename[:200])
+                _apply_meta(doc, meta)
+                return _capped(doc), meta
             if isinstance(text, str) and text.strip():
                 _check_text(text, "text", max_text_chars)
-                return _capped(_load(text.encode("utf-8"), "<text>")), {}
-            raise InputError("<request>", "give article text or a file")
-        raise HTTPException(415, 'send JSON {"text": ...} or a multipart file upload')
+                doc = _load(text.encode("utf-8"), "<text>")
+                _apply_meta(doc, meta)
+                return _capped(doc), meta
+            if given_url:
+                return _capped(await _fetched(url), "URL"), meta
+            raise InputError("<request>", "give article text, a file or a URL")
+        raise HTTPException(
+            415, 'send JSON {"text": ...} or {"url": ...}, or a multipart file upload'
+        )
 
     @app.post("/api/analyze", status_code=201, tags=["api"])
     async def api_analyze(request: Request) -> JSONResponse:
-        """Analyse text (JSON ``{"text": ...}``) or an uploaded file; store it; return its JSON.
+        """Analyse text (JSON ``{"text": ...}``), a page the server fetches (JSON
+        ``{"url": "https://..."}``) or an uploaded file; store it; return its JSON.
 
-        Idempotent by content hash: 201 when new, 200 when the same text was already stored.
+        With ``text``, ``url`` is only recorded as the source. Fetching follows at most 5
+        redirects within 20 s and the request size limit, and reaches public addresses only
+        unless the server was started with ``--allow-private-urls``; a refused or failed fetch
+        is a 400 naming the URL. Idempotent by content hash: 201 when new, 200 when the same
+        text was already stored.
         """
         doc, _ = await _document_from_request(request)
         result, added = await service.analyze(doc)
@@ -348,19 +403,30 @@ def create_app(
         by: str = Query("technique", pattern="^(" + "|".join(STATS_BY) + ")$"),
         format: str = Query("json", pattern="^(json|csv)$"),
     ) -> Response | dict[str, Any]:
-        """Technique spans per outlet | author | speaker | technique | month (JSON or CSV)."""
+        """Technique spans per outlet | author | speaker | technique | month (JSON or CSV).
+
+        Each row has the raw counts (``spans``, ``documents``) and, beside them, the counts
+        with each distinct story once (``story_spans``, ``stories``: a near-duplicate cluster,
+        e.g. a wire story republished by many outlets, counts as its earliest-ingested copy);
+        ``documents`` and ``stories`` at the top count the whole corpus."""
         rows = stats(store, by)
+        per_story = story_stats(store, by, rows)
         if format == "csv":
             return Response(
-                to_csv(rows),
+                to_csv(rows, per_story),
                 media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": f'attachment; filename="spinscope-{by}.csv"'},
             )
-        return {"by": by, "rows": [r.to_dict() for r in rows]}
+        return {
+            "by": by,
+            "documents": store.count(),
+            "stories": store.story_count(),
+            "rows": with_stories(rows, per_story),
+        }
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> HTMLResponse:
-        return page("index.html", n_documents=store.count())
+        return page("index.html", n_documents=store.count(), allow_private_urls=allow_private_urls)
 
     @app.post("/analyze", include_in_schema=False)
     async def analyze_form(request: Request) -> Response:
@@ -416,7 +482,7 @@ def create_app(
     ) -> HTMLResponse:
         by = by or default_view(store)
         rows, n_groups = top_stats(store, by, top=DASHBOARD_GROUPS)
-        pv = charts.pivot(rows, by, top=DASHBOARD_GROUPS)
+        pv = charts.pivot(rows, by, top=DASHBOARD_GROUPS, per_story=story_stats(store, by, rows))
         return page(
             "dashboard.html",
             by=by,

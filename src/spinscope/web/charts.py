@@ -27,15 +27,27 @@ class Pivot:
     cells: dict[str, dict[str, int]]
     totals: dict[str, int]
     documents: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The same counts with each distinct story once (``story_stats``); empty when not given.
+    story_cells: dict[str, dict[str, int]] = field(default_factory=dict)
+    story_totals: dict[str, int] = field(default_factory=dict)
 
 
-def pivot(rows: list[StatRow], by: str, top: int = 30) -> Pivot:
+def pivot(
+    rows: list[StatRow], by: str, top: int = 30, per_story: list[StatRow] | None = None
+) -> Pivot:
+    """Pivot ``rows``; ``per_story``: the once-per-story rows shown beside the raw counts."""
     cells: dict[str, dict[str, int]] = {}
     docs: dict[str, dict[str, int]] = {}
     for r in rows:
         cells.setdefault(r.group, {})[r.technique] = r.spans
         docs.setdefault(r.group, {})[r.technique] = r.documents
     totals = {g: sum(v.values()) for g, v in cells.items()}
+    story_cells: dict[str, dict[str, int]] = {}
+    if per_story is not None:
+        story_cells = {g: {} for g in cells}
+        for r in per_story:
+            story_cells.setdefault(r.group, {})[r.technique] = r.spans
+    story_totals = {g: sum(v.values()) for g, v in story_cells.items()}
     if by == "month":
         groups = sorted(cells)[-top:]
     else:
@@ -44,7 +56,7 @@ def pivot(rows: list[StatRow], by: str, top: int = 30) -> Pivot:
     techniques = [t for t in TECHNIQUE_NAMES if t in present] + sorted(
         present - set(TECHNIQUE_NAMES)
     )
-    return Pivot(techniques, groups, cells, totals, docs)
+    return Pivot(techniques, groups, cells, totals, docs, story_cells, story_totals)
 
 
 def bars(p: Pivot) -> dict[str, Any]:
@@ -75,6 +87,7 @@ def bars(p: Pivot) -> dict[str, Any]:
                 "full": g,
                 "y": row * (BAR_H + GAP),
                 "total": p.totals[g],
+                "story_total": p.story_totals.get(g),
                 "end": round(x, 2),
                 "parts": parts,
             }

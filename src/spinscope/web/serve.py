@@ -4,6 +4,8 @@ The app has no accounts and no login: anyone who can reach it can read the corpu
 it. So it binds loopback only, unless the user passes ``allow_remote`` (``--allow-remote``),
 and it answers only the ``Host`` names it was started for (loopback names, the bound host, and
 any ``--allowed-host``), which stops DNS-rebinding pages from reading it through a browser.
+Article URLs are fetched from public addresses only, unless ``allow_private_urls``
+(``--allow-private-urls``, for analysing an intranet) lets them reach internal ones too.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ def serve(
     *,
     allow_remote: bool = False,
     extra_hosts: Sequence[str] = (),
+    allow_private_urls: bool = False,
 ) -> None:
     """Check ``host`` (InputError if it is not loopback and not ``allow_remote``), then serve."""
     hosts = allowed_hosts(host, allow_remote=allow_remote, extra=extra_hosts)
@@ -66,5 +69,5 @@ def serve(
 
     from spinscope.web.app import create_app
 
-    app = create_app(db_url, allowed_hosts=hosts)
+    app = create_app(db_url, allowed_hosts=hosts, allow_private_urls=allow_private_urls)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
