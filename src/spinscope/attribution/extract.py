@@ -332,14 +332,16 @@ class AttributionExtractor:
 
 
 def _root_token(parses: Sequence[tuple[int, SpacyDoc]], span: tuple[int, int]) -> Token | None:
-    """The parse token heading the character span (its head lies outside), if the span is
-    made of whole tokens of one parsed region."""
+    """The parse token heading the character span (the syntactic root of the tokens it
+    covers), if the span lies in one parsed region."""
     for offset, sdoc in parses:
-        if not (offset <= span[0] and span[1] <= offset + len(sdoc.text)):
+        if not len(sdoc):
             continue
-        toks = [t for t in sdoc if span[0] <= offset + t.idx and offset + t.idx + len(t) <= span[1]]
-        roots = [t for t in toks if not (span[0] <= offset + t.head.idx < span[1]) or t.head is t]
-        return roots[0] if len(roots) == 1 else (toks[-1] if toks else None)
+        end = offset + sdoc[-1].idx + len(sdoc[-1].text_with_ws)  # Doc.text would join it all
+        if not (offset <= span[0] and span[1] <= end):
+            continue
+        sp = sdoc.char_span(span[0] - offset, span[1] - offset, alignment_mode="expand")
+        return sp.root if sp is not None and len(sp) else None
     return None
 
 

@@ -35,6 +35,7 @@ class Settings:
     begin: float = 0.5
     cue_filter: float = 0.0
     min_score: float = 0.0
+    need_source: bool = False  # tagger attributions only with a source
 
     @classmethod
     def from_config(cls, cfg: dict[str, Any]) -> Settings:
@@ -46,22 +47,40 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def tagger_candidates(tagged: Tagged, s: Settings) -> list[Candidate]:
-    spans = tag_spans(tagged, s.threshold, s.begin)
+def linked(tagged: Tagged, threshold: float, begin: float) -> list[Candidate]:
+    """Every attribution the tagger's runs link, before any score filter."""
+    spans = tag_spans(tagged, threshold, begin)
     return [
-        Candidate(x.content, x.cue, x.source, x.score, "tagger")
-        for x in link(tagged.text, spans)
-        if x.score >= s.min_score
+        Candidate(x.content, x.cue, x.source, x.score, "tagger") for x in link(tagged.text, spans)
     ]
 
 
-def combine(rules: Sequence[Candidate], tagged: Tagged | None, s: Settings) -> list[Candidate]:
+def tagger_candidates(
+    tagged: Tagged, s: Settings, pool: Sequence[Candidate] | None = None
+) -> list[Candidate]:
+    """The tagger's attributions kept under ``s`` (``pool``: :func:`linked` already run with
+    ``s.threshold`` and ``s.begin``)."""
+    if pool is None:
+        pool = linked(tagged, s.threshold, s.begin)
+    return [
+        copy.copy(c)
+        for c in pool
+        if c.score >= s.min_score and (c.source is not None or not s.need_source)
+    ]
+
+
+def combine(
+    rules: Sequence[Candidate],
+    tagged: Tagged | None,
+    s: Settings,
+    pool: Sequence[Candidate] | None = None,
+) -> list[Candidate]:
     """The attributions of one text under settings ``s`` (rule candidates are not modified
-    in place; kept ones may take a tagger source)."""
+    in place; kept ones may take a tagger source). ``pool``: see :func:`tagger_candidates`."""
     if tagged is None or s.mode == "rules":
         return list(rules)
     rules = [copy.copy(c) for c in rules]  # the caller's candidates stay as they were
-    learned = tagger_candidates(tagged, s)
+    learned = tagger_candidates(tagged, s, pool)
     if s.mode == "tagger":
         return learned
     kept: list[Candidate] = []
@@ -97,10 +116,18 @@ def score(
     tagged: Sequence[Tagged | None],
     s: Settings,
     finish: Finish | None = None,
+    pools: dict[tuple[int, float, float], list[Candidate]] | None = None,
 ) -> Score:
+    """The PolNeAR measure of settings ``s``; ``pools`` caches :func:`linked` per article."""
     total = Score()
     for i, (art, r, t) in enumerate(zip(arts, rules, tagged, strict=True)):
-        cands = combine(r, t, s)
+        pool = None
+        if t is not None and s.mode != "rules" and pools is not None:
+            key = (i, s.threshold, s.begin)
+            if key not in pools:
+                pools[key] = linked(t, s.threshold, s.begin)
+            pool = pools[key]
+        cands = combine(r, t, s, pool)
         if finish is not None and s.mode != "rules":
             cands = finish(i, cands)
         preds = [Predicted(c.content, c.source) for c in cands]
@@ -111,8 +138,9 @@ def score(
 GRID = {
     "mode": MODES,
     "threshold": (0.3, 0.4, 0.5),
-    "cue_filter": (0.0, 0.05, 0.1, 0.2, 0.3),
-    "min_score": (0.0, 0.2, 0.4),
+    "cue_filter": (0.0, 0.1, 0.2, 0.3),
+    "min_score": (0.0, 0.2, 0.35, 0.5),
+    "need_source": (False, True),
 }
 
 
@@ -125,17 +153,20 @@ def sweep(
     """Every setting of ``GRID`` scored; the best by content F1 (then source accuracy)."""
     rows: list[dict[str, Any]] = []
     seen: set[Settings] = set()
-    for mode, thr, cf, ms in itertools.product(*GRID.values()):
+    pools: dict[tuple[int, float, float], list[Candidate]] = {}
+    for mode, thr, cf, ms, ns in itertools.product(*GRID.values()):
+        adds = mode in ("filter+complement", "replace", "tagger")
         s = Settings(
             mode=mode,
             threshold=thr if mode != "rules" else 0.5,
             cue_filter=cf if mode in ("filter", "filter+complement", "replace") else 0.0,
-            min_score=ms if mode in ("filter+complement", "replace", "tagger") else 0.0,
+            min_score=ms if adds else 0.0,
+            need_source=ns if adds else False,
         )
         if s in seen:
             continue
         seen.add(s)
-        sc = score(arts, rules, tagged, s, finish)
+        sc = score(arts, rules, tagged, s, finish, pools)
         rows.append(
             {
                 **asdict(s),
