@@ -205,6 +205,22 @@ def test_a_tagger_source_that_cannot_speak_is_no_speaker() -> None:
     text = "Moscow’s readiness to mediate shows that the talks matter."
     marks = [("Moscow’s readiness", "SOURCE"), ("shows", "CUE"), ("the talks matter", "CONTENT")]
     ex = AttributionExtractor(tagger=_FakeTagger(marks, {"mode": "tagger"}))  # type: ignore[arg-type]
-    (a,) = ex(Document(text)).layer("attributions")
-    assert a.attrs["source"] is None
-    assert a.attrs["speaker"]["name"] is None
+    atts = ex(Document(text)).layer("attributions")
+    # dropped by the rules' veto (an evidential word needs a speaker that can speak), or kept
+    # without a speaker: never "Moscow’s readiness" as the one who said it
+    assert all(a.attrs["source"] is None and a.attrs["speaker"]["name"] is None for a in atts)
+
+
+def test_replace_takes_the_rule_source_for_the_same_cue() -> None:
+    text = "Officials in the capital, the minister said, expect the budget to be cut."
+    rules = [_rule(text, "expect the budget to be cut", "said", "the minister")]
+    r = reading(
+        text,
+        [("Officials", "SOURCE"), ("said", "CUE"), ("expect the budget to be cut", "CONTENT")],
+    )
+    plain = combine(rules, r, Settings(mode="replace"))
+    assert [text[slice(*c.source)] for c in plain if c.source] == ["Officials"]
+    taken = combine(rules, r, Settings(mode="replace", rule_source=True))
+    assert [(c.origin, text[slice(*c.source)]) for c in taken if c.source] == [
+        ("tagger", "the minister")
+    ]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.attribution.candidate import Candidate
-from spinscope.attribution.hybrid import MODES, Settings, combine
+from spinscope.attribution.hybrid import MODES, Settings, Veto, combine, relink
 from spinscope.attribution.lexicon import CueLexicon, load_lexicon
 from spinscope.attribution.quotes import Quote, find_quotes
 from spinscope.attribution.rules import (
@@ -63,6 +63,7 @@ class AttributionExtractor:
         self.quote_cue_threshold = quote_cue_threshold
         self.min_quote_words = min_quote_words
         self._nlp = nlp
+        self._best_weights: dict[str, float] | None = None
         if tagger == DEFAULT:
             tagger = AttributionTagger.load()
         elif isinstance(tagger, (str, Path)):
@@ -127,7 +128,57 @@ class AttributionExtractor:
         cands = self.candidates(text, parses)
         if tagged is None or self.settings.mode == "rules":
             return cands
-        return self.finish(text, parses, combine(cands, tagged, self.settings))
+        veto = self.veto(parses)
+        return self.finish(text, parses, combine(cands, tagged, self.settings, veto=veto))
+
+    def _cue_weights(self) -> dict[str, float]:
+        """``lemma|POS`` → its best weight over every relation in the cue lexicon."""
+        if self._best_weights is None:
+            out: dict[str, float] = {}
+            for key in self.lexicon.counts:
+                lemma_pos = key.rsplit("|", 1)[0]
+                out[lemma_pos] = max(out.get(lemma_pos, 0.0), self.lexicon.weight(key))
+            self._best_weights = out
+        return self._best_weights
+
+    def veto(self, parses: Sequence[tuple[int, SpacyDoc]]) -> Veto:
+        """The rules' judgement of a tagger attribution, by its cue's parse token: what the
+        issue-10 fixes keep out of the rules' own rows stays out of the tagger's too."""
+        best, min_weight = self._cue_weights(), self.quote_cue_threshold
+
+        def vetoed(c: Candidate) -> bool:
+            if c.cue is None:
+                return False
+            tok = _root_token(parses, c.cue)
+            if tok is None:
+                return False
+            lemma = lemma_of(tok)
+            off = _offset_of(parses, tok)
+            span = tok.doc.char_span(c.cue[0] - off, c.cue[1] - off, alignment_mode="expand")
+            words = list(span) if span is not None else [tok]
+            if any(_question_to_speaker(w) for w in words):
+                return True  # "Asked about …", "In response to a question …"
+            if tok.tag_ == "VBG" and tok.dep_ == "advcl" and tok.i == tok.sent.start:
+                return True  # "Pointing to X, he said …": framing, not a statement
+            if lemma in NAMING | STANCE_ON_THINGS | {"remember"}:
+                return True  # the rules read these shapes (call X, defend the deal)
+            inner = tok.doc.char_span(c.content[0] - off, c.content[1] - off, "expand")
+            if inner is not None and any(lemma_of(t) in QUESTION_LEMMAS for t in inner[:4]):
+                return True  # "In response | to a question about …"
+            if best.get(f"{lemma}|{coarse_pos(tok)}", 0.0) < min_weight:
+                return True  # a word PolNeAR train rarely annotates as a cue ("approved")
+            if lemma in EVIDENTIAL:
+                src = _root_token(parses, c.source) if c.source else None
+                if src is not None and not (
+                    (src.head is tok and src.dep_ == "nsubj")
+                    or (src.head.dep_ == "agent" and src.head.head is tok)
+                ):
+                    return True  # "Beijing is expected to …, but it …": nobody expects
+                has_clause = inner is not None and any(t.pos_ in ("VERB", "AUX") for t in inner)
+                return src is None or not is_entity(src) or not has_clause
+            return False
+
+        return vetoed
 
     @staticmethod
     def finish(
@@ -146,7 +197,8 @@ class AttributionExtractor:
                 c.cue_token = _root_token(parses, c.cue)
                 if c.cue_token is not None:
                     c.extra.setdefault("venue", find_venue(c.cue_token))
-        return out
+        out.sort(key=lambda c: (c.content[0], -c.content[1]))  # speakers resolve in text order
+        return relink(out)
 
     def candidates(self, text: str, parses: Sequence[tuple[int, SpacyDoc]]) -> list[Candidate]:
         """Rule candidates over every parsed region, in text order, with continuations linked."""
@@ -329,6 +381,10 @@ class AttributionExtractor:
             parses = [(s.start, nlp(doc.text[s.start : s.end])) for s in doc.body_spans()]
             doc.runtime[PARSES] = parses
         return list(parses)
+
+
+def _offset_of(parses: Sequence[tuple[int, SpacyDoc]], tok: Token) -> int:
+    return next(off for off, sdoc in parses if sdoc is tok.doc)
 
 
 def _root_token(parses: Sequence[tuple[int, SpacyDoc]], span: tuple[int, int]) -> Token | None:
