@@ -187,7 +187,7 @@ def score(
     return total
 
 
-GRID = {
+GRID: dict[str, tuple[Any, ...]] = {
     "mode": MODES,
     "threshold": (0.3, 0.4),
     "cue_filter": (0.0, 0.1, 0.2, 0.3),
