@@ -19,6 +19,7 @@ import numpy as np
 
 from spinscope.attribution.spans import tidy
 from spinscope.document import Document
+from spinscope.onnx_session import cpu_session
 from spinscope.techniques.decode import pool_words
 from spinscope.techniques.windows import (
     Tokens,
@@ -164,21 +165,12 @@ class AttributionTagger:
     """Runs the tagger's encoder over a document's body regions (or any ranges)."""
 
     def __init__(self, model_dir: Path, threads: int | None = None) -> None:
-        import onnxruntime as ort
-
         self.model_dir = model_dir
         self.config: dict[str, Any] = json.loads(
             (model_dir / "config.json").read_text(encoding="utf-8")
         )
         self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
-        opts = ort.SessionOptions()
-        if threads:
-            opts.intra_op_num_threads = threads
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(
-            str(model_dir / "encoder.onnx"), opts, providers=["CPUExecutionProvider"]
-        )
+        self.session = cpu_session(model_dir / "encoder.onnx", threads)
 
     @classmethod
     def load(cls, model_dir: Path | None = None, **kwargs: Any) -> AttributionTagger | None:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from spinscope.document import Document, Span
+from spinscope.onnx_session import cpu_session
 from spinscope.techniques import calibrate, decode
 from spinscope.techniques.windows import (
     Tokens,
@@ -69,24 +70,13 @@ class TechniqueTagger:
         batch_size: int = 1,
         threads: int | None = None,
     ) -> None:
-        import onnxruntime as ort
-
         cfg_path = model_dir / "config.json"
         if not cfg_path.exists():
             raise FileNotFoundError(f"technique model not found in {model_dir}")
         self.config: dict[str, Any] = json.loads(cfg_path.read_text(encoding="utf-8"))
         self.techniques: list[str] = list(self.config["techniques"])
         self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
-        opts = ort.SessionOptions()
-        if threads:
-            opts.intra_op_num_threads = threads
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # No busy-waiting between ops: spinning threads burn the CPU that spaCy, attribution
-        # and other Dask workers on the same laptop need.
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(
-            str(model_dir / "encoder.onnx"), opts, providers=["CPUExecutionProvider"]
-        )
+        self.session = cpu_session(model_dir / "encoder.onnx", threads)
         heads = np.load(model_dir / "span_head.npz")
         self.span_head = decode.SpanHead(
             *(heads[k].astype(np.float32) for k in ("w1", "b1", "w2", "b2"))
