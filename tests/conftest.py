@@ -11,9 +11,12 @@ when the shared folder exists: a wrong path cannot hide behind a skip.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,27 @@ _ABOUT_SHARED = re.compile(r"shared|SPINSCOPE_SHARED|sample|corpus|corpora|PTC|P
 
 def require_shared() -> bool:
     return os.environ.get(REQUIRE_ENV, "") not in ("", "0") and shared_dir().is_dir()
+
+
+@contextlib.contextmanager
+def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def local_http() -> Callable[
+    [type[BaseHTTPRequestHandler]], contextlib.AbstractContextManager[str]
+]:
+    """``with local_http(Handler) as base_url:`` a loopback HTTP server for the URL tests."""
+    return _serve
 
 
 @pytest.fixture(scope="session")

@@ -63,7 +63,6 @@ class AttributionExtractor:
         self.quote_cue_threshold = quote_cue_threshold
         self.min_quote_words = min_quote_words
         self._nlp = nlp
-        self._best_weights: dict[str, float] | None = None
         if tagger == DEFAULT:
             tagger = AttributionTagger.load()
         elif isinstance(tagger, (str, Path)):
@@ -131,20 +130,10 @@ class AttributionExtractor:
         veto = self.veto(parses)
         return self.finish(text, parses, combine(cands, tagged, self.settings, veto=veto))
 
-    def _cue_weights(self) -> dict[str, float]:
-        """``lemma|POS`` → its best weight over every relation in the cue lexicon."""
-        if self._best_weights is None:
-            out: dict[str, float] = {}
-            for key in self.lexicon.counts:
-                lemma_pos = key.rsplit("|", 1)[0]
-                out[lemma_pos] = max(out.get(lemma_pos, 0.0), self.lexicon.weight(key))
-            self._best_weights = out
-        return self._best_weights
-
     def veto(self, parses: Sequence[tuple[int, SpacyDoc]]) -> Veto:
         """The rules' judgement of a tagger attribution, by its cue's parse token: what the
         issue-10 fixes keep out of the rules' own rows stays out of the tagger's too."""
-        best, min_weight = self._cue_weights(), self.quote_cue_threshold
+        lexicon, min_weight = self.lexicon, self.quote_cue_threshold
 
         def vetoed(c: Candidate) -> bool:
             if c.cue is None:
@@ -165,7 +154,7 @@ class AttributionExtractor:
             inner = tok.doc.char_span(c.content[0] - off, c.content[1] - off, "expand")
             if inner is not None and any(lemma_of(t) in QUESTION_LEMMAS for t in inner[:4]):
                 return True  # "In response | to a question about …"
-            if best.get(f"{lemma}|{coarse_pos(tok)}", 0.0) < min_weight:
+            if lexicon.best_weight(lemma, coarse_pos(tok)) < min_weight:
                 return True  # a word PolNeAR train rarely annotates as a cue ("approved")
             if lemma in EVIDENTIAL:
                 src = _root_token(parses, c.source) if c.source else None

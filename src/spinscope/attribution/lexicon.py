@@ -38,6 +38,18 @@ class CueLexicon:
             best = max(best, self.weight(f"{lemma}|{pos}|{rel}"))
         return best
 
+    def best_weight(self, lemma: str, pos: str) -> float:
+        """Best weight of ``lemma|pos`` over every relation it was seen with (tagger vetoes)."""
+        return self._best_by_lemma.get(f"{lemma}|{pos}", 0.0)
+
+    @functools.cached_property
+    def _best_by_lemma(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for key in self.counts:
+            lemma_pos = key.rsplit("|", 1)[0]
+            out[lemma_pos] = max(out.get(lemma_pos, 0.0), self.weight(key))
+        return out
+
     def to_json(self) -> str:
         return json.dumps({k: list(v) for k, v in sorted(self.counts.items())}, indent=0)
 

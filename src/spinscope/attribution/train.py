@@ -132,8 +132,8 @@ def train(
     net = build_net(torch, nn, base)
     targets = np.concatenate([e.targets for e in fit])
     pos = targets.sum(axis=0)
-    pos_weight = np.clip(np.sqrt((len(targets) - pos) / np.maximum(pos, 1.0)), 1.0, 6.0)
-    pos_weight = np.minimum(pos_weight, cfg.max_pos_weight)
+    ratio = np.sqrt((len(targets) - pos) / np.maximum(pos, 1.0))
+    pos_weight = np.clip(ratio, 1.0, cfg.max_pos_weight)
     bce = nn.BCEWithLogitsLoss(
         pos_weight=torch.tensor(pos_weight, dtype=torch.float32), reduction="none"
     )
