@@ -114,3 +114,17 @@ def test_offsets_exact_for_hostile_pages(junk: list[str], ws: str) -> None:
     for a, b in zip(doc.regions, doc.regions[1:], strict=False):
         assert a.end <= b.start
     assert any(r.label == "body" for r in doc.regions)
+
+
+ARTICLE_P = "<p>" + "The mayor said the deal was good for the city and its people. " * 5 + "</p>"
+
+
+def test_a_copyright_year_is_not_a_publication_date() -> None:
+    page = f"<html><body><article><h1>Harbour deal</h1>{ARTICLE_P}</article><footer>© 2024 Gazette</footer></body></html>"
+    assert load(page.encode(), name="page.html").published is None
+
+
+def test_a_published_time_in_the_metadata_is_kept() -> None:
+    meta = '<meta property="article:published_time" content="2019-03-05T10:00:00Z">'
+    page = f"<html><head>{meta}</head><body><article>{ARTICLE_P}</article><footer>© 2024</footer></body></html>"
+    assert load(page.encode(), name="page.html").published == "2019-03-05"

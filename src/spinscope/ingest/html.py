@@ -30,6 +30,9 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.M)
 _WORD = re.compile(r"\w+")
 
 
+DATE_PARAMS = {"extensive_search": False, "original_date": True}
+
+
 class NoArticleError(ValueError):
     """The page parsed, but held no article text."""
 
@@ -38,7 +41,14 @@ def from_html(html: str, source: Source, encoding: str | None = None) -> Documen
     import trafilatura
 
     extracted = trafilatura.bare_extraction(
-        html, url=source.url, with_metadata=True, include_comments=False, include_tables=False
+        html,
+        url=source.url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        # dates from the page's metadata and markup only: htmldate's extensive search guesses
+        # from free text and turns a footer's "© 2024" into a publication date of 2024-01-01
+        date_extraction_params=DATE_PARAMS,
     )
     body = getattr(extracted, "text", None) or ""
     if len(re.sub(r"\W", "", body)) < MIN_ARTICLE_CHARS:
