@@ -108,8 +108,11 @@ def write_card(
             f"epochs, seed {tc['seed']}, batch {tc['batch_size']}, AdamW (encoder lr "
             f"{tc['lr_encoder']}, heads lr {tc['lr_heads']}), int8 per channel; decoding and "
             f"calibration from {cv['folds']} fold models trained the same way on the other folds: "
-            "`spinscope train techniques --data ../shared/data/ptc`."
+            f"`spinscope train techniques --data ../shared/data/ptc --epochs {tc['epochs']} "
+            f"--device {tc.get('device', 'cpu')}`."
         )
+        if training.get("note"):
+            provenance += f" {training['note']}"
     text = f"""# Technique model — MODEL CARD
 
 **What it does.** Marks phrases that use one of the 14 PTC persuasion techniques and names the

@@ -112,13 +112,15 @@ def train_techniques(
         None, help="Fold models and caches (default: ~/.cache/spinscope/cv); reused if present."
     ),
     folds: int = typer.Option(3, help="k of the cross-validation."),
-    epochs: int = typer.Option(2),
+    epochs: int = typer.Option(8),
     seed: int = typer.Option(13),
+    device: str = typer.Option("auto", help="cpu, cuda, or auto (cuda when torch sees a GPU)."),
 ) -> None:
     """Train k fold models, choose decoding and fit the calibrator on their held-out folds,
     train the final model on all training articles, and write its model card.
 
-    About (k + 1.5) × 10 minutes per epoch on a 2-core CPU with nothing else running.
+    About (k + 1.5) × 10 minutes per epoch on a 2-core CPU with nothing else running; about
+    6 minutes in all on one data-centre GPU.
     """
     try:
         from spinscope.techniques.train import TrainConfig, train
@@ -134,10 +136,12 @@ def train_techniques(
     for k in range(folds):
         fold_dir = work / f"fold{k}"
         if not (fold_dir / "lexicon.json").exists():  # written last: the fold is complete
-            train(data, fold_dir, TrainConfig(epochs=epochs, seed=seed, fold=k, folds=folds))
+            cfg = TrainConfig(epochs=epochs, seed=seed, fold=k, folds=folds, device=device)
+            train(data, fold_dir, cfg)
     report = cv.run(data, folds, seed, cv_dir=work)
     target = out or default_model_dir()
-    training = train(data, target, TrainConfig(epochs=epochs, seed=seed, folds=folds))
+    cfg = TrainConfig(epochs=epochs, seed=seed, folds=folds, device=device)
+    training = train(data, target, cfg)
     cv.apply(target, report)
     write_card(target, data, report, training)
 

@@ -46,7 +46,7 @@ TECH_INDEX = {t: i for i, t in enumerate(PTC_TECHNIQUES)}
 @dataclass
 class TrainConfig:
     seed: int = 13
-    epochs: int = 2  # with 3 folds + the final model: ≈ 2 h on an idle 2-core CPU
+    epochs: int = 8  # chosen by 3-fold CV (bench/results/techniques_sweep.json)
     frozen_layers: int = 0  # embeddings + this many lower layers stay fixed (CPU budget)
     batch_size: int = 16
     max_tokens: int = 254
@@ -64,7 +64,17 @@ class TrainConfig:
     fold: int | None = None  # train on all but this fold (cross-validation)
     per_channel: bool = True  # int8 weights quantised per output channel
     limit: int | None = None  # debug: only the first N articles of each split
+    device: str = "auto"  # "cpu", "cuda" or "auto" (cuda when torch sees a GPU)
+    silver_weight: float = 0.5  # loss weight of silver (teacher-labelled) articles
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def torch_device(torch: Any, name: str) -> Any:
+    """``auto`` is the GPU when torch sees one; training results then differ from a CPU run's
+    only by floating-point order (the seed fixes data order, dropout and initialisation)."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(name)
 
 
 def base_model_dir() -> Path:
@@ -81,8 +91,9 @@ class Example:
     article: str
     text: str
     tokens: Tokens
-    targets: np.ndarray  # (n_tokens, N_OUT) float32
+    targets: np.ndarray  # (n_tokens, N_OUT) float32; soft (teacher probabilities) for silver
     spans: list[tuple[int, int, int]]  # (first token, last token, technique index)
+    weight: float = 1.0  # loss weight: 1 for gold articles, ``silver_weight`` for silver ones
 
 
 def build_example(article: str, text: str, gold: list[Gold], tok: Any) -> Example:
@@ -202,6 +213,7 @@ def predict_arrays(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Stitched (hidden, probs) per example, exactly as inference stitches them."""
     net.eval()
+    dev = next(net.parameters()).device
     wins = _windows(examples, cfg)
     wins.sort(key=lambda w: w.hi - w.lo)
     hidden = [np.zeros((len(e.tokens.ids), 384), np.float32) for e in examples]
@@ -211,8 +223,8 @@ def predict_arrays(
         for k in range(0, len(wins), 32):
             chunk = wins[k : k + 32]
             ids, mask = batch_inputs(chunk, toks)
-            h, logits = net(torch.from_numpy(ids), torch.from_numpy(mask))
-            h, p = h.numpy(), torch.sigmoid(logits).numpy()
+            h, logits = net(torch.from_numpy(ids).to(dev), torch.from_numpy(mask).to(dev))
+            h, p = h.float().cpu().numpy(), torch.sigmoid(logits).float().cpu().numpy()
             for r, w in enumerate(chunk):
                 a, b = w.keep_lo - w.lo + 1, w.keep_hi - w.lo + 1
                 hidden[w.doc][w.keep_lo : w.keep_hi] = h[r, a:b]
@@ -221,9 +233,15 @@ def predict_arrays(
 
 
 def evaluate(
-    examples: list[Example], arrays: list[tuple[np.ndarray, np.ndarray]], head: decode.SpanHead
+    examples: list[Example],
+    arrays: list[tuple[np.ndarray, np.ndarray]],
+    head: decode.SpanHead | list[decode.SpanHead],
 ) -> dict[str, Any]:
-    """Official SI/TC/FLC on gold, with thresholds swept (chosen here, on this split)."""
+    """Official SI/TC/FLC on gold, with thresholds swept (chosen here, on this split).
+
+    ``head``: one span head, or one per example (out-of-fold outputs pooled over fold models).
+    """
+    heads = head if isinstance(head, list) else [head] * len(examples)
     gold: list[Gold] = []
     for ex in examples:
         gold.extend(_gold_of(ex))
@@ -241,9 +259,9 @@ def evaluate(
     results["si_f1"], results["si_threshold"] = best_si
     # TC: span head vs. mean tagging probabilities, on gold spans
     tc_head, tc_tag = [], []
-    for ex, (h, p) in zip(examples, arrays, strict=True):
+    for ex, (h, p), hd in zip(examples, arrays, heads, strict=True):
         rngs = [(a, b) for a, b, _ in ex.spans]
-        dist = head.classify(h, rngs)
+        dist = hd.classify(h, rngs)
         for (a, b, _), d in zip(ex.spans, dist, strict=True):
             c0, c1 = decode.char_span(ex.tokens.starts, ex.tokens.ends, a, b)
             tc_head.append(Gold(ex.article, PTC_TECHNIQUES[int(d.argmax())], c0, c1))
@@ -265,9 +283,9 @@ def evaluate(
             best_a = (f, thr)
     results["flc_f1_tagging"], results["flc_tagging_threshold"] = best_a
     pred = []
-    for ex, (h, p) in zip(examples, arrays, strict=True):
+    for ex, (h, p), hd in zip(examples, arrays, heads, strict=True):
         sis = decode.si_spans(p, best_si[1])
-        dist = head.classify(h, [(s.first, s.last) for s in sis])
+        dist = hd.classify(h, [(s.first, s.last) for s in sis])
         for s, d in zip(sis, dist, strict=True):
             a, b = decode.char_span(ex.tokens.starts, ex.tokens.ends, s.first, s.last)
             pred.append(Gold(ex.article, PTC_TECHNIQUES[int(d.argmax())], a, b))
@@ -286,31 +304,39 @@ def _gold_of(ex: Example) -> list[Gold]:
 def span_head_numpy(net: Any) -> decode.SpanHead:
     sh = net.span_head
     return decode.SpanHead(
-        sh[0].weight.detach().numpy().copy(),
-        sh[0].bias.detach().numpy().copy(),
-        sh[3].weight.detach().numpy().copy(),
-        sh[3].bias.detach().numpy().copy(),
+        sh[0].weight.detach().cpu().numpy().copy(),
+        sh[0].bias.detach().cpu().numpy().copy(),
+        sh[3].weight.detach().cpu().numpy().copy(),
+        sh[3].bias.detach().cpu().numpy().copy(),
     )
 
 
-def train(data: Path, out_dir: Path, cfg: TrainConfig, log: Any = print) -> dict[str, Any]:
-    """Train on ``cfg.train_split``, pick the best epoch on ``cfg.eval_split``, export the model."""
-    import torch
-    from torch import nn
-
+def seed_all(torch: Any, cfg: TrainConfig) -> None:
     random.seed(cfg.seed)
     np.random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
-    base = base_model_dir()
-    tok = load_tokenizer(base / "tokenizer.json")
-    train_ids, eval_ids = split_ids(data, cfg)
-    fit = load_split(data, train_ids, tok, cfg.limit)
-    # a held-out fold is scored after training (cv.py), not during it: no epoch is chosen on it
-    val = load_split(data, eval_ids, tok, cfg.limit) if cfg.fold is None else []
-    log(f"train: {len(fit)} articles, per-epoch evaluation: {len(val)} articles")
 
-    net = build_net(torch, nn, base)
+
+def fit_net(
+    fit: list[Example],
+    cfg: TrainConfig,
+    val: list[Example] | None = None,
+    silver: list[Example] | None = None,
+    log: Any = print,
+) -> tuple[Any, list[dict[str, Any]], dict[str, Any]]:
+    """Fine-tune a fresh net on ``fit`` (gold) plus ``silver`` (soft targets, no span labels).
+
+    Returns (net on ``cfg.device``, per-epoch history, the kept epoch's entry). With ``val``
+    the best epoch on it is kept (the 0.1.0 way); without, the last epoch is kept.
+    """
+    import torch
+    from torch import nn
+
+    seed_all(torch, cfg)
+    dev = torch_device(torch, cfg.device)
+    net = build_net(torch, nn, base_model_dir()).to(dev)
+    # class and channel weights come from the gold articles alone
     targets = np.concatenate([e.targets for e in fit])
     pos = targets.sum(axis=0)
     neg = len(targets) - pos
@@ -320,13 +346,14 @@ def train(data: Path, out_dir: Path, cfg: TrainConfig, log: Any = print) -> dict
     cls_w = 1.0 / np.sqrt(np.maximum(counts, 1))
     cls_w = cls_w / (cls_w * counts).sum() * counts.sum()
     bce = nn.BCEWithLogitsLoss(
-        pos_weight=torch.tensor(pos_weight, dtype=torch.float32), reduction="none"
+        pos_weight=torch.tensor(pos_weight, dtype=torch.float32, device=dev), reduction="none"
     )
     ce = nn.CrossEntropyLoss(
-        weight=torch.tensor(cls_w, dtype=torch.float32), label_smoothing=cfg.label_smoothing
+        weight=torch.tensor(cls_w, dtype=torch.float32, device=dev),
+        label_smoothing=cfg.label_smoothing,
     )
-
-    wins = _windows(fit, cfg)
+    examples = fit + list(silver or [])
+    wins = _windows(examples, cfg)
     steps = cfg.epochs * math.ceil(len(wins) / cfg.batch_size)
     frozen = [net.encoder.embeddings, *net.encoder.encoder.layer[: cfg.frozen_layers]]
     for module in frozen:
@@ -342,7 +369,7 @@ def train(data: Path, out_dir: Path, cfg: TrainConfig, log: Any = print) -> dict
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
     )
-    toks = [e.tokens for e in fit]
+    toks = [e.tokens for e in examples]
     history: list[dict[str, Any]] = []
     best: tuple[float, dict[str, Any], dict[str, Any]] | None = None
     step = 0
@@ -355,23 +382,28 @@ def train(data: Path, out_dir: Path, cfg: TrainConfig, log: Any = print) -> dict
             chunk = [wins[i] for i in order[k : k + cfg.batch_size]]
             ids, mask = batch_inputs(chunk, toks)
             tgt = np.zeros((len(chunk), ids.shape[1], decode.N_OUT), np.float32)
+            row_w = np.ones((len(chunk), 1), np.float32)
             for r, w in enumerate(chunk):
-                tgt[r, 1 : 1 + w.hi - w.lo] = fit[w.doc].targets[w.lo : w.hi]
-            h, logits = net(torch.from_numpy(ids), torch.from_numpy(mask))
+                tgt[r, 1 : 1 + w.hi - w.lo] = examples[w.doc].targets[w.lo : w.hi]
+                row_w[r] = examples[w.doc].weight
+            h, logits = net(torch.from_numpy(ids).to(dev), torch.from_numpy(mask).to(dev))
             tok_mask = torch.from_numpy(mask.astype(np.float32))
             tok_mask[:, 0] = 0
             tok_mask[torch.arange(len(chunk)), tok_mask.sum(1).long()] = 0  # [SEP]
-            lt = (bce(logits, torch.from_numpy(tgt)).mean(-1) * tok_mask).sum() / tok_mask.sum()
+            tok_mask = tok_mask.to(dev)
+            weighted = tok_mask * torch.from_numpy(row_w).to(dev)
+            per_tok = bce(logits, torch.from_numpy(tgt).to(dev)).mean(-1)
+            lt = (per_tok * weighted).sum() / tok_mask.sum()
             feats, labels = [], []
             for r, w in enumerate(chunk):
-                for a, b, t in fit[w.doc].spans:
+                for a, b, t in examples[w.doc].spans:
                     if w.lo <= a and b < w.hi and w.keep_lo <= a < w.keep_hi:
                         ra, rb = a - w.lo + 1, b - w.lo + 1
                         feats.append(torch.cat([h[r, ra], h[r, rb], h[r, ra : rb + 1].mean(0)]))
                         labels.append(t)
             loss = lt
             if feats:
-                ls = ce(net.span_head(torch.stack(feats)), torch.tensor(labels))
+                ls = ce(net.span_head(torch.stack(feats)), torch.tensor(labels, device=dev))
                 loss = lt + ls
             opt.zero_grad()
             loss.backward()
@@ -397,17 +429,58 @@ def train(data: Path, out_dir: Path, cfg: TrainConfig, log: Any = print) -> dict
         if val:
             key = res["si_f1"] + max(res["tc_f1_span_head"], res["tc_f1_tagging"])
             if best is None or key > best[0]:
-                best = (key, res, {k: v.detach().clone() for k, v in net.state_dict().items()})
+                state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+                best = (key, res, state)
     if best is not None:  # an epoch chosen on a named split (the 0.1.0 way)
         net.load_state_dict(best[2])
-    chosen = best[1] if best is not None else history[-1]
+    return net, history, (best[1] if best is not None else history[-1])
+
+
+def silver_examples(texts: dict[str, str], teacher: Any, tok: Any, weight: float) -> list[Example]:
+    """Unlabelled articles with the teacher's token probabilities as soft targets.
+
+    ``teacher(list of Tokens) -> list of (n_tokens, N_OUT) arrays``: a fold model's outputs,
+    or the mean of several fold models' (an ensemble). Silver articles teach the token head
+    only; the span head learns from gold spans alone.
+    """
+    ids = sorted(texts)
+    tokens = [tokenize_ranges(tok, texts[a], [(0, len(texts[a]))]) for a in ids]
+    probs = teacher(tokens)
+    return [
+        Example(a, texts[a], t, np.asarray(p, np.float32), [], weight)
+        for a, t, p in zip(ids, tokens, probs, strict=True)
+        if len(t.ids)
+    ]
+
+
+def train(
+    data: Path,
+    out_dir: Path,
+    cfg: TrainConfig,
+    log: Any = print,
+    silver: list[Example] | None = None,
+) -> dict[str, Any]:
+    """Train on ``cfg.train_split`` (or all but ``cfg.fold``), export the model to ``out_dir``."""
+    import torch
+
+    tok = load_tokenizer(base_model_dir() / "tokenizer.json")
+    train_ids, eval_ids = split_ids(data, cfg)
+    fit = load_split(data, train_ids, tok, cfg.limit)
+    # a held-out fold is scored after training (cv.py), not during it: no epoch is chosen on it
+    val = load_split(data, eval_ids, tok, cfg.limit) if cfg.fold is None else []
+    log(
+        f"train: {len(fit)} articles + {len(silver or [])} silver, per-epoch evaluation: "
+        f"{len(val)} articles, device {torch_device(torch, cfg.device)}"
+    )
+    net, history, chosen = fit_net(fit, cfg, val, silver, log)
     report = {
         "config": asdict(cfg),
         "train_articles": len(fit),
+        "silver_articles": len(silver or []),
         "history": history,
         "best": chosen,
     }
-    export(torch, net, tok, out_dir, chosen, report, cfg, log)
+    export(torch, net.cpu(), tok, out_dir, chosen, report, cfg, log)
     write_lexicon(data, train_ids, out_dir)
     return report
 
