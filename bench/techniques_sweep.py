@@ -105,7 +105,9 @@ def main() -> None:
                 tnet.load_state_dict(teachers[teacher][k])
                 tnet.to(T.torch_device(torch, cfg.device))
 
-                def label(tokens: list[T.Tokens], tnet: Any = tnet) -> list[np.ndarray]:
+                def label(
+                    tokens: list[T.Tokens], tnet: Any = tnet, cfg: T.TrainConfig = cfg
+                ) -> list[np.ndarray]:
                     exs = [
                         T.Example("", "", t, np.zeros((len(t.ids), 1), np.float32), [])
                         for t in tokens
@@ -122,7 +124,9 @@ def main() -> None:
             heads.extend([head] * len(out))
             held.extend(out)
             states.append({n: v.detach().cpu().clone() for n, v in net.state_dict().items()})
-            print(f"{name} fold {k}: loss {history[-1]['loss']} {time.time() - t0:.0f}s", flush=True)
+            print(
+                f"{name} fold {k}: loss {history[-1]['loss']} {time.time() - t0:.0f}s", flush=True
+            )
             del net
             if torch.cuda.is_available():
                 torch.cuda.empty_cache()
