@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -104,6 +105,22 @@ def _need_ptc(data: Path) -> None:
         _fail(f"{data}: not a PTC folder (no splits.json)")
 
 
+def _fold_done(fold_dir: Path, cfg: Any) -> bool:
+    """A cached fold model is reused only when it is complete (``lexicon.json`` is written
+    last) and was trained with the same fold, k, seed and epochs."""
+    import json
+
+    report = fold_dir / "training_report.json"
+    if not (fold_dir / "lexicon.json").exists() or not report.exists():
+        return False
+    try:
+        had = json.loads(report.read_text("utf-8"))["config"]
+    except (ValueError, KeyError):
+        return False
+    keys = ("fold", "folds", "seed", "epochs")
+    return all(had.get(key) == getattr(cfg, key) for key in keys)
+
+
 @train_app.command("techniques")
 def train_techniques(
     data: Path = typer.Option(Path("../shared/data/ptc"), help="PTC folder (splits.json, train/)."),
@@ -135,8 +152,8 @@ def train_techniques(
     work = work or cv.default_cache()
     for k in range(folds):
         fold_dir = work / f"fold{k}"
-        if not (fold_dir / "lexicon.json").exists():  # written last: the fold is complete
-            cfg = TrainConfig(epochs=epochs, seed=seed, fold=k, folds=folds, device=device)
+        cfg = TrainConfig(epochs=epochs, seed=seed, fold=k, folds=folds, device=device)
+        if not _fold_done(fold_dir, cfg):
             train(data, fold_dir, cfg)
     report = cv.run(data, folds, seed, cv_dir=work)
     target = out or default_model_dir()
@@ -156,7 +173,9 @@ def calibrate_techniques(
 ) -> None:
     """Choose decoding and fit the calibrator of an already trained model on the split it
     never saw (cross-fitted), write its lexicon from the other splits and its model card.
-    This is how the shipped model's decoding was made from the 0.1.0 encoder."""
+    For a model trained on one split (``--train-split``); the shipped model trained on every
+    training article, so `train techniques` (which reuses its cached fold models) re-chooses
+    its decoding instead."""
     try:
         from spinscope.techniques.train import write_lexicon
     except ImportError as exc:  # pragma: no cover - depends on extras
@@ -172,7 +191,27 @@ def calibrate_techniques(
     splits = read_splits(data)
     if split not in splits:
         _fail(f"{data}: no split {split!r} in splits.json")
+    trained_on = _trained_split(target)
+    if trained_on in ("all", split):
+        _fail(
+            f"{target}: this model trained on the {split!r} articles (train_split "
+            f"{trained_on!r}); calibrating on them would be in-sample. Use `spinscope train "
+            "techniques`, which calibrates on held-out fold models."
+        )
     write_lexicon(data, [a for name, ids in splits.items() if name != split for a in ids], target)
     report = cv.run(data, folds, seed, model_dir=target, split=split)
     cv.apply(target, report)
     write_card(target, data, report, None)
+
+
+def _trained_split(model_dir: Path) -> str | None:
+    """The split a model trained on, from its ``training_report.json`` (None: unknown)."""
+    import json
+
+    report = model_dir / "training_report.json"
+    if not report.exists():
+        return None
+    try:
+        return str(json.loads(report.read_text("utf-8"))["config"]["train_split"])
+    except (ValueError, KeyError):
+        return None
