@@ -10,3 +10,7 @@ class InputError(Exception):
         super().__init__(f"{input_name}: {reason}")
         self.input_name = input_name
         self.reason = reason
+
+
+#: How to get what ``spinscope batch`` and Parquet files need beyond the core install.
+BATCH_INSTALL = 'pip install "spinscope[batch]" (from a clone: pip install -e ".[batch]")'

@@ -12,6 +12,15 @@ import typer
 #: Where ``--dashboard`` serves the Dask dashboard: loopback only (it shows inputs and tasks).
 DASHBOARD = "127.0.0.1:8787"
 
+
+def missing_modules(dashboard: bool = False) -> list[str]:
+    """The modules of the ``batch`` extra that are not installed (bokeh only for the dashboard)."""
+    import importlib.util
+
+    need = ["distributed", "pyarrow", *(["bokeh"] if dashboard else [])]
+    return [m for m in need if importlib.util.find_spec(m) is None]
+
+
 EPILOG = (
     "Examples:\n\n"
     "  spinscope batch CC-NEWS-*.warc.gz articles/ --out runs/cc-news\n\n"
@@ -64,7 +73,13 @@ def batch(
 ) -> None:
     """Analyse a corpus on Dask: resumable, every record accounted for (results/errors/skipped)."""
     from spinscope.cli import outlet_option  # the same rule as analyze/ingest
-    from spinscope.errors import InputError
+    from spinscope.errors import BATCH_INSTALL, InputError
+
+    missing = missing_modules(dashboard)
+    if missing:
+        _fail(
+            f"spinscope batch needs {', '.join(missing)}, which a plain install leaves out: {BATCH_INSTALL}"
+        )
     from spinscope.scale.runner import run_batch
 
     if workers is not None and scheduler is not None:

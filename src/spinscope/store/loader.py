@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.document import SCHEMA, Document
-from spinscope.errors import InputError
+from spinscope.errors import BATCH_INSTALL, InputError
 from spinscope.store.store import Store
 
 Analyzer = Callable[[Iterable[Document]], Iterable[Document]]
@@ -110,7 +110,15 @@ def _row_to_dict(row: dict[str, Any]) -> Any:
 
 
 def _iter_parquet(path: Path) -> Iterator[Entry]:
-    import pyarrow.parquet as pq
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield (
+            str(path),
+            InputError(str(path), f"reading Parquet needs pyarrow: {BATCH_INSTALL}"),
+            True,
+        )
+        return
 
     files = [path] if path.is_file() else sorted(path.rglob("*.parquet"))
     for f in files:
