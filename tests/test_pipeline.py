@@ -34,11 +34,19 @@ def test_sample_techniques_and_voice(doc: Document, doc_all: Document) -> None:
     assert havoc and havoc[0].label == "Loaded_Language"
     assert havoc[0].attrs["voice"] == {"kind": "outlet", "attribution": None}
     # a technique inside a quote is in the quoted speaker's voice
-    messed = _covering(doc_all, "how messed up")
-    assert messed, "the analyst's “how messed up this system is” should be flagged"
-    voice = messed[0].attrs["voice"]
+    condemn = _covering(doc, "condemn this")
+    assert condemn, "the envoy's “we condemn this, and express our sorrow …” should be flagged"
+    voice = condemn[0].attrs["voice"]
     assert voice["kind"] == "attributed"
-    att = {a.attrs["id"]: a for a in doc_all.layer("attributions")}[voice["attribution"]]
+    att = {a.attrs["id"]: a for a in doc.layer("attributions")}[voice["attribution"]]
+    assert att.attrs["speaker"]["name"] == "Wong Roy Chang"
+    assert att.start <= condemn[0].start and condemn[0].end <= att.end
+    # a less certain one (shown from 0.1) in the analyst's quoted words
+    turndown = _covering(doc_all, "the turndown")
+    assert turndown and turndown[0].attrs["voice"]["kind"] == "attributed"
+    att = {a.attrs["id"]: a for a in doc_all.layer("attributions")}[
+        turndown[0].attrs["voice"]["attribution"]
+    ]
     assert att.attrs["speaker"]["name"] == "Daniel Patrick Welch"
     for s in doc_all.layer("techniques"):
         assert any(r.label == "body" and r.contains(s) for r in doc.regions)
