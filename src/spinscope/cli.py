@@ -200,7 +200,7 @@ def _analyze_one(
         fail(str(e))
     if outlet and not doc.outlet:
         doc.outlet = outlet
-    doc = _pipeline(options)(doc)
+    doc = run_with_progress(_pipeline(options), doc)
     with ExitStack() as stack:
         out = _open_output(stack, output)
         if fmt is Format.text:
@@ -221,6 +221,46 @@ def _analyze_one(
         else:
             assert render_html is not None
             out.write(render_html(doc))
+
+
+#: Characters from which one input gets a progress bar per stage (about half a minute's work).
+LONG_INPUT = 100_000
+_STAGES = {"sentences": "parsing (spaCy)", "parts": "analysing, in parts"}
+
+
+def run_with_progress(pipeline: Pipeline, doc: Any, console: Any = None) -> Any:
+    """Analyse ``doc``; a long one shows a bar per stage on stderr (transient)."""
+    if len(doc.text) < LONG_INPUT:
+        return pipeline(doc)
+    import threading
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    from spinscope.document import PROGRESS
+
+    lock = threading.Lock()  # the tagger reports from the thread beside the parse
+    with Progress(
+        TextColumn("{task.description:<20}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console or Console(stderr=True),
+        transient=True,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            with lock:
+                if stage not in tasks:
+                    tasks[stage] = progress.add_task(_STAGES.get(stage, stage), total=total)
+                progress.update(tasks[stage], completed=done, total=total)
+
+        doc.runtime[PROGRESS] = report
+        try:
+            return pipeline(doc)
+        finally:
+            doc.runtime.pop(PROGRESS, None)
 
 
 def _html_renderer() -> Any:

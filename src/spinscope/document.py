@@ -25,6 +25,9 @@ CONTRACT_LAYERS = ("regions", "sentences", "techniques", "attributions")
 #: (e.g. the visible text of an HTML page): two different pages with the same visible text are
 #: two documents, not one.
 INPUT_HASH = "input_sha256"
+#: Key in ``Document.runtime``: a ``(stage, done, total)`` callback that long-running analyzers
+#: call as they go (the CLI shows it as a progress bar for a long single input).
+PROGRESS = "progress"
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,13 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     #: Per-run scratch shared between analyzers (e.g. the spaCy parse); never serialised.
     runtime: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def progress(self, stage: str, done: int, total: int) -> None:
+        """Report ``done`` of ``total`` units of ``stage`` to the runtime's :data:`PROGRESS`
+        callback, if one was set; analyzers call it whether or not anyone listens."""
+        callback = self.runtime.get(PROGRESS)
+        if callback is not None:
+            callback(stage, done, total)
 
     @property
     def id(self) -> str:

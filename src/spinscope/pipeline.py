@@ -3,6 +3,12 @@
 Data flows one way: ingest → Document → clean → sentences (spaCy parse) → techniques →
 attributions → voice. Every analyzer is a callable ``Document -> Document`` that adds its own
 layer; those with a ``pipe`` method are batched.
+
+A body longer than :data:`PART_CHARS` is analysed in parts (cut between paragraphs) after
+cleaning: each part is a view of the same text whose body regions are that part's, so every
+span keeps its offsets, and a part's parse and encoder states are freed before the next one.
+Time and memory stay linear in the input; context does not cross a part boundary (a speaker
+named in one part is not resolved in the next).
 """
 
 from __future__ import annotations
@@ -14,11 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spinscope.document import Document
+from spinscope.document import Document, Span
 
 Analyzer = Callable[[Document], Document]
 
 DEFAULT_STEPS = ("clean", "sentences", "techniques", "attributions", "voice")
+
+#: Bodies longer than this many characters are analysed in parts of at most this size
+#: (about 0.1 MB: a long feature article is one part; memory per part ≈ 100 MB).
+PART_CHARS = 100_000
 
 
 def _make(name: str, options: dict[str, Any]) -> Analyzer:
@@ -78,7 +88,43 @@ class Pipeline:
             yield from self._run_batch(batch)
 
     def _run_batch(self, docs: list[Document]) -> list[Document]:
-        steps = [step for _, step in self.steps]
+        names = [name for name, _ in self.steps]
+        head = names.index("clean") + 1 if "clean" in names else 0
+        docs = self._run_steps(self.steps[:head], docs)
+        tail = self.steps[head:]
+        parted = [parts(d) if tail else None for d in docs]
+        done = iter(
+            self._run_steps(tail, [d for d, p in zip(docs, parted, strict=True) if p is None])
+        )
+        docs = [
+            next(done) if pieces is None else self._run_parts(tail, doc, pieces)
+            for doc, pieces in zip(docs, parted, strict=True)
+        ]
+        for d in docs:
+            d.runtime.clear()
+        return docs
+
+    def _run_parts(
+        self, steps: list[tuple[str, Analyzer]], doc: Document, pieces: list[list[Span]]
+    ) -> Document:
+        """Run ``steps`` on each part of a long ``doc`` in turn and merge their layers."""
+        views = []
+        for k, body in enumerate(pieces):
+            # the first part also carries the title (techniques read it) and the other regions
+            extra = [r for r in doc.regions if r.label != "body"] if k == 0 else []
+            view = Document(text=doc.text, source=doc.source, title=doc.title)
+            view.set_layer("regions", extra + body)
+            (view,) = self._run_steps(steps, [view])
+            view.runtime.clear()
+            views.append(view)
+            doc.progress("parts", k + 1, len(pieces))
+        merge_parts(doc, views)
+        return doc
+
+    def _run_steps(self, named: list[tuple[str, Analyzer]], docs: list[Document]) -> list[Document]:
+        if not docs or not named:
+            return docs
+        steps = [step for _, step in named]
         i = 0
         while i < len(steps):
             step = steps[i]
@@ -102,14 +148,56 @@ class Pipeline:
             else:
                 docs = _run_steps([step], docs)
             i += 1
-        for d in docs:
-            d.runtime.clear()
         return docs
 
     def analyze(self, text_or_path: str | Path | bytes, name: str | None = None) -> Document:
         from spinscope.ingest import load
 
         return self(load(text_or_path, name=name))
+
+
+def parts(doc: Document, limit: int | None = None) -> list[list[Span]] | None:
+    """The body regions of ``doc`` cut into parts of at most ``limit`` (:data:`PART_CHARS`)
+    characters, between paragraphs where possible; None when the body fits in one part."""
+    from spinscope.sentences import chunks
+
+    limit = limit or PART_CHARS
+    body = doc.body_spans()
+    if sum(r.end - r.start for r in body) <= limit:
+        return None
+    out: list[list[Span]] = [[]]
+    size = 0
+    for region in body:
+        for a, b in chunks(doc.text, region.start, region.end, limit):
+            if size and size + (b - a) > limit:
+                out.append([])
+                size = 0
+            out[-1].append(Span(a, b, "body"))
+            size += b - a
+    return out
+
+
+def merge_parts(doc: Document, views: list[Document]) -> None:
+    """Set ``doc``'s layers from its parts' (regions stay ``doc``'s own). Attribution ids are
+    renumbered through the whole document and the voices that point at them follow."""
+    layers: dict[str, list[Span]] = {}
+    n = 0
+    for view in views:
+        renamed: dict[str, str] = {}
+        for att in view.layer("attributions"):
+            if "id" in att.attrs:
+                n += 1
+                renamed[str(att.attrs["id"])] = att.attrs["id"] = f"a{n}"
+        for span in view.layer("techniques"):
+            voice = span.attrs.get("voice")
+            if isinstance(voice, dict) and voice.get("attribution") in renamed:
+                voice["attribution"] = renamed[voice["attribution"]]
+        for name, spans in view.layers.items():
+            if name != "regions":
+                layers.setdefault(name, []).extend(spans)
+        doc.errors.extend(e for e in view.errors if e not in doc.errors)
+    for name, spans in layers.items():
+        doc.set_layer(name, spans)
 
 
 def _side(steps: list[Analyzer], prep: list[Any], docs: list[Document]) -> None:

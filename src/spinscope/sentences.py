@@ -51,19 +51,25 @@ class SentenceSplitter:
         docs = list(docs)
         jobs: list[tuple[int, int]] = []  # (doc index, chunk start)
         texts: list[str] = []
+        total = [0] * len(docs)  # characters to parse, per document (for progress)
         for i, doc in enumerate(docs):
             doc.runtime[PARSES] = []
             for region in doc.body_spans():
                 for start, end in chunks(doc.text, region.start, region.end):
                     jobs.append((i, start))
                     texts.append(doc.text[start:end])
+                    total[i] += end - start
+            doc.progress(self.name, 0, total[i])
         longest = max((len(t) for t in texts), default=1)
         batch_size = max(1, min(self.batch_size, _BATCH_CHARS // max(longest, 1)))
-        for (i, offset), parsed in zip(
-            jobs, self.nlp.pipe(texts, batch_size=batch_size), strict=True
+        done = [0] * len(docs)
+        for (i, offset), text, parsed in zip(
+            jobs, texts, self.nlp.pipe(texts, batch_size=batch_size), strict=True
         ):
             _drop_tensor(parsed)
             docs[i].runtime[PARSES].append((offset, parsed))
+            done[i] += len(text)
+            docs[i].progress(self.name, done[i], total[i])
         for doc in docs:
             spans: list[Span] = []
             for offset, parsed in doc.runtime[PARSES]:

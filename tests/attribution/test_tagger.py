@@ -224,3 +224,65 @@ def test_replace_takes_the_rule_source_for_the_same_cue() -> None:
     assert [(c.origin, text[slice(*c.source)]) for c in taken if c.source] == [
         ("tagger", "the minister")
     ]
+
+
+def _link_every_pair(
+    text: str, spans: list[tuple[int, int, int, float]], max_cue_gap: int = 120
+) -> list[tuple[object, ...]]:
+    """``link`` as first written: every content against every cue, every cue against every
+    source (quadratic); the windowed version must give the same attributions."""
+    from spinscope.attribution.tagger import _gap
+
+    contents = [(a, b, s) for a, b, lab, s in spans if lab == CONTENT]
+    cues = [(a, b, s) for a, b, lab, s in spans if lab == CUE]
+    sources = [(a, b, s) for a, b, lab, s in spans if lab == SOURCE]
+    by_cue: dict[tuple[int, int], list[tuple[int, int, float]]] = {}
+    cue_score: dict[tuple[int, int], float] = {}
+    for a, b, s in contents:
+        best = None
+        for ca, cb, cs in cues:
+            if a <= ca and cb <= b:
+                continue
+            g = _gap((a, b), (ca, cb))
+            if g > max_cue_gap or "\n\n" in text[min(b, cb) : max(a, ca)]:
+                continue
+            if best is None or g < best[0]:
+                best = (g, (ca, cb), cs)
+        if best is not None:
+            by_cue.setdefault(best[1], []).append((a, b, s))
+            cue_score[best[1]] = best[2]
+    out = []
+    for cue, parts in by_cue.items():
+        src, best_gap = None, 10**9
+        for sa, sb, _ in sources:
+            if any(a <= sa < b for a, b, _ in parts):
+                continue
+            g = _gap(cue, (sa, sb))
+            between = text[min(cue[1], sb) : max(cue[0], sa)]
+            if g <= 80 and "\n" not in between and g < best_gap:
+                src, best_gap = (sa, sb), g
+        lo, hi = min(a for a, _, _ in parts), max(b for _, b, _ in parts)
+        out.append(((lo, hi), cue, src))
+    return sorted(out, key=lambda x: x[0])  # type: ignore[arg-type, return-value]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_link_compares_only_spans_within_reach_and_finds_the_same(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(200, 3000))
+    chars = list("abc de f\n")  # blank lines ("\n\n") stop a link, as paragraphs do
+    p = [0.15, 0.15, 0.1, 0.2, 0.1, 0.1, 0.05, 0.1, 0.05]
+    text = "".join(rng.choice(chars, size=n, p=p))
+    spans = []
+    for label in (CONTENT, CUE, SOURCE):
+        pos = 0
+        while True:  # runs of one label do not overlap and are sorted (as tag_spans gives them)
+            pos += int(rng.integers(0, 150))
+            length = int(rng.integers(1, 60 if label == CONTENT else 25))
+            if pos + length > n:
+                break
+            spans.append((pos, pos + length, label, float(rng.random())))
+            pos += length
+    spans.sort()
+    got = [(x.content, x.cue, x.source) for x in link(text, spans)]
+    assert got == _link_every_pair(text, spans)

@@ -80,6 +80,7 @@ class AttributionExtractor:
     # -- public API ------------------------------------------------------------------------
 
     def __call__(self, doc: Document) -> Document:
+        doc.progress("attributions", 0, 1)
         parses = self._parses(doc)
         tagged = doc.runtime.get(TAGGED)
         if tagged is None and self.tagger is not None and self.settings.mode != "rules":
@@ -99,6 +100,7 @@ class AttributionExtractor:
             kind = attribution_kind(doc.text, cand.content)
             spans.append(Span(cand.content[0], cand.content[1], kind, attrs))
         doc.set_layer(LAYER, spans)
+        doc.progress("attributions", 1, 1)
         return doc
 
     def prepare(self, docs: Iterable[Document]) -> None:

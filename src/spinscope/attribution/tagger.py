@@ -10,6 +10,8 @@ the rules are combined is ``attribution.hybrid``; the model card says which way 
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -128,9 +130,21 @@ def link(
     sources = [(a, b, s) for a, b, lab, s in spans if lab == SOURCE]
     by_cue: dict[tuple[int, int], list[tuple[int, int, float]]] = {}
     cue_score: dict[tuple[int, int], float] = {}
+    # Only spans within reach are compared (cost linear in the text, not quadratic): spans of
+    # one label are sorted by start, so those that can lie within ``gap`` of [lo, hi) are one
+    # slice of the list, in the same order as before.
+    cue_starts = [ca for ca, _, _ in cues]
+    cue_len = max((cb - ca for ca, cb, _ in cues), default=0)
+    src_starts = [sa for sa, _, _ in sources]
+    src_len = max((sb - sa for sa, sb, _ in sources), default=0)
+
+    def near(starts: list[int], longest: int, lo: int, hi: int, gap: int) -> range:
+        return range(bisect_left(starts, lo - gap - longest), bisect_right(starts, hi + gap))
+
     for a, b, s in contents:
         best = None
-        for ca, cb, cs in cues:
+        for j in near(cue_starts, cue_len, a, b, max_cue_gap):
+            ca, cb, cs = cues[j]
             if a <= ca and cb <= b:
                 continue  # a cue inside the content belongs to an attribution nested in it
             g = _gap((a, b), (ca, cb))
@@ -149,7 +163,8 @@ def link(
         hi = max(b for _, b, _ in parts)
         src = None
         best_gap = 10**9
-        for sa, sb, _ in sources:
+        for j in near(src_starts, src_len, cue[0], cue[1], 80):
+            sa, sb, _ = sources[j]
             if any(a <= sa < b for a, b, _ in parts):
                 continue  # inside the content: a speaker quoted, not the one quoting
             g = _gap(cue, (sa, sb))
@@ -184,7 +199,12 @@ class AttributionTagger:
     def decoding(self) -> dict[str, Any]:
         return dict(self.config.get("decoding", {}))
 
-    def tag_ranges(self, text: str, ranges: list[tuple[int, int]]) -> Tagged:
+    def tag_ranges(
+        self,
+        text: str,
+        ranges: list[tuple[int, int]],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Tagged:
         tokens = tokenize_ranges(self.tokenizer, text, ranges)
         probs = np.zeros((len(tokens.ids), len(CHANNELS)), np.float32)
         wins: list[Window] = make_windows(
@@ -192,12 +212,17 @@ class AttributionTagger:
         )
         # one window per run: int8 activations are scaled per tensor, so padding would change
         # the scores of a window batched with a shorter one (as in the technique tagger)
-        for w in wins:
+        for k, w in enumerate(wins):
             ids, mask = batch_inputs([w], [tokens])
             (p,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
             a, b = w.keep_lo - w.lo + 1, w.keep_hi - w.lo + 1
             probs[w.keep_lo : w.keep_hi] = p[0, a:b]
+            if progress is not None:
+                progress(k + 1, len(wins))
         return Tagged(text, tokens, pool_words(probs, tokens.words))
 
     def tag(self, doc: Document) -> Tagged:
-        return self.tag_ranges(doc.text, [(s.start, s.end) for s in doc.body_spans()])
+        def progress(done: int, total: int) -> None:
+            doc.progress("attribution tagger", done, total)
+
+        return self.tag_ranges(doc.text, [(s.start, s.end) for s in doc.body_spans()], progress)

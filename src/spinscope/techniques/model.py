@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -105,8 +105,13 @@ class TechniqueTagger:
 
     # -- encoder ------------------------------------------------------------------------------
 
-    def encode(self, items: list[tuple[str, list[tuple[int, int]]]]) -> list[Encoded]:
-        """Run the encoder over ``(text, ranges)`` items; windows of all items share batches."""
+    def encode(
+        self,
+        items: list[tuple[str, list[tuple[int, int]]]],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Encoded]:
+        """Run the encoder over ``(text, ranges)`` items; windows of all items share batches.
+        ``progress(done, total)`` is called with encoder windows done."""
         tokens = [tokenize_ranges(self.tokenizer, text, ranges) for text, ranges in items]
         wins: list[Window] = []
         for i, t in enumerate(tokens):
@@ -127,6 +132,8 @@ class TechniqueTagger:
                 a, b = w.keep_lo - w.lo + 1, w.keep_hi - w.lo + 1
                 hidden[w.doc][w.keep_lo : w.keep_hi] = h[r, a:b]
                 probs[w.doc][w.keep_lo : w.keep_hi] = p[r, a:b]
+            if progress is not None:
+                progress(k + len(chunk), len(wins))
         return [
             Encoded(text, t, h, decode.pool_words(p, t.words))
             for (text, _), t, h, p in zip(items, tokens, hidden, probs, strict=True)
@@ -224,7 +231,12 @@ class TechniqueTagger:
     def pipe(self, docs: Iterable[Document]) -> list[Document]:
         docs = list(docs)
         items = [(d.text, [(s.start, s.end) for s in _analysed_regions(d)]) for d in docs]
-        for doc, enc in zip(docs, self.encode(items), strict=True):
+
+        def progress(done: int, total: int) -> None:
+            for d in docs:
+                d.progress(self.name, done, total)
+
+        for doc, enc in zip(docs, self.encode(items, progress), strict=True):
             spans = [
                 Span(a, b, tech, {"confidence": round(conf, 4)})
                 for a, b, tech, conf in self.spans(enc)
