@@ -40,7 +40,10 @@ def _build(texts: list[str], size_mb: float, shape: str) -> str:
         parts.append(t if shape == "paragraphs" else " ".join(t.split()))
         n += len(t.encode("utf-8")) + 2
         i += 1
-    return ("\n\n" if shape == "paragraphs" else " ").join(parts)
+    text = ("\n\n" if shape == "paragraphs" else " ").join(parts)
+    while len(text.encode("utf-8")) > size_mb * MB:  # at most the size (10 MiB: the limit)
+        text = text[: text.rfind(" ", 0, len(text) - 1000)]
+    return text
 
 
 def _child(spec: dict[str, object]) -> dict[str, object]:
