@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -171,3 +172,35 @@ def test_html_format_uses_the_html_renderer() -> None:
     assert code == 0, err  # the renderer ships with the package: "not available" is a bug
     assert out.lstrip().lower().startswith("<!doctype html") and "</html>" in out.lower()
     assert "Harbour city’s water deal" in out and "Elena Marsh" in out
+
+
+def test_html_report_holds_candidates_below_the_default_hidden(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import json
+    import re
+
+    from spinscope.techniques.model import REVEAL_FLOOR, default_view_confidence
+
+    asked: list[dict[str, Any]] = []
+
+    def techniques(options: dict[str, Any]) -> Pipeline:
+        asked.append(options)
+        return Pipeline.build(("clean", "techniques"), **options)
+
+    monkeypatch.setattr(cli, "_pipeline", techniques)
+    default = default_view_confidence()
+    code, out, err = run("analyze", str(EXAMPLE), "--format", "html")
+    assert code == 0, err
+    data = json.loads(re.search(r'id="ss-data">(.*?)</script>', out, re.S).group(1))  # type: ignore[union-attr]
+    conf = [t["confidence"] for t in data["techniques"]]
+    assert min(conf) >= REVEAL_FLOOR and any(c < default for c in conf)
+    assert f'value="{default:.3f}"' in out  # the slider starts at the default: those hidden
+    shown = sum(c >= default for c in conf)
+    assert f'<span id="shown-count">{shown}</span>' in out
+    code, out, err = run("analyze", str(EXAMPLE), "--format", "html", "--min-confidence", "0.3")
+    assert code == 0, err
+    assert 'value="0.300"' in out and f'data-analysed="{REVEAL_FLOOR:.3f}"' in out
+    assert asked == [{"min_confidence": REVEAL_FLOOR}] * 2
+    run("analyze", str(EXAMPLE), "--format", "json", "--min-confidence", "0.3")
+    assert asked[-1] == {"min_confidence": 0.3}  # other formats: as asked

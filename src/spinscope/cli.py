@@ -200,6 +200,9 @@ def _analyze_one(
         fail(str(e))
     if outlet and not doc.outlet:
         doc.outlet = outlet
+    view: dict[str, float] = {}
+    if render_html is not None:
+        options, view = _report_view(options)
     doc = run_with_progress(_pipeline(options), doc)
     with ExitStack() as stack:
         out = _open_output(stack, output)
@@ -220,7 +223,24 @@ def _analyze_one(
             out.write(jsonl_line(doc) + "\n")
         else:
             assert render_html is not None
-            out.write(render_html(doc))
+            out.write(render_html(doc, **view))
+
+
+def _report_view(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
+    """An HTML report holds the candidates down to ``REVEAL_FLOOR``, hidden below where its
+    slider starts (the asked ``--min-confidence``, else the default view): analysis options
+    and the view's settings."""
+    from spinscope.techniques.model import REVEAL_FLOOR, default_view_confidence
+
+    try:
+        start = options.get("min_confidence", default_view_confidence())
+    except (OSError, KeyError, ValueError):  # no technique model: nothing to reveal
+        return options, {}
+    floor = min(float(start), REVEAL_FLOOR)
+    return {**options, "min_confidence": floor}, {
+        "start_confidence": float(start),
+        "analysed_confidence": floor,
+    }
 
 
 #: Characters from which one input gets a progress bar per stage (about half a minute's work).

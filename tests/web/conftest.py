@@ -100,6 +100,41 @@ class HandLayers:
         return doc
 
 
+#: a span the default view hides: only the light revealer adds it (phrase, technique, confidence)
+REVEALED = ("fed up", "Loaded_Language", 0.2)
+
+
+class HandReveal:
+    """The light stand-in for analysing techniques again down to a lower confidence: the
+    document's own spans plus :data:`REVEALED`, if ``floor`` reaches it. Records each floor."""
+
+    def __init__(self) -> None:
+        self.floors: list[float] = []
+
+    def __call__(self, doc: Document, floor: float) -> Document:
+        self.floors.append(floor)
+        out = Document.from_dict(doc.to_dict())
+        phrase, tech, conf = REVEALED
+        s = out.text.find(phrase)
+        techs = list(out.layer("techniques"))
+        if s >= 0 and conf >= floor:
+            voice = {"kind": "outlet", "attribution": None}
+            techs.append(Span(s, s + len(phrase), tech, {"confidence": conf, "voice": voice}))
+        out.set_layer("techniques", techs)
+        return out
+
+
+@pytest.fixture
+def hand_reveal() -> HandReveal:
+    return HandReveal()
+
+
+@pytest.fixture(scope="session")
+def hand_reveal_type() -> type[HandReveal]:
+    """For fixtures of a wider scope (the browser tests' live server)."""
+    return HandReveal
+
+
 @pytest.fixture(scope="session")
 def light_pipeline() -> Pipeline:
     return Pipeline([("clean", Cleaner()), ("hand", HandLayers())])
@@ -128,7 +163,9 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def client(store: Store, light_pipeline: Pipeline) -> TestClient:
+def client(store: Store, light_pipeline: Pipeline, hand_reveal: HandReveal) -> TestClient:
     """The app over a fresh SQLite store and the light pipeline, as a loopback client."""
-    app = create_app(store=store, pipeline=light_pipeline, max_request_bytes=200_000)
+    app = create_app(
+        store=store, pipeline=light_pipeline, max_request_bytes=200_000, revealer=hand_reveal
+    )
     return TestClient(app, raise_server_exceptions=False, base_url=BASE)

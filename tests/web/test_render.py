@@ -63,12 +63,41 @@ def test_standalone_report_is_self_contained_and_escaped() -> None:
 
 
 def test_confidence_slider_starts_at_the_models_default() -> None:
-    from spinscope.techniques.model import default_view_confidence
+    from spinscope.techniques.model import REVEAL_FLOOR, default_view_confidence
     from spinscope.web.render import render_article
 
     doc = Document("Some text.")
     doc.set_layer("regions", [Span(0, 10, "body")])
     html = render_article(doc, standalone=True)
     default = default_view_confidence()
-    assert default > 0
-    assert f'name="confidence" min="0" max="1" step="0.05" value="{default:.2f}"' in html
+    assert default > REVEAL_FLOOR > 0
+    assert (
+        f'name="confidence" min="{REVEAL_FLOOR:.3f}" max="1" step="0.025" value="{default:.3f}"'
+        f' data-default="{default:.3f}" data-analysed="{default:.3f}">'
+    ) in html  # standalone: no data-reveal, nothing to ask a server for
+
+
+def test_counts_are_of_the_spans_shown_at_the_start() -> None:
+    from spinscope.web.render import render_article
+
+    text = "Wreaking havoc and a coup factory."
+    doc = Document(text)
+    doc.set_layer("regions", [Span(0, len(text), "body")])
+    doc.set_layer(
+        "techniques",
+        [
+            Span(0, 14, "Loaded_Language", {"confidence": 0.7}),
+            Span(21, 33, "Name_Calling,Labeling", {"confidence": 0.2}),
+        ],
+    )
+    view = build_view(doc, start=0.4)
+    assert view.shown == 1
+    assert {x["name"]: x["count"] for x in view.legend} == {
+        "Loaded_Language": 1,
+        "Name_Calling,Labeling": 0,  # its chip stays: the slider can reveal it
+    }
+    html = render_article(doc, standalone=True, start_confidence=0.4, analysed_confidence=0.1)
+    assert '<span id="shown-count">1</span> technique spans' in html
+    assert 'value="0.400"' in html and 'data-analysed="0.100"' in html
+    assert 'id="below-default" hidden' in html or "below-default" not in html
+    assert build_view(doc, start=0.1).shown == 2

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -161,6 +162,38 @@ def test_html_pages_and_form_flow(client: TestClient, sample_text: str) -> None:
         dash = client.get("/dashboard", params={"by": by})
         assert dash.status_code == 200 and "<svg" in dash.text
     assert client.get("/static/article.js").status_code == 200
+
+
+def test_article_page_reveals_spans_below_the_default_without_storing_them(
+    client: TestClient, hand_reveal: Any, sample_text: str
+) -> None:
+    from spinscope.techniques.model import REVEAL_FLOOR, default_view_confidence
+
+    doc_url = client.post("/analyze", data={"text": sample_text}, follow_redirects=False)
+    doc_url = doc_url.headers["location"]
+    doc_id = doc_url.rsplit("/", 1)[1]
+    default = default_view_confidence()
+
+    page = client.get(doc_url).text  # the stored default view: nothing analysed again
+    assert hand_reveal.floors == []
+    assert f'value="{default:.3f}"' in page and f'data-analysed="{default:.3f}"' in page
+    assert 'data-reveal="1"' in page  # sliding below data-analysed reloads with ?min_confidence
+    assert 'id="below-default" hidden' in page
+
+    page = client.get(doc_url, params={"min_confidence": 0.15}).text
+    assert hand_reveal.floors == [REVEAL_FLOOR]  # analysed once down to the floor
+    assert 'value="0.150"' in page and f'data-analysed="{REVEAL_FLOOR:.3f}"' in page
+    assert '"confidence": 0.2' in page  # the revealed span is in the page's data
+    assert 'id="below-default" hidden' not in page  # the warning shows below the default
+    stored = client.get(f"/api/documents/{doc_id}").json()
+    assert all(t["confidence"] != 0.2 for t in stored["techniques"])  # nothing stored
+
+    page = client.get(doc_url, params={"min_confidence": 0}).text  # clamped to the floor
+    assert f'value="{REVEAL_FLOOR:.3f}"' in page
+    page = client.get(doc_url, params={"min_confidence": 0.6}).text  # above: the stored view
+    assert 'value="0.600"' in page and len(hand_reveal.floors) == 2
+    assert client.get(doc_url, params={"min_confidence": 2}).status_code == 422
+    assert client.get(doc_url, params={"min_confidence": "x"}).status_code == 422
 
 
 def test_security_headers_and_openapi(client: TestClient) -> None:

@@ -41,14 +41,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, light_pipeline: Pipeline) -> Iterator[Any]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, light_pipeline: Pipeline, hand_reveal_type: Any
+) -> Iterator[Any]:
     import uvicorn
 
     from spinscope.web import create_app
 
     db = tmp_path_factory.mktemp("browser") / "spinscope.db"
     store = Store(f"sqlite:///{db}")
-    app = create_app(store=store, pipeline=light_pipeline)
+    app = create_app(store=store, pipeline=light_pipeline, revealer=hand_reveal_type())
     port = _free_port()
     srv = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
@@ -140,23 +142,71 @@ def test_filters_by_technique_confidence_and_voice(
     data = page.evaluate("JSON.parse(document.getElementById('ss-data').textContent)")
     shown = page.eval_on_selector_all(visible, "els => els.map(e => e.getAttribute('data-i'))")
     assert all(data["techniques"][int(i)]["confidence"] >= default for i in shown)
-    page.fill("input[name=confidence]", "0")
+    assert page.locator("#below-default").is_hidden()
+    assert int(page.inner_text("#shown-count")) == len(set(shown))  # a span may cross segments
+    # sliding below what the page holds asks the server for the article analysed further down
+    spans_before = len(data["techniques"])
+    page.fill("input[name=confidence]", "0")  # clamped to the slider's floor
+    page.wait_for_url("**min_confidence=*")
+    page.wait_for_load_state()
+    data = page.evaluate("JSON.parse(document.getElementById('ss-data').textContent)")
+    assert len(data["techniques"]) == spans_before + 1  # the light revealer's ("fed up", 0.2)
     total = page.locator("#article-text .t").count()
     assert page.locator(visible).count() == total
+    assert page.locator("#article-text .t", has_text="fed up").count() >= 1
+    assert page.locator("#below-default").is_visible()
+    assert int(page.inner_text("#shown-count")) == len(data["techniques"])
     page.uncheck("input[name=technique][value='Loaded_Language']")
     assert page.locator("#article-text .t.tc8:not(.off)").count() == 0
     assert 0 < page.locator(visible).count() < total
+    on = page.eval_on_selector_all(visible, "els => els.map(e => e.getAttribute('data-i'))")
+    assert int(page.inner_text("#shown-count")) == len(set(on))
     page.check("input[name=technique][value='Loaded_Language']")
     assert page.locator(visible).count() == total
     page.fill("input[name=confidence]", "0.9")
     remaining = page.eval_on_selector_all(visible, "els => els.map(e => e.getAttribute('data-i'))")
     data = page.evaluate("JSON.parse(document.getElementById('ss-data').textContent)")
     assert remaining and all(data["techniques"][int(i)]["confidence"] >= 0.9 for i in remaining)
-    page.fill("input[name=confidence]", "0")
+    assert page.locator("#below-default").is_hidden()
+    page.fill("input[name=confidence]", "0.1")
     page.select_option("select[name=voice]", "attributed")
     remaining = page.eval_on_selector_all(visible, "els => els.map(e => e.getAttribute('data-i'))")
     assert remaining
     assert all(data["techniques"][int(i)]["voice"] == "attributed" for i in remaining)
+
+
+def test_standalone_report_reveals_what_it_holds(page: Any, tmp_path: Path) -> None:
+    """An HTML report holds spans below the default, hidden until the slider reaches them;
+    it has no server to ask for more."""
+    from spinscope.techniques.model import REVEAL_FLOOR, default_view_confidence
+
+    default = default_view_confidence()
+    text = "They are fed up with the wreaking havoc of the regime, he said."
+    doc = Document(text, source=Source(kind="text"))
+    doc.set_layer("regions", [Span(0, len(text), "body")])
+    outlet = {"kind": "outlet", "attribution": None}
+    low, high = text.index("fed up"), text.index("wreaking havoc")
+    doc.set_layer(
+        "techniques",
+        [
+            Span(low, low + 6, "Loaded_Language", {"confidence": 0.2, "voice": outlet}),
+            Span(high, high + 14, "Loaded_Language", {"confidence": 0.8, "voice": outlet}),
+        ],
+    )
+    report = tmp_path / "report.html"
+    report.write_text(
+        render_document(doc, start_confidence=default, analysed_confidence=REVEAL_FLOOR),
+        encoding="utf-8",
+    )
+    page.goto(report.as_uri())
+    visible = "#article-text .t:not(.off)"
+    assert page.locator(visible).all_inner_texts() == ["wreaking havoc"]
+    assert page.inner_text("#shown-count") == "1"
+    page.fill("input[name=confidence]", "0.2")
+    assert page.url == report.as_uri()  # no reload: the report is a file
+    assert sorted(page.locator(visible).all_inner_texts()) == ["fed up", "wreaking havoc"]
+    assert page.inner_text("#shown-count") == "2"
+    assert page.locator("#below-default").is_visible()
 
 
 def test_dashboard_and_search(page: Any, server: Any, sample_text: str) -> None:

@@ -7,10 +7,13 @@ template (autoescape); the span data travels as JSON inside a ``<script type=app
 
 from __future__ import annotations
 
+from typing import Any
+
 from spinscope.document import Document
 from spinscope.web.render import render_article
 
 
-def render_document(doc: Document) -> str:
-    """The report as one HTML string."""
-    return render_article(doc, standalone=True)
+def render_document(doc: Document, **view: Any) -> str:
+    """The report as one HTML string (``view``: ``start_confidence``, ``analysed_confidence``
+    of :func:`spinscope.web.render.render_article`)."""
+    return render_article(doc, standalone=True, **view)

@@ -27,7 +27,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -53,7 +53,12 @@ from spinscope.web.limits import (
     CrossOriginGuard,
     SecurityHeaders,
 )
-from spinscope.web.render import environment, render_article
+from spinscope.web.render import (
+    default_min_confidence,
+    environment,
+    render_article,
+    reveal_floor,
+)
 
 log = logging.getLogger("spinscope.web")
 
@@ -74,6 +79,9 @@ MAX_URL_CHARS = 8192
 DASHBOARD_GROUPS = 30
 
 PipelineLike = Callable[[Document], Document]
+#: ``(stored document, floor) -> document with technique spans down to floor`` (not stored)
+Revealer = Callable[[Document, float], Document]
+T = TypeVar("T")
 
 
 class AnalysisService:
@@ -92,6 +100,7 @@ class AnalysisService:
         *,
         timeout: float = ANALYSIS_TIMEOUT,
         max_pending: int = MAX_PENDING,
+        revealer: Revealer | None = None,
     ) -> None:
         self.store = store
         self._pipeline = pipeline
@@ -99,6 +108,7 @@ class AnalysisService:
         self.max_pending = max_pending
         self._slots = threading.BoundedSemaphore(max_pending)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spinscope-analysis")
+        self._revealer = revealer
 
     def _get_pipeline(self) -> PipelineLike:
         """The injected pipeline, or the default one (built once, on the analysis thread)."""
@@ -115,11 +125,32 @@ class AnalysisService:
         analysed = self._get_pipeline()(doc)
         return analysed, self.store.add(analysed)
 
+    def _get_revealer(self) -> Revealer:
+        """Techniques and voice again, down to a lower confidence (built on first use)."""
+        if self._revealer is None:
+            from spinscope.pipeline import get_pipeline
+
+            def reveal(doc: Document, floor: float) -> Document:
+                copy = Document.from_dict(doc.to_dict())
+                return get_pipeline(("techniques", "voice"), min_confidence=floor)(copy)
+
+            self._revealer = reveal
+        return self._revealer
+
     async def analyze(self, doc: Document) -> tuple[Document, bool]:
         """The stored analysis of ``doc``, running the pipeline only if it is new."""
         stored = await run_in_threadpool(self.store.get, doc.id)
         if stored is not None:
             return stored, False
+        return await self._submit(lambda: self._run(doc))
+
+    async def reveal(self, doc: Document, floor: float) -> Document:
+        """``doc``'s technique spans down to confidence ``floor``, with their voice: analysed
+        again in the analysis queue, not stored (the store keeps the default view)."""
+        return await self._submit(lambda: self._get_revealer()(doc, floor))
+
+    async def _submit(self, work: Callable[[], T]) -> T:
+        """Run ``work`` on the analysis thread, within the queue's limits (503 when full)."""
         if not self._slots.acquire(blocking=False):
             raise HTTPException(
                 503,
@@ -133,9 +164,9 @@ class AnalysisService:
             if not started.done():
                 started.set_result(None)
 
-        def job() -> tuple[Document, bool]:
+        def job() -> T:
             loop.call_soon_threadsafe(mark_started)
-            return self._run(doc)
+            return work()
 
         future = self._executor.submit(job)
         future.add_done_callback(lambda _: self._slots.release())
@@ -246,6 +277,7 @@ def create_app(
     max_pending: int = MAX_PENDING,
     allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
     allow_private_urls: bool = False,
+    revealer: Revealer | None = None,
 ) -> FastAPI:
     """The web app over the store at ``db_url`` (or an open ``store``).
 
@@ -254,9 +286,13 @@ def create_app(
     ``Host`` names answered (default: loopback only); the server adds the one it binds.
     ``allow_private_urls``: fetch article URLs on loopback, private and other internal
     addresses too (default: public addresses only; see :mod:`spinscope.ingest.addresses`).
+    ``revealer``: runs techniques and voice again down to a lower confidence, for an article
+    page asked for spans below the default view (None: the default analyzers, on first use).
     """
     store = store if store is not None else Store(db_url)
-    service = AnalysisService(store, pipeline, timeout=analysis_timeout, max_pending=max_pending)
+    service = AnalysisService(
+        store, pipeline, timeout=analysis_timeout, max_pending=max_pending, revealer=revealer
+    )
     env = environment()
     app = FastAPI(
         title="spinscope",
@@ -444,16 +480,31 @@ def create_app(
         return page("documents.html", q=q, result=result, offset=offset, limit=limit)
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
-    def document_page(doc_id: str) -> HTMLResponse:
-        doc = store.get(doc_id)
+    async def document_page(
+        doc_id: str,
+        min_confidence: float | None = Query(None, ge=0.0, le=1.0),
+    ) -> HTMLResponse:
+        """The article view. ``min_confidence`` below the default view's analyses the stored
+        text's techniques again down to it (never below ``REVEAL_FLOOR``; not stored): the
+        slider starts there and reveals the spans the default hides."""
+        doc = await run_in_threadpool(store.get, doc_id)
         if doc is None:
             raise HTTPException(404, f"no document with id {doc_id[:64]!r}")
+        default = default_min_confidence()
+        start = analysed = None
+        if min_confidence is not None:
+            start = max(round(min_confidence * 40) / 40, reveal_floor())
+            if start < default:
+                analysed = reveal_floor()
+                doc = await service.reveal(doc, analysed)
         return HTMLResponse(
             render_article(
                 doc,
                 standalone=False,
-                also=store.similar(doc.id),
-                speaker_ids=store.speaker_ids(doc),
+                also=await run_in_threadpool(store.similar, doc.id),
+                speaker_ids=await run_in_threadpool(store.speaker_ids, doc),
+                start_confidence=start,
+                analysed_confidence=analysed,
             )
         )
 

@@ -83,6 +83,8 @@ class ArticleView:
     speakers: list[dict[str, Any]]
     legend: list[dict[str, Any]]
     url: str | None
+    #: technique spans at or above the slider's starting confidence
+    shown: int = 0
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -104,7 +106,9 @@ def _levels(spans: list[tuple[int, int]]) -> list[int]:
     return [min(lv, MAX_LEVELS - 1) for lv in out]
 
 
-def build_view(doc: Document) -> ArticleView:
+def build_view(doc: Document, start: float = 0.0) -> ArticleView:
+    """The article view of ``doc``; counts are of the spans at or above ``start`` (the
+    confidence the slider starts at: spans below it are in the page, hidden until revealed)."""
     text = doc.text
     n = len(text)
     d = doc.to_dict()
@@ -200,7 +204,8 @@ def build_view(doc: Document) -> ArticleView:
         speakers.setdefault(a["speaker"], []).append(a)
     counts: dict[str, int] = {}
     for t_ in techs:
-        counts[t_["technique"]] = counts.get(t_["technique"], 0) + 1
+        shown = t_["confidence"] is None or t_["confidence"] >= start
+        counts[t_["technique"]] = counts.get(t_["technique"], 0) + int(shown)
     legend = [
         {"name": name, "cls": technique_class(name), "count": counts[name]}
         for name in [*TECHNIQUE_NAMES, *sorted(set(counts) - set(TECHNIQUE_NAMES))]
@@ -210,6 +215,7 @@ def build_view(doc: Document) -> ArticleView:
         doc=doc,
         segments=segments,
         techniques=techs,
+        shown=sum(counts.values()),
         attributions=attributions,
         speakers=[{"name": k, "statements": v} for k, v in speakers.items()],
         legend=legend,
@@ -273,20 +279,40 @@ def render_article(
     standalone: bool,
     also: list[dict[str, Any]] | None = None,
     speaker_ids: dict[str, int] | None = None,
+    start_confidence: float | None = None,
+    analysed_confidence: float | None = None,
 ) -> str:
     """The article view; ``standalone`` inlines CSS/JS and drops site navigation.
 
     ``also``: stored near-duplicates (``Store.similar``), shown as "Also published as";
-    ``speaker_ids``: speaker name in this document → corpus speaker id, to link speaker pages.
+    ``speaker_ids``: speaker name in this document → corpus speaker id, to link speaker pages;
+    ``start_confidence``: where the confidence slider starts (default: the model's default
+    view); spans below it are in the page, hidden until the slider reveals them;
+    ``analysed_confidence``: the lowest confidence ``doc`` was analysed down to (default: the
+    model's default view). In the web app, sliding below it reloads the page analysed further
+    down (``?min_confidence=``); a standalone report can reveal only what it holds.
     """
-    view = build_view(doc)
+    default = default_min_confidence()
+    start = default if start_confidence is None else start_confidence
+    analysed = default if analysed_confidence is None else analysed_confidence
+    view = build_view(doc, start)
     tpl = environment().get_template("article.html")
     return tpl.render(
         view=view,
         standalone=standalone,
         also=also or [],
         speaker_ids=speaker_ids or {},
-        default_confidence=default_min_confidence(),
+        default_confidence=default,
+        start_confidence=start,
+        analysed_confidence=analysed,
+        reveal_floor=min(reveal_floor(), analysed),
         inline_css=static_text("spinscope.css") if standalone else "",
         inline_js=static_text("article.js") if standalone else "",
     )
+
+
+def reveal_floor() -> float:
+    """The lowest confidence the views reveal (``techniques.model.REVEAL_FLOOR``)."""
+    from spinscope.techniques.model import REVEAL_FLOOR
+
+    return REVEAL_FLOOR

@@ -84,20 +84,51 @@
     form.querySelectorAll("input[name=technique]").forEach(function (cb) {
       allowed[cb.value] = cb.checked;
     });
-    var minConf = Number(form.elements.confidence.value);
+    var slider = form.elements.confidence;
+    var minConf = Number(slider.value);
     form.elements.confidence_out.value = minConf.toFixed(2);
     var voice = form.elements.voice.value;
+    var counts = {}, shown = 0;
+    techs.forEach(function (t) {
+      if (t.confidence === null || t.confidence >= minConf - 1e-9) {
+        counts[t.technique] = (counts[t.technique] || 0) + 1;
+      }
+    });
     textEl.querySelectorAll(".t").forEach(function (span) {
       var t = techs[Number(span.getAttribute("data-i"))];
       var on = !!t && allowed[t.technique] !== false &&
-        (t.confidence === null || t.confidence >= minConf) &&
+        (t.confidence === null || t.confidence >= minConf - 1e-9) &&
         (voice === "all" || t.voice === voice);
       span.classList.toggle("off", !on);
     });
+    techs.forEach(function (t) {
+      if (allowed[t.technique] !== false && (t.confidence === null || t.confidence >= minConf - 1e-9) &&
+          (voice === "all" || t.voice === voice)) { shown += 1; }
+    });
+    form.querySelectorAll(".count[data-technique]").forEach(function (c) {
+      c.textContent = String(counts[c.getAttribute("data-technique")] || 0);
+    });
+    var total = document.getElementById("shown-count");
+    if (total) { total.textContent = String(shown); }
+    var note = document.getElementById("below-default");
+    if (note) { note.hidden = minConf >= Number(slider.getAttribute("data-default")) - 1e-9; }
+  }
+
+  // In the web app the page holds the spans down to the confidence it was analysed at; sliding
+  // below that asks the server for the article analysed further down (nothing is stored).
+  function reveal() {
+    var slider = form.elements.confidence;
+    var v = Number(slider.value);
+    if (slider.getAttribute("data-reveal") && v < Number(slider.getAttribute("data-analysed")) - 1e-9) {
+      var u = new URL(window.location.href);
+      u.searchParams.set("min_confidence", v.toFixed(3));
+      window.location.assign(u.toString());
+    }
   }
   if (form) {
     form.addEventListener("input", applyFilters);
     form.addEventListener("change", applyFilters);
+    form.elements.confidence.addEventListener("change", reveal);
     form.addEventListener("submit", function (ev) { ev.preventDefault(); });
     applyFilters(); // the slider starts at the model's default view: hide what is below it
   }
