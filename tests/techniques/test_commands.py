@@ -33,6 +33,10 @@ def test_a_cached_fold_is_reused_only_when_trained_the_same_way(tmp_path: Path) 
     (unfinished / "lexicon.json").unlink()
     assert not _fold_done(unfinished, cfg)
     assert not _fold_done(tmp_path / "missing", cfg)
+    # a fold trained before the sentence loss existed was trained without it
+    assert not _fold_done(same, TrainConfig(epochs=8, seed=13, fold=1, folds=3, sentence_loss=0.5))
+    aux = _fold(tmp_path / "f", fold=1, folds=3, seed=13, epochs=8, sentence_loss=0.5)
+    assert not _fold_done(aux, cfg)
 
 
 def test_the_shipped_model_says_it_trained_on_every_article() -> None:

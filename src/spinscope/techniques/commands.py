@@ -121,11 +121,12 @@ def _training_config(model_dir: Path) -> dict[str, Any] | None:
 
 def _fold_done(fold_dir: Path, cfg: Any) -> bool:
     """A cached fold model is reused only when it is complete (``lexicon.json`` is written
-    last) and was trained with the same fold, k, seed and epochs."""
+    last) and was trained with the same fold, k, seed, epochs and sentence loss."""
     had = _training_config(fold_dir)
     if had is None or not (fold_dir / "lexicon.json").exists():
         return False
-    return all(had.get(key) == getattr(cfg, key) for key in ("fold", "folds", "seed", "epochs"))
+    same = all(had.get(key) == getattr(cfg, key) for key in ("fold", "folds", "seed", "epochs"))
+    return same and had.get("sentence_loss", 0.0) == getattr(cfg, "sentence_loss", 0.0)
 
 
 @train_app.command("techniques")

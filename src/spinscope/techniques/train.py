@@ -66,6 +66,10 @@ class TrainConfig:
     limit: int | None = None  # debug: only the first N articles of each split
     device: str = "auto"  # "cpu", "cuda" or "auto" (cuda when torch sees a GPU)
     silver_weight: float = 0.5  # loss weight of silver (teacher-labelled) articles
+    #: weight of an auxiliary sentence-level loss (0 = off): a linear head over each sentence's
+    #: mean hidden state predicts which techniques occur in it (multi-label). Training only:
+    #: it shapes the encoder for sentence-scale techniques and is not exported.
+    sentence_loss: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -94,6 +98,10 @@ class Example:
     targets: np.ndarray  # (n_tokens, N_OUT) float32; soft (teacher probabilities) for silver
     spans: list[tuple[int, int, int]]  # (first token, last token, technique index)
     weight: float = 1.0  # loss weight: 1 for gold articles, ``silver_weight`` for silver ones
+    #: per token, its sentence (a PTC article has one sentence per line); per sentence, the
+    #: techniques of the gold spans overlapping it (for ``TrainConfig.sentence_loss``)
+    sentence_of: np.ndarray | None = None
+    sentence_labels: np.ndarray | None = None
 
 
 def build_example(article: str, text: str, gold: list[Gold], tok: Any) -> Example:
@@ -111,7 +119,19 @@ def build_example(article: str, text: str, gold: list[Gold], tok: Any) -> Exampl
         targets[a : b + 1, 1 + t] = 1.0
         targets[a, 1 + decode.N_TECH + t] = 1.0
         spans.append((a, b, t))
-    return Example(article, text, tokens, targets, spans)
+    sentence_of, sentence_labels = sentence_targets(text, tokens, gold)
+    return Example(article, text, tokens, targets, spans, 1.0, sentence_of, sentence_labels)
+
+
+def sentence_targets(text: str, tokens: Tokens, gold: list[Gold]) -> tuple[np.ndarray, np.ndarray]:
+    """Each token's sentence (line) and each sentence's techniques (multi-hot over the 14)."""
+    breaks = np.array([i for i, c in enumerate(text) if c == "\n"], dtype=np.int64)
+    sentence_of = np.searchsorted(breaks, np.asarray(tokens.starts, dtype=np.int64))
+    labels = np.zeros((len(breaks) + 1, decode.N_TECH), dtype=np.float32)
+    for g in gold:
+        first, last = np.searchsorted(breaks, [g.start, max(g.start, g.end - 1)])
+        labels[first : last + 1, TECH_INDEX[g.technique]] = 1.0
+    return sentence_of, labels
 
 
 def split_ids(data: Path, cfg: TrainConfig) -> tuple[list[str], list[str]]:
@@ -157,7 +177,9 @@ def load_split(data: Path, ids: list[str], tok: Any, limit: int | None) -> list[
 # -- model ----------------------------------------------------------------------------------
 
 
-def build_net(torch: Any, nn: Any, base: Path) -> Any:
+def build_net(torch: Any, nn: Any, base: Path, sentence_head: bool = False) -> Any:
+    """The encoder with its token and span heads (and, for ``TrainConfig.sentence_loss``, a
+    sentence head: made only then, so that runs without it draw the same random numbers)."""
     from transformers import AutoModel
 
     class Net(nn.Module):  # type: ignore[misc,name-defined]
@@ -173,6 +195,8 @@ def build_net(torch: Any, nn: Any, base: Path) -> Any:
                 nn.Dropout(0.1),
                 nn.Linear(hid, decode.N_TECH),
             )
+            if sentence_head:  # training only: not part of the exported model
+                self.sentence_head = nn.Linear(hid, decode.N_TECH)
 
         def forward(self, ids: Any, mask: Any) -> tuple[Any, Any]:
             h = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
@@ -335,7 +359,7 @@ def fit_net(
 
     seed_all(torch, cfg)
     dev = torch_device(torch, cfg.device)
-    net = build_net(torch, nn, base_model_dir()).to(dev)
+    net = build_net(torch, nn, base_model_dir(), cfg.sentence_loss > 0).to(dev)
     # class and channel weights come from the gold articles alone
     targets = np.concatenate([e.targets for e in fit])
     pos = targets.sum(axis=0)
@@ -360,7 +384,11 @@ def fit_net(
         for prm in module.parameters():
             prm.requires_grad = False
     enc_params = [prm for prm in net.encoder.parameters() if prm.requires_grad]
-    head_params = list(net.token_head.parameters()) + list(net.span_head.parameters())
+    heads = [net.token_head, net.span_head]
+    if cfg.sentence_loss > 0:
+        heads.append(net.sentence_head)
+    head_params = [prm for head in heads for prm in head.parameters()]
+    sent_bce = nn.BCEWithLogitsLoss()
     opt = torch.optim.AdamW(
         [{"params": enc_params, "lr": cfg.lr_encoder}, {"params": head_params, "lr": cfg.lr_heads}],
         weight_decay=0.01,
@@ -405,6 +433,12 @@ def fit_net(
             if feats:
                 ls = ce(net.span_head(torch.stack(feats)), torch.tensor(labels, device=dev))
                 loss = lt + ls
+            if cfg.sentence_loss > 0:
+                pooled, sent_y = _sentences_in(h, chunk, examples)
+                if pooled:
+                    y = torch.from_numpy(np.stack(sent_y)).to(dev)
+                    logit = net.sentence_head(net.dropout(torch.stack(pooled)))
+                    loss = loss + cfg.sentence_loss * sent_bce(logit, y)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -434,6 +468,22 @@ def fit_net(
     if best is not None:  # an epoch chosen on a named split (the 0.1.0 way)
         net.load_state_dict(best[2])
     return net, history, (best[1] if best is not None else history[-1])
+
+
+def _sentences_in(h: Any, chunk: list[Window], examples: list[Example]) -> tuple[list, list]:
+    """Mean hidden state of each sentence with a token in a window's kept range (the part of
+    it inside the window), and the sentence's technique labels; gold articles only."""
+    pooled, labels = [], []
+    for r, w in enumerate(chunk):
+        ex = examples[w.doc]
+        if ex.sentence_of is None or ex.sentence_labels is None:
+            continue
+        sent = ex.sentence_of[w.lo : w.hi]
+        for sid in np.unique(ex.sentence_of[w.keep_lo : w.keep_hi]):
+            idx = np.flatnonzero(sent == sid)
+            pooled.append(h[r, idx[0] + 1 : idx[-1] + 2].mean(0))  # +1: [CLS] comes first
+            labels.append(ex.sentence_labels[sid])
+    return pooled, labels
 
 
 def silver_examples(texts: dict[str, str], teacher: Any, tok: Any, weight: float) -> list[Example]:
@@ -555,7 +605,7 @@ def export(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m spinscope.techniques.train DATA OUT [--epochs N] [--limit N]``."""
+    """``python -m spinscope.techniques.train DATA OUT [--epochs N] [--fold K] [--limit N]``."""
     import argparse
 
     ap = argparse.ArgumentParser(description=main.__doc__)
@@ -566,8 +616,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=TrainConfig.seed)
     ap.add_argument("--fold", type=int, default=None, help="train on all but this fold")
     ap.add_argument("--folds", type=int, default=TrainConfig.folds)
+    ap.add_argument("--device", default=TrainConfig.device)
+    ap.add_argument("--sentence-loss", type=float, default=TrainConfig.sentence_loss)
     a = ap.parse_args(argv)
-    cfg = TrainConfig(epochs=a.epochs, limit=a.limit, seed=a.seed, fold=a.fold, folds=a.folds)
+    cfg = TrainConfig(
+        epochs=a.epochs,
+        limit=a.limit,
+        seed=a.seed,
+        fold=a.fold,
+        folds=a.folds,
+        device=a.device,
+        sentence_loss=a.sentence_loss,
+    )
     train(a.data, a.out, cfg)
 
 
