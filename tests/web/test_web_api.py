@@ -192,8 +192,22 @@ def test_article_page_reveals_spans_below_the_default_without_storing_them(
     assert f'value="{REVEAL_FLOOR:.3f}"' in page
     page = client.get(doc_url, params={"min_confidence": 0.6}).text  # above: the stored view
     assert 'value="0.600"' in page and len(hand_reveal.floors) == 2
-    assert client.get(doc_url, params={"min_confidence": 2}).status_code == 422
-    assert client.get(doc_url, params={"min_confidence": "x"}).status_code == 422
+    for bad in (2, -1, "x", "nan", "inf"):
+        assert client.get(doc_url, params={"min_confidence": bad}).status_code == 422
+
+
+def test_revealing_a_long_stored_article_is_refused_in_one_line(
+    store: Store, light_pipeline: Any, hand_reveal: Any
+) -> None:
+    long_text = "A shameful betrayal of the city. " * 40  # stored by the command line
+    doc = light_pipeline(Document(text=long_text))
+    store.add(doc)
+    app = create_app(store=store, pipeline=light_pipeline, max_text_chars=500, revealer=hand_reveal)
+    client = TestClient(app, raise_server_exceptions=False, base_url=BASE)
+    assert client.get(f"/documents/{doc.id}").status_code == 200  # the stored view still shows
+    r = client.get(f"/documents/{doc.id}", params={"min_confidence": 0.2})
+    assert r.status_code == 413 and "too long to analyse again" in r.text
+    assert hand_reveal.floors == []
 
 
 def test_security_headers_and_openapi(client: TestClient) -> None:

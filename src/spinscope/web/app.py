@@ -495,6 +495,13 @@ def create_app(
         if min_confidence is not None:
             start = max(round(min_confidence * 40) / 40, reveal_floor())
             if start < default:
+                if len(doc.text) > max_text_chars:  # stored from the command line: too long
+                    raise HTTPException(
+                        413,
+                        f"article too long to analyse again in the web app ({len(doc.text):,} "
+                        f"characters; limit {max_text_chars:,}); use spinscope analyze "
+                        f"--min-confidence {start:g} on its text",
+                    )
                 analysed = reveal_floor()
                 doc = await service.reveal(doc, analysed)
         return HTMLResponse(
