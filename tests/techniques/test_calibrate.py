@@ -20,12 +20,12 @@ def _synthetic(n: int = 4000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_calibrator_is_calibrated_on_held_out_data() -> None:
-    x, y = _synthetic()
-    cal = calibrate.fit(x[:3000], y[:3000])
-    conf = cal(x[3000:])
-    assert calibrate.ece(conf, y[3000:]) < 0.06
-    table = calibrate.reliability(conf, y[3000:])
-    filled = [r for r in table if r["count"] >= 30]
+    x, y = _synthetic(16000)  # enough held-out spans that each bin's rate is precise
+    cal = calibrate.fit(x[:8000], y[:8000])
+    conf = cal(x[8000:])
+    assert calibrate.ece(conf, y[8000:]) < 0.06
+    table = calibrate.reliability(conf, y[8000:])
+    filled = [r for r in table if r["count"] >= 100]
     observed = [r["observed"] for r in filled]
     assert len(filled) >= 5
     assert observed == sorted(observed), "the reliability table must rise with confidence"
@@ -53,9 +53,66 @@ def test_calibrator_round_trips_json_and_refuses_other_features() -> None:
     cal = calibrate.fit(x, y, isotonic=True)
     back = calibrate.Calibrator.from_json(json.loads(json.dumps(cal.to_json())))
     assert np.allclose(back(x[:50]), cal(x[:50]), atol=1e-4)
-    stale = cal.to_json() | {"features": ["mean_p"]}
-    with pytest.raises(ValueError, match="other span features"):
-        calibrate.Calibrator.from_json(stale)
+    unknown = cal.to_json() | {"features": ["mean_p", "sentiment", *calibrate.FEATURES[2:]]}
+    with pytest.raises(ValueError, match="does not compute: \\['sentiment'\\]"):
+        calibrate.Calibrator.from_json(unknown)
+    short = cal.to_json() | {"features": ["mean_p"]}
+    with pytest.raises(ValueError, match="do not match"):
+        calibrate.Calibrator.from_json(short)
+
+
+def test_a_calibrator_uses_the_features_it_was_fitted_on() -> None:
+    """A model calibrated on the score features alone (the shipped v2) keeps its numbers when
+    this version computes more columns; a new calibrator uses them all."""
+    x, y = _synthetic(1500)
+    names = calibrate.SCORE_FEATURES
+    old = calibrate.fit(x, y, names=names)
+    assert old.features == names and len(old.coef) == len(names)
+    noise = x.copy()
+    noise[:, len(names) :] = np.random.default_rng(1).normal(size=(len(x), len(x[0]) - len(names)))
+    assert np.array_equal(old(x), old(noise))  # the columns it was not fitted on are not read
+    back = calibrate.Calibrator.from_json(json.loads(json.dumps(old.to_json())))
+    assert back.features == names and np.allclose(back(x), old(x), atol=1e-5)
+    assert calibrate.fit(x, y).features == calibrate.FEATURES
+
+
+def test_text_features_of_spans_in_their_article() -> None:
+    text = (
+        "Deal sparks outrage\n"
+        "The mayor called it “a shameful betrayal of the city” on Monday.\n"
+        "Critics repeat: a shameful betrayal. Betrayal, they say, is the word.\n"
+    )
+
+    def at(phrase: str, nth: int = 0) -> tuple[int, int]:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(phrase, start + 1)
+        return start, start + len(phrase)
+
+    spans = [at("outrage"), at("shameful betrayal"), at("shameful betrayal", 1), at("Monday")]
+    spans.append(at("Betrayal"))
+    f = calibrate.text_features(text, spans)
+    col = {n: i for i, n in enumerate(calibrate.TEXT_FEATURES)}
+    assert f.shape == (5, len(calibrate.TEXT_FEATURES))
+    # the phrase again, whatever the case ("Betrayal" is in "betrayal" twice)
+    assert f[:, col["again"]].tolist() == pytest.approx(
+        [0, np.log1p(1), np.log1p(1), 0, np.log1p(2)]
+    )
+    assert f[1, col["word_again"]] == pytest.approx(np.log1p(1))  # "shameful": twice
+    assert f[4, col["word_again"]] == pytest.approx(np.log1p(2))  # "betrayal": three times
+    assert f[:, col["quoted"]].tolist() == [0, 1, 0, 0, 0]  # inside “…”, then after it closed
+    assert f[:, col["in_title"]].tolist() == [1, 0, 0, 0, 0]
+    assert f[3, col["capitalised"]] == 1.0 and f[1, col["capitalised"]] == 0.0
+    assert 0 < f[0, col["position"]] < f[1, col["position"]] < f[2, col["position"]] < 1
+    assert calibrate.text_features(text, []).shape == (0, len(calibrate.TEXT_FEATURES))
+
+
+def test_the_shipped_model_scores_as_it_was_calibrated() -> None:
+    cfg = json.loads((default_model_dir() / "config.json").read_text("utf-8"))
+    names = tuple(cfg["view"]["calibrator"]["features"])
+    assert set(names) <= set(calibrate.FEATURES)
+    cal = calibrate.Calibrator.from_json(cfg["view"]["calibrator"])
+    assert cal.features == names
 
 
 def test_lexicon_learns_word_rates_and_smooths_unseen_words() -> None:

@@ -11,6 +11,7 @@ numbers live in the model's ``config.json``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +19,8 @@ import numpy as np
 
 from spinscope.techniques import decode
 
-#: names of the columns of :func:`features`, in order (the model card lists them)
-FEATURES: tuple[str, ...] = (
+#: the model's own scores of a candidate span (0.1.0's calibrator features, and v2's)
+SCORE_FEATURES: tuple[str, ...] = (
     "mean_p",
     "max_p",
     "min_p",
@@ -35,6 +36,22 @@ FEATURES: tuple[str, ...] = (
     "lexicon_max",
     "lexicon_mean",
 ) + tuple(f"technique_{t}" for t in range(decode.N_TECH))
+#: the span's text within its article (:func:`text_features`): how often the same phrase and its
+#: longest word occur again (Repetition, repeated labels), inside quotation marks, in the title,
+#: share of capitalised words, relative position. On the 2-epoch fold models' held-out outputs
+#: they raised the default view's recall at the same precision (BENCHMARKS.md, Techniques).
+TEXT_FEATURES: tuple[str, ...] = (
+    "again",
+    "word_again",
+    "quoted",
+    "in_title",
+    "capitalised",
+    "position",
+)
+#: names of the columns of :func:`features`, in order (the model card lists them). A calibrator
+#: uses those it was fitted on (:attr:`Calibrator.features`): a model calibrated before the text
+#: features existed keeps its numbers.
+FEATURES: tuple[str, ...] = SCORE_FEATURES + TEXT_FEATURES
 
 
 def features(
@@ -44,6 +61,8 @@ def features(
     words: np.ndarray,
     stop: np.ndarray,
     lexical: np.ndarray,
+    text: str = "",
+    chars: list[tuple[int, int]] | None = None,
 ) -> np.ndarray:
     """One row per candidate span.
 
@@ -51,7 +70,8 @@ def features(
     distribution for each span (len(spans), N_TECH); ``words``: word number of each token;
     ``stop``: whether each token belongs to a stop word; ``lexical``: (len(spans), 2), the
     highest and mean training-set rate of the span's words inside its technique
-    (:meth:`Lexicon.rates`).
+    (:meth:`Lexicon.rates`); ``text`` and ``chars``: the article and each span's character
+    offsets in it (:func:`text_features`; zeros without them).
     """
     x = np.zeros((len(spans), len(FEATURES)), dtype=np.float32)
     n = len(probs)
@@ -74,10 +94,38 @@ def features(
         x[i, 11] = ctx.mean() if len(ctx) else 0.0
         x[i, 12:14] = lexical[i]
         x[i, 14 + t] = 1.0
+    if chars is not None and len(chars):
+        x[:, len(SCORE_FEATURES) :] = text_features(text, chars)
     return x
 
 
 _WORD = re.compile(r"\w+")
+_OPEN_QUOTES = "“«"
+_CLOSE_QUOTES = "”»"
+
+
+def text_features(text: str, chars: list[tuple[int, int]]) -> np.ndarray:
+    """:data:`TEXT_FEATURES` of each span ``(start, end)`` of ``text`` (linear in the text plus
+    the spans: a long article has thousands of candidates)."""
+    low = text.lower()
+    counts = Counter(_WORD.findall(low))
+    first_break = text.find("\n")
+    out = np.zeros((len(chars), len(TEXT_FEATURES)), dtype=np.float32)
+    for i, (start, end) in enumerate(chars):
+        span = text[start:end]
+        words = _WORD.findall(span)
+        again = low.count(span.lower()) - 1 if span.strip() else 0
+        longest = max(words, key=len).lower() if words else ""
+        before = text[text.rfind("\n", 0, start) + 1 : start]  # the span's line, before it
+        opened = sum(before.count(q) for q in _OPEN_QUOTES)
+        closed = sum(before.count(q) for q in _CLOSE_QUOTES)
+        out[i, 0] = np.log1p(max(0, again))
+        out[i, 1] = np.log1p(max(0, counts[longest] - 1)) if longest else 0.0
+        out[i, 2] = float(opened > closed or before.count('"') % 2 == 1)
+        out[i, 3] = float(first_break < 0 or start < first_break)
+        out[i, 4] = float(np.mean([w[:1].isupper() for w in words])) if words else 0.0
+        out[i, 5] = start / max(1, len(text))
+    return out
 
 
 @dataclass
@@ -159,10 +207,14 @@ class Calibrator:
     intercept: float
     iso_x: np.ndarray | None = None
     iso_y: np.ndarray | None = None
+    #: the columns of :data:`FEATURES` it was fitted on, in order
+    features: tuple[str, ...] = FEATURES
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
+        """Confidence of each row of ``x`` (all :data:`FEATURES` columns)."""
         if len(x) == 0:
             return np.zeros(0, dtype=np.float64)
+        x = x[:, columns(self.features)]
         z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         if self.iso_x is not None and self.iso_y is not None:
@@ -171,7 +223,7 @@ class Calibrator:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "features": list(FEATURES),
+            "features": list(self.features),
             "mean": [round(float(v), 6) for v in self.mean],
             "scale": [round(float(v), 6) for v in self.scale],
             "coef": [round(float(v), 6) for v in self.coef],
@@ -186,8 +238,14 @@ class Calibrator:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Calibrator:
-        if list(d["features"]) != list(FEATURES):
-            raise ValueError("calibrator was fitted on other span features than this version's")
+        names = tuple(d["features"])
+        unknown = [n for n in names if n not in FEATURES]
+        if unknown:
+            raise ValueError(
+                f"calibrator was fitted on span features this version does not compute: {unknown}"
+            )
+        if not len(names) == len(d["coef"]) == len(d["mean"]) == len(d["scale"]):
+            raise ValueError("calibrator's numbers do not match its list of features")
         iso = d.get("isotonic")
         return cls(
             np.asarray(d["mean"], dtype=np.float64),
@@ -196,24 +254,40 @@ class Calibrator:
             float(d["intercept"]),
             np.asarray(iso["x"], dtype=np.float64) if iso else None,
             np.asarray(iso["y"], dtype=np.float64) if iso else None,
+            names,
         )
 
 
-def fit(x: np.ndarray, y: np.ndarray, isotonic: bool = False, c: float = 1.0) -> Calibrator:
-    """Fit on candidate features ``x`` and outcomes ``y`` (1 = an annotated span of its technique
-    overlaps it). Needs scikit-learn (the ``train`` extra)."""
+def columns(names: tuple[str, ...]) -> list[int]:
+    """Indices of the named features in :data:`FEATURES`."""
+    return [FEATURES.index(n) for n in names]
+
+
+def fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    isotonic: bool = False,
+    c: float = 1.0,
+    names: tuple[str, ...] = FEATURES,
+) -> Calibrator:
+    """Fit on candidate features ``x`` (all :data:`FEATURES` columns; the calibrator uses
+    ``names``) and outcomes ``y`` (1 = an annotated span of its technique overlaps it). Needs
+    scikit-learn (the ``train`` extra)."""
     from sklearn.linear_model import LogisticRegression
 
+    full = x
+    x = x[:, columns(names)]
     mean = x.mean(axis=0).astype(np.float64)
     scale = x.std(axis=0).astype(np.float64)
     scale[scale < 1e-6] = 1.0
     lr = LogisticRegression(C=c, max_iter=2000)
     lr.fit((x - mean) / scale, y)
-    cal = Calibrator(mean, scale, lr.coef_[0].astype(np.float64), float(lr.intercept_[0]))
+    coef = lr.coef_[0].astype(np.float64)
+    cal = Calibrator(mean, scale, coef, float(lr.intercept_[0]), features=names)
     if isotonic:
         from sklearn.isotonic import IsotonicRegression
 
-        p = cal(x)
+        p = cal(full)
         iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(p, y)
         cal.iso_x = np.asarray(iso.X_thresholds_, dtype=np.float64)
         cal.iso_y = np.asarray(iso.y_thresholds_, dtype=np.float64)

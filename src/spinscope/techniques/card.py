@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from spinscope.techniques.calibrate import FEATURES
 from spinscope.techniques.predict import predict_ptc_tasks
 from spinscope.techniques.ptc import (
     Gold,
@@ -67,6 +66,10 @@ def write_card(
     size = sum(p.stat().st_size for p in model_dir.iterdir() if p.is_file()) / 1e6
     v = cv["view"]
     d = v["default"]
+    names = list(cfg["view"]["calibrator"]["features"])
+    shown_names = [n for n in names if not n.startswith("technique_")]
+    if len(shown_names) < len(names):
+        shown_names.append("technique")
     rel = "\n".join(
         f"| {r['lo']:.1f}–{r['hi']:.1f} | {r['count']} | {_f(r['confidence'])} | {_f(r['observed'])} |"
         for r in v["reliability"]
@@ -133,8 +136,8 @@ and the calibrator's numbers in `config.json`. {size:.1f} MB in all; CPU, ONNX R
 {v["candidate_threshold"]} (gaps of ≤ {v["merge_gap"]} words bridged, never across a sentence end,
 tightened to ≥ {v["peak_ratio"]} × the peak where that is > 0), trimmed of edge punctuation and of
 quote marks or brackets that only wrap the phrase; a candidate of function words only is dropped.
-Confidence: logistic regression over {len(FEATURES)} span features ({", ".join(FEATURES[:14])},
-technique), fitted on held-out candidates (outcome: an annotated span of that technique overlaps).
+Confidence: logistic regression over {len(names)} span features ({", ".join(shown_names)}),
+fitted on held-out candidates (outcome: an annotated span of that technique overlaps).
 Default threshold rule: {v["rule"]}.
 
 ## Cross-validated figures (official formulas; {cv["articles"]} held-out articles, {cv["gold_spans"]} gold spans)

@@ -175,7 +175,17 @@ class TechniqueTagger:
                 kept.append(s)
         head = self.span_head.classify(enc.hidden, [(s.first, s.last) for s in kept])
         lexical = self.lexicon.rates(enc.text, spans, _stop_words())
-        return spans, calibrate.features(enc.probs, head, kept, enc.tokens.words, stop, lexical)
+        x = calibrate.features(
+            enc.probs,
+            head,
+            kept,
+            enc.tokens.words,
+            stop,
+            lexical,
+            enc.text,
+            [(a, b) for a, b, _ in spans],
+        )
+        return spans, x
 
     def spans(self, enc: Encoded) -> list[tuple[int, int, str, float]]:
         """Every candidate span ``(start, end, technique, confidence)``, confidence calibrated:
