@@ -214,3 +214,31 @@ def test_classify_given_spans(tagger: TechniqueTagger) -> None:
     gap = PARAGRAPH.index(" elites")
     [(label, conf)] = tagger.classify(enc, [(gap, gap + 1)])
     assert label in PTC_TECHNIQUES and conf == 0.0
+
+
+def test_text_features_are_computed_only_where_a_calibrator_reads_them(
+    tagger: TechniqueTagger,
+) -> None:
+    import copy
+
+    from spinscope.techniques import calibrate
+
+    text = (
+        "Traitors everywhere\nThe traitors and their shameful betrayal wreak havoc on the nation."
+        " A shameful betrayal, the mayor said, a shameful betrayal of every citizen.\n"
+    )
+    (enc,) = tagger.encode([(text, [(0, len(text))])])
+    spans, x = tagger.candidates(enc, 0.05, 1)
+    assert spans
+    cols = calibrate.columns(calibrate.TEXT_FEATURES)
+    shipped = tagger.calibrator
+    assert shipped is not None and not set(shipped.features) & set(calibrate.TEXT_FEATURES)
+    assert not x[:, cols].any()  # the shipped calibrator does not read them: not computed
+    fold = copy.copy(tagger)
+    fold.calibrator = None  # a fold model being calibrated: every feature
+    spans2, x2 = fold.candidates(enc, 0.05, 1)
+    assert spans2 == spans
+    assert x2[:, cols].any()
+    assert np.array_equal(
+        x2[:, : len(calibrate.SCORE_FEATURES)], x[:, : len(calibrate.SCORE_FEATURES)]
+    )

@@ -175,6 +175,10 @@ class TechniqueTagger:
                 kept.append(s)
         head = self.span_head.classify(enc.hidden, [(s.first, s.last) for s in kept])
         lexical = self.lexicon.rates(enc.text, spans, _stop_words())
+        # text features only where they are read: a fold model (being calibrated) or a
+        # calibrator fitted on them (the shipped v2's is not: zeros there, as it was fitted)
+        cal = self.calibrator
+        textual = cal is None or any(n in calibrate.TEXT_FEATURES for n in cal.features)
         x = calibrate.features(
             enc.probs,
             head,
@@ -183,7 +187,7 @@ class TechniqueTagger:
             stop,
             lexical,
             enc.text,
-            [(a, b) for a, b, _ in spans],
+            [(a, b) for a, b, _ in spans] if textual else None,
         )
         return spans, x
 
