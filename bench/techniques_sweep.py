@@ -39,6 +39,8 @@ SETTINGS: dict[str, tuple[dict[str, Any], str | None]] = {
     "e5-lr5e-5": ({"epochs": 5, "lr_encoder": 5e-5}, None),
     "e8-lr8e-5": ({"epochs": 8, "lr_encoder": 8e-5}, None),
     "e5-frozen2": ({"epochs": 5, "frozen_layers": 2}, None),
+    "e2-sentence0.5": ({"epochs": 2, "sentence_loss": 0.5}, None),
+    "e8-sentence0.5": ({"epochs": 8, "sentence_loss": 0.5}, None),
 }
 
 
