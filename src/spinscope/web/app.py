@@ -484,9 +484,10 @@ def create_app(
         doc_id: str,
         min_confidence: float | None = Query(None, ge=0.0, le=1.0),
     ) -> HTMLResponse:
-        """The article view. ``min_confidence`` below the default view's analyses the stored
-        text's techniques again down to it (never below ``REVEAL_FLOOR``; not stored): the
-        slider starts there and reveals the spans the default hides."""
+        """The article view; its confidence slider starts at ``min_confidence`` (default: the
+        model's default view). Below the default, the stored text's techniques are analysed
+        again down to ``REVEAL_FLOOR`` (not stored: the corpus keeps the default view), so the
+        slider can reveal what the default hides."""
         doc = await run_in_threadpool(store.get, doc_id)
         if doc is None:
             raise HTTPException(404, f"no document with id {doc_id[:64]!r}")
