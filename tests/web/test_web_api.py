@@ -218,3 +218,26 @@ def test_security_headers_and_openapi(client: TestClient) -> None:
     for path in ("/api/analyze", "/api/documents", "/api/documents/{doc_id}", "/api/stats"):
         assert path in spec["paths"]
     assert client.get("/docs").status_code == 404  # no CDN-hosted Swagger UI
+
+
+def test_the_default_revealer_runs_the_shipped_techniques_down_to_the_floor(
+    store: Store, light_pipeline: Any, sample_text: str
+) -> None:
+    """Without an injected revealer the app analyses techniques and voice again with the
+    shipped model; the stored document is left as it was."""
+    from spinscope.techniques.model import REVEAL_FLOOR, default_view_confidence
+    from spinscope.web.app import AnalysisService
+
+    doc = light_pipeline(Document(text=sample_text))  # hand-placed spans, regions, attributions
+    before = doc.to_json()
+    service = AnalysisService(store, light_pipeline)
+    try:
+        revealed = service._get_revealer()(doc, REVEAL_FLOOR)
+    finally:
+        service.close()
+    assert doc.to_json() == before  # analysed on a copy
+    conf = [s.attrs["confidence"] for s in revealed.layer("techniques")]
+    assert conf and min(conf) >= REVEAL_FLOOR
+    assert any(c < default_view_confidence() for c in conf)  # what the default view hides
+    assert all("voice" in s.attrs for s in revealed.layer("techniques"))
+    assert revealed.layer("attributions") == doc.layer("attributions")
