@@ -140,6 +140,11 @@ def train_techniques(
     epochs: int = typer.Option(8),
     seed: int = typer.Option(13),
     device: str = typer.Option("auto", help="cpu, cuda, or auto (cuda when torch sees a GPU)."),
+    sentence_loss: float = typer.Option(
+        0.0,
+        min=0.0,
+        help="Weight of the auxiliary sentence-level loss (0: off, as shipped; BENCHMARKS.md).",
+    ),
 ) -> None:
     """Train k fold models, choose decoding and fit the calibrator on their held-out folds,
     train the final model on all training articles, and write its model card.
@@ -160,12 +165,21 @@ def train_techniques(
     work = work or cv.default_cache()
     for k in range(folds):
         fold_dir = work / f"fold{k}"
-        cfg = TrainConfig(epochs=epochs, seed=seed, fold=k, folds=folds, device=device)
+        cfg = TrainConfig(
+            epochs=epochs,
+            seed=seed,
+            fold=k,
+            folds=folds,
+            device=device,
+            sentence_loss=sentence_loss,
+        )
         if not _fold_done(fold_dir, cfg):
             train(data, fold_dir, cfg)
     report = cv.run(data, folds, seed, cv_dir=work)
     target = out or default_model_dir()
-    cfg = TrainConfig(epochs=epochs, seed=seed, folds=folds, device=device)
+    cfg = TrainConfig(
+        epochs=epochs, seed=seed, folds=folds, device=device, sentence_loss=sentence_loss
+    )
     training = train(data, target, cfg)
     cv.apply(target, report)
     write_card(target, data, report, training)
