@@ -263,8 +263,10 @@ def static_text(name: str) -> str:
     return (resources.files("spinscope.web") / "static" / name).read_text(encoding="utf-8")
 
 
+@functools.lru_cache(maxsize=1)
 def default_min_confidence() -> float:
-    """The shipped technique model's default view threshold (the slider starts there)."""
+    """The shipped technique model's default view threshold (the slider starts there); read
+    once per process, not on every article page."""
     from spinscope.techniques.model import default_view_confidence
 
     try:

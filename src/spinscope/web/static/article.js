@@ -88,22 +88,20 @@
     var minConf = Number(slider.value);
     form.elements.confidence_out.value = minConf.toFixed(2);
     var voice = form.elements.voice.value;
+    // per span: at or above the slider (chip counts), and passing every filter (shown)
+    var sure = techs.map(function (t) {
+      return t.confidence === null || t.confidence >= minConf - 1e-9;
+    });
+    var on = techs.map(function (t, i) {
+      return sure[i] && allowed[t.technique] !== false && (voice === "all" || t.voice === voice);
+    });
     var counts = {}, shown = 0;
-    techs.forEach(function (t) {
-      if (t.confidence === null || t.confidence >= minConf - 1e-9) {
-        counts[t.technique] = (counts[t.technique] || 0) + 1;
-      }
+    techs.forEach(function (t, i) {
+      if (sure[i]) { counts[t.technique] = (counts[t.technique] || 0) + 1; }
+      if (on[i]) { shown += 1; }
     });
     textEl.querySelectorAll(".t").forEach(function (span) {
-      var t = techs[Number(span.getAttribute("data-i"))];
-      var on = !!t && allowed[t.technique] !== false &&
-        (t.confidence === null || t.confidence >= minConf - 1e-9) &&
-        (voice === "all" || t.voice === voice);
-      span.classList.toggle("off", !on);
-    });
-    techs.forEach(function (t) {
-      if (allowed[t.technique] !== false && (t.confidence === null || t.confidence >= minConf - 1e-9) &&
-          (voice === "all" || t.voice === voice)) { shown += 1; }
+      span.classList.toggle("off", !on[Number(span.getAttribute("data-i"))]);
     });
     form.querySelectorAll(".count[data-technique]").forEach(function (c) {
       c.textContent = String(counts[c.getAttribute("data-technique")] || 0);
