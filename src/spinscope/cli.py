@@ -456,6 +456,8 @@ def ingest(
     if len(summary.error_messages) > 20:
         typer.echo(f"spinscope: … and {len(summary.error_messages) - 20} more errors", err=True)
     typer.echo(summary.line(), err=True)
+    if summary.errors:  # some inputs were not stored: scripts must be able to tell
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -191,6 +192,7 @@ class Document:
             raise ValueError(f"unsupported schema {d.get('schema')!r}, expected {SCHEMA!r}")
         if "error" in d and "text" not in d:
             raise ValueError(f"record is an error record: {d['error']}")
+        check_record(d)
         doc = cls(
             text=d["text"],
             source=Source.from_dict(d.get("source") or {}),
@@ -241,6 +243,132 @@ def _plain(s: Span) -> dict[str, Any]:
 
 def _from_plain(d: dict[str, Any]) -> Span:
     return Span(d["start"], d["end"], d["label"], dict(d.get("attrs") or {}))
+
+
+class RecordError(ValueError):
+    """A ``spinscope/1`` record whose field has the wrong type or value; the message names the
+    field (``techniques[3].confidence``) and the problem."""
+
+
+def check_record(d: Any) -> None:
+    """Raise :class:`RecordError` naming the first field of ``d`` that breaks the contract.
+
+    Checked: every field :meth:`Document.from_dict` reads and the store and views rely on
+    (types, integer offsets inside the text, confidences finite and in [0, 1]); keys it does
+    not know are left alone, so records from newer writers still load.
+    """
+    if not isinstance(d, dict):
+        raise RecordError(f"record: expected an object, got {_type(d)}")
+    text = d.get("text")
+    if not isinstance(text, str):
+        raise RecordError(f"text: expected a string, got {_type(text)}")
+    n = len(text)
+    source = d.get("source")
+    if source is not None:
+        _obj(source, "source")
+        for key in ("path", "url", "record_id", "kind"):
+            _opt_str(source.get(key), f"source.{key}")
+    for key in ("title", "published", "outlet"):
+        _opt_str(d.get(key), key)
+    for key in ("authors", "errors", "not_run"):
+        items = d.get(key)
+        if items is not None:
+            _list(items, key)
+            for i, item in enumerate(items):
+                if not isinstance(item, str):
+                    raise RecordError(f"{key}[{i}]: expected a string, got {_type(item)}")
+    if d.get("meta") is not None:
+        _obj(d["meta"], "meta")
+    for i, r in enumerate(_list(d.get("regions"), "regions")):
+        _span(r, f"regions[{i}]", n, "label")
+    for i, r in enumerate(_list(d.get("sentences"), "sentences")):
+        _offsets(r, f"sentences[{i}]", n)
+    for i, t in enumerate(_list(d.get("techniques"), "techniques")):
+        where = f"techniques[{i}]"
+        _span(t, where, n, "technique")
+        conf = t.get("confidence")
+        if conf is not None and not (
+            isinstance(conf, int | float)
+            and not isinstance(conf, bool)
+            and math.isfinite(conf)
+            and 0 <= conf <= 1
+        ):
+            raise RecordError(
+                f"{where}.confidence: expected a number from 0 to 1, got {repr(conf)[:40]}"
+            )
+        voice = t.get("voice")
+        if voice is not None:
+            _obj(voice, f"{where}.voice")
+            for key in ("kind", "attribution"):
+                _opt_str(voice.get(key), f"{where}.voice.{key}")
+    for i, a in enumerate(_list(d.get("attributions"), "attributions")):
+        where = f"attributions[{i}]"
+        _obj(a, where)
+        if not isinstance(a.get("kind"), str):
+            raise RecordError(f"{where}.kind: expected a string, got {_type(a.get('kind'))}")
+        _offsets(a.get("content"), f"{where}.content", n)
+        for key in ("cue", "source"):
+            if a.get(key) is not None:
+                _offsets(a[key], f"{where}.{key}", n)
+        for key in ("id", "venue"):
+            _opt_str(a.get(key), f"{where}.{key}")
+        speaker = a.get("speaker")
+        if speaker is not None:
+            _obj(speaker, f"{where}.speaker")
+            for key in ("name", "role", "type"):
+                _opt_str(speaker.get(key), f"{where}.speaker.{key}")
+    layers = d.get("layers")
+    if layers is not None:
+        _obj(layers, "layers")
+        for name, spans in layers.items():
+            for i, s in enumerate(_list(spans, f"layers.{name}")):
+                _span(s, f"layers.{name}[{i}]", n, "label")
+
+
+def _type(value: Any) -> str:
+    if value is None:
+        return "null"
+    names = {str: "a string", bool: "a boolean", int: "an integer", float: "a number"}
+    return names.get(type(value)) or ("a list" if isinstance(value, list) else "an object")
+
+
+def _obj(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise RecordError(f"{where}: expected an object, got {_type(value)}")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f"{where}: expected a list, got {_type(value)}")
+    return value
+
+
+def _opt_str(value: Any, where: str) -> None:
+    if value is not None and not isinstance(value, str):
+        raise RecordError(f"{where}: expected a string or null, got {_type(value)}")
+
+
+def _offsets(value: Any, where: str, n: int) -> None:
+    _obj(value, where)
+    for key in ("start", "end"):
+        v = value.get(key)
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise RecordError(f"{where}.{key}: expected an integer offset, got {repr(v)[:40]}")
+    if not 0 <= value["start"] <= value["end"] <= n:
+        raise RecordError(
+            f"{where}: offsets {value['start']}..{value['end']} outside the text (0..{n})"
+        )
+
+
+def _span(value: Any, where: str, n: int, label: str) -> None:
+    _offsets(value, where, n)
+    if not isinstance(value.get(label), str):
+        raise RecordError(f"{where}.{label}: expected a string, got {_type(value.get(label))}")
+    if value.get("attrs") is not None:
+        _obj(value["attrs"], f"{where}.attrs")
 
 
 def error_record(source: Source, reason: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spinscope.document import SCHEMA, Document
+from spinscope.document import SCHEMA, Document, RecordError
 from spinscope.errors import BATCH_INSTALL, InputError
 from spinscope.store.store import Store
 
@@ -75,7 +75,9 @@ def _analysed_record(obj: Any, name: str) -> Document | InputError:
         return InputError(name, f"error record: {obj['error']}")
     try:
         return Document.from_dict(obj)
-    except (KeyError, TypeError, ValueError) as e:
+    except RecordError as e:  # names the field and the problem
+        return InputError(name, f"not a spinscope/1 document ({e})")
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
         return InputError(name, f"not a spinscope/1 document ({type(e).__name__}: {e})")
 
 
@@ -102,7 +104,7 @@ def _row_to_dict(row: dict[str, Any]) -> Any:
         if isinstance(row.get(col), str):
             return json.loads(row[col])
     d = {k: v for k, v in row.items() if v is not None}
-    for key in (*_NESTED, "meta", "layers"):
+    for key in (*_NESTED, "meta", "layers", "not_run"):
         if isinstance(d.get(key), str):
             d[key] = json.loads(d[key])
     d.setdefault("schema", SCHEMA)
@@ -199,7 +201,17 @@ def ingest(
     def store_ready() -> None:
         if not ready:
             return
-        for added in store.add_many(ready):
+        try:
+            results = list(store.add_many(ready))
+        except Exception:  # noqa: BLE001 - one document the database refuses must not sink the rest
+            results = []
+            for doc in ready:
+                try:
+                    results.extend(store.add_many([doc]))
+                except Exception as e:  # noqa: BLE001
+                    name = doc.source.path or doc.source.url or doc.id
+                    note_error(f"{name}: cannot store ({type(e).__name__}: {_first_line(e)})")
+        for added in results:
             if added:
                 summary.added += 1
             else:
@@ -251,3 +263,8 @@ def ingest(
     analyse_pending()
     store_ready()
     return summary
+
+
+def _first_line(e: BaseException) -> str:
+    lines = str(e).strip().splitlines()
+    return lines[0][:200] if lines else type(e).__name__
