@@ -108,7 +108,10 @@ _FULL: tuple[tuple[str, str], ...] = (
         r"popular( now| posts| stories| articles)?|"
         r"most (read|popular|viewed|shared|commented)|read next|what to read next|up next|"
         r"don'?t miss|editor'?s picks?|top stories|latest( news| stories| posts| articles| videos)|"
-        r"further reading|in (other|case you missed) .{0,20}|around the web|from the web)",
+        r"further reading|in (other|case you missed) .{0,20}|around the web|from the web|"
+        # "Also on rt.com", "Also on sputniknews.com Evo Morales Lands in Mexico": a related
+        # link block naming the site (a domain), never "Also on Tuesday, …"
+        r"also (on|at|in|from) (www\.)?([a-z0-9-]+\.)+[a-z]{2,}\b([\s:|»›–—-]+.{1,200})?)",
     ),
     (
         "read-more",
@@ -496,7 +499,7 @@ class Cleaner:
     def __call__(self, doc: Document) -> Document:
         from_html = bool(doc.meta.get("html_metadata"))
         if from_html and "regions" in doc.layers:
-            labelled = label_html_regions(doc.text, doc.regions)
+            labelled = label_html_regions(doc.text, doc.regions, doc.authors)
         else:
             labelled = label_lines(doc.text, html_title=doc.title if from_html else None)
         doc.set_layer("regions", list(regions_from_labels(labelled)))
@@ -519,13 +522,18 @@ class Cleaner:
         return [self(d) for d in docs]
 
 
-def label_html_regions(text: str, seeded: list[Span]) -> list[LineLabel]:
+def label_html_regions(
+    text: str, seeded: list[Span], authors: Iterable[str] = ()
+) -> list[LineLabel]:
     """Refine the regions ingest seeded for an HTML page (``spinscope.ingest.html``).
 
     Outside trafilatura's body everything stays boilerplate (the title stays title), except
-    a by-line or dateline between the headline and the body. Inside the body, the residue
-    passes still run: trafilatura lets "Share this" or "Related Posts" lists through.
+    a by-line or dateline between the headline and the body: a "By …" line, or a short line
+    that opens with one of the page's ``authors`` ("Finian Cunningham Sputnik International").
+    Inside the body, the residue passes still run: trafilatura lets "Share this" or "Related
+    Posts" lists through.
     """
+    author_keys = [k for k in (_words_key(a) for a in authors) if k]
     units = [Line(i, s.start, s.end, text[s.start : s.end]) for i, s in enumerate(seeded)]
     labels = [s.label for s in seeded]
     kinds: list[str | None] = [s.attrs.get("kind") for s in seeded]
@@ -542,11 +550,23 @@ def label_html_regions(text: str, seeded: list[Span]) -> list[LineLabel]:
     for i in range(start, min(first_body + 2, len(units))):
         if labels[i] not in ("body", "boilerplate"):
             continue
-        if byline_authors(units[i].text) is not None:
+        if byline_authors(units[i].text) is not None or _names_author(units[i].text, author_keys):
             labels[i], kinds[i] = "byline", None
         elif is_dateline(units[i].text):
             labels[i], kinds[i] = "dateline", None
     return [LineLabel(u, lab, k) for u, lab, k in zip(units, labels, kinds, strict=True)]
+
+
+def _words_key(s: str) -> str:
+    return " ".join(_WORD.findall(s.casefold()))
+
+
+def _names_author(line: str, author_keys: list[str]) -> bool:
+    """A short line without sentence punctuation that opens with a known author's name."""
+    key = _words_key(line)
+    if not key or len(key.split()) > 12 or _SENTENCE_END.search(line.rstrip()):
+        return False
+    return any(key == a or key.startswith(a + " ") for a in author_keys)
 
 
 def regions_from_labels(labelled: list[LineLabel]) -> Iterable[Span]:
