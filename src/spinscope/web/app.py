@@ -391,6 +391,10 @@ def create_app(
                 _apply_meta(doc, meta)
                 return _capped(doc), meta
             if isinstance(text, str) and text.strip():
+                # a form sends a textarea's line ends as CRLF (HTML's form encoding), whatever
+                # the text pasted into it had: the textarea's own text has LF, so the same
+                # article pasted here and ingested from its file is one document
+                text = text.replace("\r\n", "\n")
                 _check_text(text, "text", max_text_chars)
                 doc = _load(text.encode("utf-8"), "<text>")
                 _apply_meta(doc, meta)
