@@ -8,7 +8,7 @@ import pytest
 
 from spinscope.clean import Cleaner, byline_authors, dateline_date, label_lines, residue_kind
 from spinscope.document import Document, Source
-from spinscope.paths import shared_path
+from spinscope.paths import missing_message, shared_path
 
 SAMPLE = shared_path("samples", "scraped-news-article.txt")
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples/scraped-article.txt"
@@ -18,7 +18,7 @@ def _clean(text: str) -> Document:
     return Cleaner()(Document(text=text, source=Source(kind="text")))
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="shared sample not available")
+@pytest.mark.skipif(not SAMPLE.exists(), reason=missing_message(SAMPLE))
 def test_shared_sample() -> None:
     doc = _clean(SAMPLE.read_text(encoding="utf-8"))
     assert doc.title == "China’s military role in Syria, step forward in fighting terror"

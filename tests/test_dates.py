@@ -20,7 +20,7 @@ from spinscope.dates import (
     wire_dateline,
 )
 from spinscope.document import Document, Source, Span
-from spinscope.paths import shared_path
+from spinscope.paths import missing_message, shared_path
 
 TODAY = date(2024, 6, 1)
 SAMPLE = shared_path("samples", "scraped-news-article.txt")
@@ -241,7 +241,7 @@ def test_shipped_example_has_no_date() -> None:
     assert doc.published is None
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="shared sample not available")
+@pytest.mark.skipif(not SAMPLE.exists(), reason=missing_message(SAMPLE))
 def test_shared_sample_has_no_date_and_gains_one_with_a_dateline() -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     assert _clean(text).published is None

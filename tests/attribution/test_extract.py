@@ -6,7 +6,7 @@ import pytest
 
 from spinscope.attribution.extract import AttributionExtractor, attribution_kind
 from spinscope.document import Document, Span
-from spinscope.paths import shared_path
+from spinscope.paths import missing_message, shared_path
 
 SAMPLE = shared_path("samples", "scraped-news-article.txt")
 
@@ -131,7 +131,7 @@ def test_kind() -> None:
     assert attribution_kind("that taxes rise", (0, 15)) == "indirect"
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="sample article not available")
+@pytest.mark.skipif(not SAMPLE.exists(), reason=missing_message(SAMPLE))
 def test_sample_article_speakers(extractor: AttributionExtractor) -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     atts = _atts(extractor, text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+import regex
 
 from spinscope.attribution.extract import AttributionExtractor
 from spinscope.attribution.voice import VoiceAssigner
@@ -241,7 +242,6 @@ def test_organisation_names_and_roles(
 
 
 def _boundaries(text: str) -> set[int]:
-    regex = pytest.importorskip("regex")
     out = {0}
     for m in regex.finditer(r"\X", text):
         out.add(m.end())

@@ -306,7 +306,7 @@ def test_guard_tries_the_next_checked_address_when_one_refuses(
 def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """An https server on 127.0.0.1 with a self-signed certificate for news.example."""
     if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
+        pytest.skip("needs the openssl command to make a test certificate; not on PATH")
     d = tmp_path_factory.mktemp("tls")
     cert, key = d / "cert.pem", d / "key.pem"
     made = subprocess.run(

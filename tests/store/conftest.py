@@ -14,6 +14,10 @@ from spinscope.document import Document, Source, Span
 from spinscope.store import Store
 
 PG_URL = os.environ.get("SPINSCOPE_TEST_PG_URL")
+PG_MISSING = (
+    "needs PostgreSQL: SPINSCOPE_TEST_PG_URL is not set "
+    "(postgresql://user:password@host:port/database; .ci/run starts a server and sets it)"
+)
 
 
 def _pg_store() -> Iterator[Store]:
@@ -44,7 +48,7 @@ def _pg_store() -> Iterator[Store]:
             "postgresql",
             marks=[
                 pytest.mark.postgres,
-                pytest.mark.skipif(not PG_URL, reason="SPINSCOPE_TEST_PG_URL not set"),
+                pytest.mark.skipif(not PG_URL, reason=PG_MISSING),
             ],
         ),
     ]

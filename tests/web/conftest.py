@@ -4,6 +4,7 @@ web tests do not depend on the technique and attribution models."""
 from __future__ import annotations
 
 import os
+import shutil
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,6 +134,39 @@ def hand_reveal() -> HandReveal:
 def hand_reveal_type() -> type[HandReveal]:
     """For fixtures of a wider scope (the browser tests' live server)."""
     return HandReveal
+
+
+#: Names a Chromium goes by on PATH (Debian, Ubuntu, Google's builds), tried in this order.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_chromium() -> tuple[str | None, str]:
+    """The Chromium the browser tests launch: the first of :data:`CHROMIUM_NAMES` on PATH, else
+    the browser Playwright would launch (``playwright install chromium``) if it is there.
+    Returns (path or None, where it looked)."""
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found, name
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        bundled = pw.chromium.executable_path
+    looked = f"{', '.join(CHROMIUM_NAMES)} on PATH, Playwright's {bundled}"
+    return (bundled if bundled and Path(bundled).is_file() else None), looked
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of the Chromium to launch; skips saying where it looked when there is none
+    (``.ci/run`` installs Debian's, and SPINSCOPE_REQUIRE_ALL=1 turns the skip into a failure)."""
+    path, looked = find_chromium()
+    if path is None:
+        pytest.skip(
+            f"needs Chromium: none found ({looked}); "
+            "install it (apt install chromium, or playwright install chromium)"
+        )
+    return path
 
 
 @pytest.fixture(scope="session")

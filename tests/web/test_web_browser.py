@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live server on loopback.
 
-Playwright never downloads a browser here: it launches /usr/bin/chromium (installed by .ci/run).
+Playwright never downloads a browser here: it launches the Chromium the ``chromium`` fixture
+finds (on PATH, else Playwright's own); skipped with the reason printed without one.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from spinscope.outputs.html import render_document
 from spinscope.pipeline import Pipeline
 from spinscope.store import STATS_BY, Store
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (see .ci/run)"),
+    pytest.mark.usefixtures("chromium"),  # first: skip before a server starts
 ]
 ARGS = [
     "--no-sandbox",
@@ -71,11 +71,11 @@ def server(
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(chromium: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = pw.chromium.launch(executable_path=chromium, args=ARGS)
         yield b
         b.close()
 

@@ -1,6 +1,7 @@
 """Corpus views in Chromium: "Also published as" links, speaker pages, the dashboard's view.
 
-Playwright launches Debian's /usr/bin/chromium (installed by .ci/run); skipped without it.
+Playwright launches the Chromium the ``chromium`` fixture finds (on PATH, else Playwright's own);
+skipped with the reason printed without one.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,10 +19,9 @@ import pytest
 from spinscope.pipeline import Pipeline
 from spinscope.store import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (see .ci/run)"),
+    pytest.mark.usefixtures("chromium"),  # first: skip before a server starts
 ]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
@@ -60,11 +59,11 @@ def server(tmp_path_factory: pytest.TempPathFactory, light_pipeline: Pipeline) -
 
 
 @pytest.fixture(scope="module")
-def page(server: Any) -> Iterator[Any]:
+def page(chromium: str, server: Any) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
         p = browser.new_context().new_page()
         yield p
         browser.close()
