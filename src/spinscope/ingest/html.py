@@ -45,6 +45,13 @@ class NoArticleError(ValueError):
 def from_html(html: str, source: Source, encoding: str | None = None) -> Document:
     import trafilatura
 
+    from spinscope.ingest.markup import TooManyElementsError, check_elements, within_depth
+
+    try:
+        check_elements(html)  # before any parsing: a tag bomb costs minutes and gigabytes
+    except TooManyElementsError as e:
+        raise NoArticleError(str(e)) from None
+    html, unwrapped = within_depth(html)  # libxml2 drops what is nested past 256 levels
     extracted = trafilatura.bare_extraction(
         html,
         url=source.url,
@@ -72,6 +79,8 @@ def from_html(html: str, source: Source, encoding: str | None = None) -> Documen
     doc.authors = [n for n in (_without_outlet(a, outlets) for a in names) if n]
     doc.published = _clean(getattr(extracted, "date", None))
     doc.meta["html_metadata"] = True  # tells the cleaner to keep these fields and regions
+    if unwrapped:  # the text is all there; only the markup of the deepest elements is not
+        doc.meta["html_unwrapped_tags"] = unwrapped
     spans, unaligned = align_body(page, body)
     spans = [s for s in spans if _key(page[s[0] : s[1]]) not in meta.link_only]
     if not spans:
@@ -368,7 +377,9 @@ def page_text(html: str) -> tuple[str, list[str]]:
         tree = html_text.parse_html(html)
         cleaned = html_text.cleaner.clean_html(tree)
     except (ValueError, etree.LxmlError) as e:
-        raise NoArticleError(f"HTML page cannot be parsed ({type(e).__name__})") from None
+        cause = (str(e).strip().splitlines() or [""])[0][:200]
+        what = f"{type(e).__name__}: {cause}" if cause else type(e).__name__
+        raise NoArticleError(f"HTML page cannot be parsed ({what})") from None
     body = cleaned.find(".//body")
     root: Any = body if body is not None else cleaned
     headings = [" ".join(h.text_content().split()) for h in root.iter("h1")]
