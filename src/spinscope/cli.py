@@ -81,6 +81,19 @@ def fail(message: str, code: int = 2) -> NoReturn:
 # -- analyze --------------------------------------------------------------------------------
 
 
+def _default_view() -> str:
+    """The shipped technique model's default ``--min-confidence``, for help texts (read from
+    its ``config.json`` without loading the model)."""
+    import json
+    from importlib import resources
+
+    try:
+        config = resources.files("spinscope") / "models" / "techniques" / "config.json"
+        return f"{float(json.loads(config.read_text('utf-8'))['view']['min_confidence']):.2f}"
+    except (OSError, KeyError, TypeError, ValueError):
+        return "the installed model's (none is installed)"
+
+
 _OUTLET_HELP = (
     "Outlet of inputs that name none themselves (plain text; JSONL records without an"
     " 'outlet'): a site name from HTML metadata or a JSONL field is kept."
@@ -121,8 +134,9 @@ def analyze(
         help=(
             "Show technique spans whose confidence reaches this (0-1). Confidence is calibrated:"
             " of spans shown at 0.7, about 70% were marked by annotators on held-out news."
-            " Default: the model's (about half of what it shows is right; see its model card);"
-            " lower it to see weaker candidates, raise it for fewer, surer ones."
+            f" Default: {_default_view()} (the shipped model's view: about half of what it"
+            " shows is right; see its model card); lower it to see weaker candidates, raise it"
+            " for fewer, surer ones."
         ),
     ),
     outlet: str | None = typer.Option(None, "--outlet", metavar="NAME", help=_OUTLET_HELP),

@@ -13,10 +13,12 @@ def _fail(msg: str) -> None:
 
 
 def train_attribution(
-    data: Path = typer.Option(
-        Path("../shared/data/polnear"), help="PolNeAR folder (train/, dev/)."
+    data: Path = typer.Option(..., help="PolNeAR folder (train/, dev/)."),
+    out: Path = typer.Option(
+        ...,
+        help="Output model folder (to replace the shipped tagger, name its installed folder);"
+        " with --tune-only, the trained tagger to re-tune in place.",
     ),
-    out: Path = typer.Option(None, help="Output model folder (default: the package's models/)."),
     epochs: int = typer.Option(1),
     seed: int = typer.Option(13),
     fit_articles: int = typer.Option(600, help="PolNeAR train articles the encoder trains on."),
@@ -28,12 +30,11 @@ def train_attribution(
 
     About 25 minutes an epoch (600 articles) on a 2-core CPU with nothing else running.
     """
-    from spinscope.attribution.tagger import default_model_dir
     from spinscope.attribution.tune import tune, write_card
 
     if not (data / "train" / "text").is_dir() or not (data / "dev" / "text").is_dir():
         _fail(f"{data}: not a PolNeAR folder (no train/text, dev/text)")
-    target = out or default_model_dir()
+    target = out
     training = None
     if tune_only:
         if not (target / "encoder.onnx").exists():

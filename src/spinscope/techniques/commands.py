@@ -43,7 +43,9 @@ def predict_cmd(
 ) -> None:
     """Write official SemEval-2020 Task 11 predictions.
 
-    Example: spinscope ptc predict ../shared/data/ptc/train/articles --task si -o si.txt
+    Example: spinscope ptc predict PTC/train/articles --task si -o si.txt
+
+    (PTC: the SemEval-2020 Task 11 corpus folder, with train/articles and train/labels.)
     """
     if task not in TASKS:
         _fail(f"--task must be one of {', '.join(TASKS)}, not {task!r}")
@@ -81,7 +83,7 @@ def score_cmd(
 ) -> None:
     """Score predictions with the official SemEval-2020 Task 11 formulas.
 
-    Example: spinscope ptc score ../shared/data/ptc/train/labels si.txt --task si
+    Example: spinscope ptc score PTC/train/labels si.txt --task si
     """
     if task not in TASKS:
         _fail(f"--task must be one of {', '.join(TASKS)}, not {task!r}")
@@ -131,8 +133,11 @@ def _fold_done(fold_dir: Path, cfg: Any) -> bool:
 
 @train_app.command("techniques")
 def train_techniques(
-    data: Path = typer.Option(Path("../shared/data/ptc"), help="PTC folder (splits.json, train/)."),
-    out: Path = typer.Option(None, help="Output model folder (default: the package's models/)."),
+    data: Path = typer.Option(..., help="PTC folder (splits.json, train/)."),
+    out: Path = typer.Option(
+        ...,
+        help="Output model folder (to replace the shipped model, name its installed folder).",
+    ),
     work: Path = typer.Option(
         None, help="Fold models and caches (default: ~/.cache/spinscope/cv); reused if present."
     ),
@@ -159,7 +164,6 @@ def train_techniques(
         return
     from spinscope.techniques import cv
     from spinscope.techniques.card import write_card
-    from spinscope.techniques.model import default_model_dir
 
     _need_ptc(data)
     work = work or cv.default_cache()
@@ -176,7 +180,7 @@ def train_techniques(
         if not _fold_done(fold_dir, cfg):
             train(data, fold_dir, cfg)
     report = cv.run(data, folds, seed, cv_dir=work)
-    target = out or default_model_dir()
+    target = out
     cfg = TrainConfig(
         epochs=epochs, seed=seed, folds=folds, device=device, sentence_loss=sentence_loss
     )
@@ -187,17 +191,19 @@ def train_techniques(
 
 @train_app.command("calibrate")
 def calibrate_techniques(
-    data: Path = typer.Option(Path("../shared/data/ptc"), help="PTC folder (splits.json, train/)."),
-    model: Path = typer.Option(None, help="Model folder (default: the package's models/)."),
+    data: Path = typer.Option(..., help="PTC folder (splits.json, train/)."),
+    model: Path = typer.Option(
+        ..., help="Folder of the trained model to calibrate (rewritten in place)."
+    ),
     split: str = typer.Option("validation", help="The split the model never trained on."),
     folds: int = typer.Option(2, help="Parts of the split for cross-fitting."),
     seed: int = typer.Option(13),
 ) -> None:
     """Choose decoding and fit the calibrator of an already trained model on the split it
     never saw (cross-fitted), write its lexicon from the other splits and its model card.
-    For a model trained on one split (``TrainConfig.train_split``); the shipped model trained on every
-    training article, so `train techniques` (which reuses its cached fold models) re-chooses
-    its decoding instead."""
+    Only for a model trained on one split of splits.json (its training_report.json names the
+    split): a model trained on every training article, as the shipped one is, is refused;
+    `train techniques` (which reuses its cached fold models) re-chooses its decoding."""
     try:
         from spinscope.techniques.train import write_lexicon
     except ImportError as exc:  # pragma: no cover - depends on extras
@@ -205,11 +211,10 @@ def calibrate_techniques(
         return
     from spinscope.techniques import cv
     from spinscope.techniques.card import write_card
-    from spinscope.techniques.model import default_model_dir
     from spinscope.techniques.ptc import read_splits
 
     _need_ptc(data)
-    target = model or default_model_dir()
+    target = model
     splits = read_splits(data)
     if split not in splits:
         _fail(f"{data}: no split {split!r} in splits.json")
