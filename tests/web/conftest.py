@@ -23,20 +23,12 @@ from spinscope.web import create_app
 BASE = "http://127.0.0.1:8000"
 
 SAMPLE = shared_path("samples", "scraped-news-article.txt")
-#: Used where the shared folder is absent (with a warning): the same shape (title, by-line,
-#: quotes, residue). Under SPINSCOPE_REQUIRE_SHARED=1 (CI) a missing sample fails instead.
-FALLBACK = (
-    "China’s military role in Syria, step forward in fighting terror\n\n"
-    "By Jafar Razi Khan\n\n"
-    "China may help the army fight foreign-backed terrorists who have been wreaking havoc.\n\n"
-    "“There are new indications that China may be considering involvement in helping to "
-    "retake Idlib … they are fed up with the US regime change and a coup factory,” Welch said.\n\n"
-    "The US-led West has spent trillions of dollars on “murder and massacre” over the years.\n\n"
-    "He said this shows “how messed up this system is”.\n\n"
-    "Speaking to a newspaper, the Chinese diplomat said the military “is willing to participate "
-    "in some way alongside the Syrian Army that is fighting the terrorists.”\n\n"
-    "Share this article\nFacebook\nTwitter\n"
-)
+#: Used where the shared folder is absent (with a warning): an article written for these tests in
+#: the sample's shape (title, by-line, quotes, residue) with every phrase :class:`HandLayers` and
+#: :data:`REVEALED` place, and long enough for the near-duplicate index (a copy that drops a
+#: paragraph still matches). Under SPINSCOPE_REQUIRE_SHARED=1 (CI) a missing sample fails instead.
+FALLBACK_PATH = Path(__file__).resolve().parents[1] / "data" / "web" / "stand-in-article.txt"
+FALLBACK = FALLBACK_PATH.read_text(encoding="utf-8")
 
 #: (phrase, technique, confidence) — includes nested and partially overlapping spans.
 TECHNIQUES = (
