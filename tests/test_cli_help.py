@@ -70,3 +70,42 @@ def test_training_needs_an_explicit_output_folder(command: list[str], tmp_path: 
 def test_calibration_names_the_model_it_rewrites(tmp_path: Path) -> None:
     result = runner.invoke(app, ["train", "calibrate", "--data", str(tmp_path)])
     assert result.exit_code == 2 and "Missing option '--model'" in result.output
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _quick_start() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index("## Quick start")
+    return text[start : text.index("\n## ", start + 1)]
+
+
+def test_the_quick_start_ships_its_inputs() -> None:
+    section = _quick_start()
+    commands = [
+        line.split("#")[0]
+        for block in re.findall(r"```bash\n(.*?)```", section, re.S)
+        for line in block.splitlines()
+        if "spinscope analyze" in line
+    ]
+    assert len(commands) >= 5
+    root = README.parent
+    for command in commands:
+        inputs = re.findall(r"(?<![\w/.-])((?:examples)/[\w./-]*)", command)
+        assert inputs, f"quick-start command names no shipped input: {command}"
+        for name in inputs:
+            assert (root / name).exists(), f"{name} (from the quick start) does not ship"
+    assert "http" not in " ".join(commands)  # no address that does not exist
+
+
+def test_the_example_page_reads_as_an_article() -> None:
+    from spinscope.clean import Cleaner
+    from spinscope.ingest import load
+
+    doc = Cleaner()(load(README.parent / "examples" / "article.html"))
+    body = [doc.span_text(r) for r in doc.regions if r.label == "body"]
+    assert body[0].startswith("Hundreds of bus drivers")  # its standfirst is the opening
+    assert doc.authors == ["Priya Sandhu"]  # "Transport Correspondent" is her role
+    assert doc.outlet == "Northfield Courier"
+    assert (doc.title or "").startswith("Bus drivers walk out")

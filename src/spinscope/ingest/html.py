@@ -33,6 +33,23 @@ _WORD = re.compile(r"\w+")
 #: Lower-case words a person's name may hold ("Ludwig van Beethoven", "Ayman al Zawahiri").
 _NAME_PARTICLES = {"de", "da", "di", "du", "del", "van", "von", "der", "den", "bin", "ibn", "al"}
 _NAME_PARTICLES |= {"el", "la", "le", "ter", "ten", "dos", "das", "y"}
+_ROLE_WORDS = {
+    "correspondent",
+    "editor",
+    "reporter",
+    "writer",
+    "staff",
+    "contributor",
+    "columnist",
+    "journalist",
+    "producer",
+    "desk",
+    "team",
+    "bureau",
+    "agencies",
+    "wires",
+    "staffer",
+}
 
 
 DATE_PARAMS = {"extensive_search": False, "original_date": True}
@@ -322,6 +339,8 @@ def _is_name(text: str) -> bool:
     """Capitalised words and name particles, no digits: not "Get short URL", which a by-line
     widget's text can be."""
     words = text.split()
+    if words and words[-1].casefold().strip(".,") in _ROLE_WORDS:
+        return False  # "Transport Correspondent": the by-line's role, not a second author
     return bool(words) and all(
         (w[:1].isupper() or w in _NAME_PARTICLES) and not any(c.isdigit() for c in w) for w in words
     )
