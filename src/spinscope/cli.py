@@ -372,13 +372,14 @@ def _batch_records(entries: Any, pipeline: Pipeline, chunk: int = 16) -> Any:
                 yield jsonl_line(item), "errors"
         pending.clear()
 
-    for name, result in entries:
+    for _name, result in entries:
         if isinstance(result, Document):
             pending.append(result)
             if len(pending) >= chunk:
                 yield from flush()
         elif isinstance(result, InputError):
-            src = Source(path=None if name.startswith("<") else name)
+            where = result.input_name  # a WARC error: path@offset, whatever its record id
+            src = Source(path=None if where.startswith("<") else where)
             yield jsonl_line(error_record(src, str(result))), "errors"
         else:  # a WARC record that is not an article (see spinscope.ingest.Entry)
             yield None, "skipped"

@@ -87,6 +87,23 @@ def is_gzip_warc(head: bytes) -> bool:
     return out.startswith(b"WARC/")
 
 
+def is_cut_gzip_warc(head: bytes) -> bool:
+    """A gzip stream that ends before any byte that would rule out WARC came out of it.
+
+    A ``.warc.gz`` cut a few dozen bytes in decompresses to nothing (deflate has not emitted its
+    first block yet): it is a damaged WARC, for the WARC reader to report, not opaque binary.
+    ``head`` must be the whole file when it is that short.
+    """
+    if not head.startswith(b"\x1f\x8b") or len(head) >= HEAD_BYTES:
+        return False
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(head, 64)
+    except zlib.error:
+        return False
+    return not d.eof and b"WARC/".startswith(out[:5]) and len(out) < 5
+
+
 def bom_encoding(data: bytes) -> str | None:
     for bom, enc in _BOMS:
         if data.startswith(bom):

@@ -30,6 +30,7 @@ from spinscope.ingest.detect import (
     DecodeError,
     binary_kind,
     decode,
+    is_cut_gzip_warc,
     sniff_kind,
     text_kind,
 )
@@ -141,7 +142,7 @@ def _iter_path(path: Path, name: str) -> Iterator[Entry]:
     try:
         with path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)
-            if sniff_kind(head) == "warc":
+            if sniff_kind(head) == "warc" or is_cut_gzip_warc(head):
                 kind_is_warc = True
             else:
                 kind_is_warc = False

@@ -61,9 +61,28 @@ class WarcItem(NamedTuple):
 
 
 def iter_warc(path: str) -> Iterator[tuple[str, Result]]:
-    """``(identity, result)`` per record: identity is the WARC-Record-ID (or ``path@offset``)."""
+    """``(identity, result)`` per record: identity is the WARC-Record-ID (or ``path@offset``).
+
+    An error always names the file and the record's offset (``path@offset: record <id>:
+    reason``), so it can be found again without the record id.
+    """
     for item in iter_warc_items(path):
-        yield item.identity(path), item.result
+        yield item.identity(path), _located(item, path)
+
+
+def _located(item: WarcItem, path: str) -> Result:
+    result = item.result
+    if not isinstance(result, InputError):
+        return result
+    where = f"{path}@{item.offset}"
+    reason = result.reason.removeprefix(f"{where}: ")
+    if item.record_id and item.record_id not in reason:
+        reason = f"record {item.record_id}: {reason}"
+    return (
+        result
+        if result.input_name == where and reason == result.reason
+        else InputError(where, reason)
+    )
 
 
 def is_warc(path: str) -> bool:
@@ -257,6 +276,8 @@ def _read_from(
             damage = _damage(fh)
             if damage is not None and not damage.reported and damage.at > offset:
                 return offset, False  # warcio took the cut for the end: this record is lost
+            if damage is None and _left_over(fh, offset):
+                return offset, False  # a record header cut short: warcio took it for the end
             return None
         except Exception:  # warcio raises plain Exceptions for bad headers/formats
             return offset, False
@@ -283,7 +304,32 @@ def _read_from(
             if item.record_id:
                 reason = f"{path}@{offset}: {reason}"
             item = item._replace(result=InputError(name, reason))
+        elif isinstance(item.result, Skip):
+            cut = _cut_by(record)
+            if cut is not None:  # a request, warcinfo… record that lacks bytes it promised
+                name = item.record_id or f"{path}@{offset}"
+                item = item._replace(result=InputError(name, cut))
         yield item
+
+
+def _left_over(fh: IO[bytes], offset: int) -> bool:
+    """Whether anything but blank lines follows ``offset`` where warcio saw the end."""
+    if isinstance(fh, _GzipStream):
+        return False  # the stream's damage says where it broke
+    fh.seek(offset)
+    return bool(fh.read(4096).strip())
+
+
+def _cut_by(record: Any) -> str | None:
+    """Why a record read to its end is incomplete (fewer bytes than its Content-Length)."""
+    declared = _header(record, "Content-Length")
+    if not declared or not declared.strip().isdigit():  # every WARC record has one
+        return f"WARC {record.rec_type} record without a valid Content-Length (header cut short?)"
+    left = int(getattr(record.raw_stream, "limit", 0) or 0)
+    if left <= 0:
+        return None
+    total = int(declared)
+    return f"WARC {record.rec_type} record cut short ({total - left:,} of {total:,} bytes present)"
 
 
 def _cut_short(record: Any) -> bool:
