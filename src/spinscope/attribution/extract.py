@@ -17,6 +17,7 @@ from spinscope.attribution.candidate import Candidate
 from spinscope.attribution.hybrid import MODES, Settings, Veto, combine, relink
 from spinscope.attribution.lexicon import CueLexicon, load_lexicon
 from spinscope.attribution.quotes import Quote, find_quotes
+from spinscope.attribution.resolve import DecisionScorer, default_scorer
 from spinscope.attribution.rules import (
     QUOTE_CHARS,
     SpacyDoc,
@@ -30,12 +31,13 @@ from spinscope.attribution.rules import (
 )
 from spinscope.attribution.spans import tidy
 from spinscope.attribution.speakers import SpeakerResolver, find_venue, is_entity
-from spinscope.attribution.tagger import AttributionTagger, Tagged
+from spinscope.attribution.tagger import SOURCE, AttributionTagger, Tagged
 from spinscope.document import Document, Span
 
 PARSES = "spacy_parses"
 TAGGED = "attribution_tagged"
 LAYER = "attributions"
+DECISIONS = "speaker_decisions"
 
 DEFAULT = "default"
 
@@ -54,6 +56,7 @@ class AttributionExtractor:
         nlp: Any | None = None,
         tagger: AttributionTagger | str | Path | None = DEFAULT,
         settings: Settings | None = None,
+        speaker_scorer: DecisionScorer | str | None = DEFAULT,
     ) -> None:
         """``tagger``: the shipped tagger (``"default"``, when installed), a model folder, an
         :class:`AttributionTagger`, or None for the rules alone. ``settings``: how the tagger
@@ -76,6 +79,14 @@ class AttributionExtractor:
         if settings.mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {settings.mode!r}")
         self.settings = settings
+        #: shows a speaker's name only when the decision is sure enough (issue 21)
+        if isinstance(speaker_scorer, str):
+            speaker_scorer = (
+                default_scorer()
+                if speaker_scorer == DEFAULT
+                else DecisionScorer.load(Path(speaker_scorer))
+            )
+        self.speaker_scorer: DecisionScorer | None = speaker_scorer
 
     # -- public API ------------------------------------------------------------------------
 
@@ -86,8 +97,9 @@ class AttributionExtractor:
         if tagged is None and self.tagger is not None and self.settings.mode != "rules":
             tagged = self.tagger.tag(doc)
         cands = self.combined(doc.text, parses, tagged)
-        resolver = SpeakerResolver(doc.text, parses)
-        speakers = resolver.resolve(cands)
+        resolver = SpeakerResolver(doc.text, parses, scorer=self.speaker_scorer)
+        speakers = resolver.resolve(cands, _source_probs(cands, tagged))
+        doc.runtime[DECISIONS] = resolver.decisions  # read by the speaker model's fit
         spans = []
         for n, (cand, speaker) in enumerate(zip(cands, speakers, strict=True), start=1):
             attrs: dict[str, Any] = {
@@ -372,6 +384,13 @@ class AttributionExtractor:
             parses = [(s.start, nlp(doc.text[s.start : s.end])) for s in doc.body_spans()]
             doc.runtime[PARSES] = parses
         return list(parses)
+
+
+def _source_probs(cands: Sequence[Candidate], tagged: Tagged | None) -> list[float] | None:
+    """The tagger's mean SOURCE probability over each candidate's source mention."""
+    if tagged is None:
+        return None
+    return [tagged.mean(SOURCE, *c.source) if c.source is not None else 0.0 for c in cands]
 
 
 def _offset_of(parses: Sequence[tuple[int, SpacyDoc]], tok: Token) -> int:

@@ -10,9 +10,13 @@ Venues ("in an interview with Press TV") are found separately and never become s
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from spinscope.attribution.resolve import Decision, DecisionScorer, name_gender, rivals_between
 
 Token = Any
 SpacyDoc = Any
@@ -110,6 +114,8 @@ class Cluster:
     names: set[str] = field(default_factory=set)
     gender: str | None = None  # "m" / "f" when a role noun or a resolved pronoun says so
     named: bool = True  # False: a description or pronoun that no name was found for
+    count: int = 0  # mentions so far
+    reporter: bool = False  # a by-line author or correspondent: never who others' words are
 
     def as_speaker(self) -> dict[str, Any]:
         if not self.named:
@@ -126,8 +132,19 @@ def unknown_speaker(name: str | None = None) -> dict[str, Any]:
 class SpeakerResolver:
     """Resolve the source mentions of one article, in text order."""
 
-    def __init__(self, text: str, parses: Sequence[tuple[int, SpacyDoc]]) -> None:
+    def __init__(
+        self,
+        text: str,
+        parses: Sequence[tuple[int, SpacyDoc]],
+        scorer: DecisionScorer | None = None,
+    ) -> None:
+        """``scorer``: shows a name only where the decision's probability reaches its
+        threshold (else the row keeps the mention, unnamed); None shows every name found."""
         self.text = text
+        self.scorer = scorer
+        self.decisions: list[Decision] = []
+        self._how = "none"
+        self.bylines = _byline_names(text)
         self.offsets = {id(sdoc): off for off, sdoc in parses}
         self.clusters: list[Cluster] = []
         # Named people in subject position are salient even when they say nothing yet
@@ -153,29 +170,108 @@ class SpeakerResolver:
                     if words:
                         self.full_names.append(words)
 
-    def resolve(self, cands: Sequence[HasSource]) -> list[dict[str, Any]]:
+    def resolve(
+        self, cands: Sequence[HasSource], source_prob: Sequence[float] | None = None
+    ) -> list[dict[str, Any]]:
+        """One speaker per candidate, in order. ``source_prob``: the tagger's belief that each
+        candidate's source mention is a source (a feature of the decision), when known."""
         cluster_of: list[Cluster | None] = []
-        for c in cands:
+        self.decisions = []
+        for k, c in enumerate(cands):
             here = c.source[0] if c.source is not None else c.content[0]
             while self.pending and self.pending[0][0] < here:
                 pos, root = self.pending.pop(0)
                 self._resolve_mention(root, None).last = pos
+            before = {id(x): x.last for x in self.clusters}
             cl: Cluster | None = None
+            self._how = "none"
             if c.continues is not None and c.continues < len(cluster_of):
                 cl = cluster_of[c.continues]
+                self._how = "continues"
             elif c.source_token is not None:
                 cl = self._resolve_mention(c.source_token, c.source)
             elif c.source is not None:
                 cl = self._resolve_text(c.source)
+                self._how = "text" if cl.named else "unnamed"
+            if cl is not None and not cl.named:
+                self._how = "unnamed"
+            prev = cluster_of[-1] if cluster_of else None
+            if self._how == "continues" and c.continues is not None:
+                linked = self.decisions[c.continues]  # the same speaker, as sure as there
+                d = Decision(linked.how, dict(linked.feats))
+            else:
+                d = self._decision(c, cl, before, prev, source_prob[k] if source_prob else None)
+            self.decisions.append(d)
             if cl is not None:
                 pos = c.source[0] if c.source is not None else 0
                 cl.last = max(cl.last, pos)
+                cl.count += 1
             cluster_of.append(cl)
         for cl in self.clusters:
             if cl.named and cl.type == "person":
                 cl.name = self.canonical(cl.name)
         # built last: a later mention can still lengthen a cluster's name
-        return [cl.as_speaker() if cl is not None else unknown_speaker() for cl in cluster_of]
+        out = []
+        for cl, d in zip(cluster_of, self.decisions, strict=True):
+            if cl is None:
+                out.append(unknown_speaker())
+            elif cl.named and self.scorer is not None and not self.scorer.shown(d):
+                out.append(self._abstained(cl, d))
+            else:
+                out.append(cl.as_speaker())
+        return out
+
+    def _abstained(self, cl: Cluster, d: Decision) -> dict[str, Any]:
+        """A name the article does not settle: the row keeps the mention as written (its
+        ``source`` piece) and a description when the mention is one; never a guessed name."""
+        desc = d.feats.get("_desc")
+        return {"name": None, "role": desc if isinstance(desc, str) else None, "type": cl.type}
+
+    def _decision(
+        self,
+        c: HasSource,
+        cl: Cluster | None,
+        before: dict[int, int],
+        prev: Cluster | None,
+        source_prob: float | None,
+    ) -> Decision:
+        feats: dict[str, Any] = {}
+        if cl is None:
+            return Decision("none", feats)
+        pos = c.source[0] if c.source is not None else c.content[0]
+        mention = self.text[c.source[0] : c.source[1]] if c.source is not None else ""
+        prior = before.get(id(cl))
+        if prior is not None:
+            feats["distance"] = math.log1p(max(0, pos - prior)) / 10
+            same_kind = [
+                x.last
+                for x in self.clusters
+                if x is not cl and x.named and x.type == cl.type and id(x) in before
+            ]
+            feats["rivals"] = rivals_between([cl.type] * len(same_kind), same_kind, prior, pos)
+        if self._how == "pronoun" and cl.gender is not None:
+            feats["gender_agree"] = 1.0
+        feats["prev_speaker"] = float(prev is cl)
+        last = cl.name.split()[-1] if cl.name.split() else ""
+        owners = {" ".join(n) for n in self.full_names if n and n[-1] == last}
+        feats["surname_shared"] = float(cl.type == "person" and len(owners) > 1)
+        letters = [ch for ch in mention if ch.isalpha()]
+        feats["caps_mention"] = float(len(letters) >= 3 and all(ch.isupper() for ch in letters))
+        feats["possessive"] = float("'s" in mention or "\u2019s" in mention)
+        feats["tagger_source"] = source_prob if source_prob is not None else 0.5
+        origin = getattr(c, "origin", "")
+        feats["from_tagger"] = float(str(origin).startswith("tagger"))
+        extra = getattr(c, "extra", None) or {}
+        feats["nested"] = float(bool(extra.get("nested")))
+        feats["mentions"] = math.log1p(cl.count)
+        feats["org"] = float(cl.type in ("organization", "document"))
+        if self._how in ("role", "role_fallback"):
+            low = mention.strip()
+            for det in ("the ", "The ", "a ", "A ", "an ", "An "):
+                if low.startswith(det):
+                    low = low[len(det) :]
+            feats["_desc"] = low or None
+        return Decision(self._how, feats)
 
     def canonical(self, name: str) -> str:
         """The fullest name the article gives this person: "Assad" → "Bashar Assad" when the
@@ -222,13 +318,18 @@ class SpeakerResolver:
             else:
                 found = self._recent(("organization", "person", "document"), pos)
             kind = "person" if low in PERSON_PRONOUNS else "unknown"
+            self._how = "pronoun" if found is not None else "unnamed"
             return found or self._unnamed("", kind, span)
         head = _of_head(head)  # "a lot of people" → people
         person = self._person_in_mention(head, span)
+        self._how = "name"
         if person is not None:
             name_toks, role = person
             kind = "organization" if _org_role(role) else "person"
             return self._named(_clean_name(_text(name_toks)), kind, role, span)
+        owned = _owned_body(head)
+        if owned is not None:  # "Donald Trump's campaign", "the Clinton campaign"
+            return self._named(owned, "organization", None, span)
         name_toks = _name_tokens(head)
         appos_role = None
         if not name_toks and head.pos_ == "NOUN":
@@ -237,6 +338,7 @@ class SpeakerResolver:
                 if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_):
                     name_toks = _name_tokens(child)
                     appos_role = _description(head)
+                    self._how = "appos"
                     break
         if name_toks:
             name_toks = _extend_name(name_toks)
@@ -253,10 +355,15 @@ class SpeakerResolver:
             return self._named(name, kind, role, span)
         lemma = head.lemma_.lower()
         desc = _description(head, self._chunk(head, span))
+        self._how = "unnamed"
         if lemma in DOCUMENT_NOUNS:
             return self._unnamed(desc, "document", span)
         if lemma in PERSON_NOUNS or head.ent_type_ == "NORP":
-            found = self._by_role(lemma, desc, pos) if _definite(head) else None
+            other = any(c.lower_ in ("another", "other") for c in head.children)
+            # "Another diplomat, …": not the diplomat named before
+            found = self._by_role(lemma, desc, pos) if _definite(head) and not other else None
+            if found is None:
+                self._how = "unnamed"
             return found or self._unnamed(desc, "person", span)
         if lemma in ORG_NOUNS or head.ent_type_ in ("ORG", "GPE", "NORP"):
             return self._unnamed(desc, "organization", span)
@@ -289,6 +396,8 @@ class SpeakerResolver:
             lo, hi = chunk.start, chunk.end
         for ent in sdoc.ents:
             if ent.label_ == "PERSON" and lo <= ent.start and ent.end <= hi:
+                if _name_of_other(ent, head):
+                    continue
                 name = list(ent)
                 pre = [t for t in sdoc[lo : ent.start]]
                 while pre and (pre[0].pos_ == "DET" or pre[0].is_punct):
@@ -342,15 +451,23 @@ class SpeakerResolver:
 
     def _new(self, name: str, kind: str, role: str | None, span: Any) -> Cluster:
         cl = Cluster(name, kind, role, span[0] if span else 0, {name}, _gender_of(role))
+        role_words = set((role or "").lower().replace(",", " ").split())
+        cl.reporter = bool(role_words & REPORTER) or (
+            kind == "person" and bool(name) and name.split()[-1] in self.bylines
+        )
         self.clusters.append(cl)
         return cl
 
     def _pronoun_person(self, low: str, pos: int) -> Cluster | None:
         """he/she: the most recent person not known to be of the other gender."""
         want = "m" if low in ("he", "him") else "f" if low in ("she", "her") else None
-        people = [c for c in self.clusters if c.type == "person" and c.last <= pos]
+        people = [
+            c for c in self.clusters if c.type == "person" and c.last <= pos and not c.reporter
+        ]
         people.sort(key=lambda c: -c.last)
         for cl in people:
+            if cl.gender is None and cl.named:
+                cl.gender = name_gender(cl.name)  # "Hillary Clinton" is no "he"
             if want is None or cl.gender in (None, want):
                 if want is not None:
                     cl.gender = want
@@ -368,16 +485,80 @@ class SpeakerResolver:
             if lemma in group:
                 related |= group
         people = sorted(
-            (c for c in self.clusters if c.type == "person" and c.last <= pos),
+            (
+                c
+                for c in self.clusters
+                if c.type == "person" and c.last <= pos and (not c.reporter or lemma in REPORTER)
+            ),
             key=lambda c: -c.last,
         )
         for cl in people:
             role_words = set((cl.role or "").lower().split())
             if role_words & related:
+                self._how = "role"
                 return cl
         # "the expert" with no matching title: the latest titled person, if any
         titled = [c for c in people if c.role]
+        self._how = "role_fallback"
         return titled[0] if titled and lemma in PERSON_NOUNS - {"man", "woman"} else None
+
+
+#: Roles of people who report rather than speak: a by-line author, a correspondent.
+REPORTER = frozenset(
+    {
+        "correspondent", "reporter", "journalist", "editor", "columnist", "writer", "anchor",
+        "presenter", "host", "producer", "contributor", "stringer", "photographer",
+    }
+)  # fmt: skip
+
+_BYLINE = re.compile(
+    r"^[ \t]*(?:By|BY|Written by|Reporting by)[ \t]+"
+    r"((?:[A-Z][\w.'\u2019-]*[ \t]+){0,3}[A-Z][\w'\u2019-]+)",
+    re.MULTILINE,
+)
+
+#: Bodies a person owns or leads: "Trump's campaign" is the campaign, not Trump.
+OWNED_BODIES = frozenset(
+    {"campaign", "administration", "camp", "team", "office", "foundation", "staff", "aides"}
+)
+
+
+def _byline_names(text: str) -> set[str]:
+    """Surnames of by-line authors ("By Caroline Hawley", "Reporting by …") in the text."""
+    return {m.group(1).split()[-1] for m in _BYLINE.finditer(text[:3000])}
+
+
+def _name_of_other(ent: Any, head: Token) -> bool:
+    """ "A spokeswoman for Hillary Clinton", "the lawyer of X": the name is whom the head
+    noun belongs to, not the speaker."""
+    root = ent.root
+    if head in ent or root.dep_ != "pobj":
+        return False
+    prep = root.head
+    return bool(
+        prep.lower_ in ("for", "of", "with", "from", "to")
+        and prep.head is head
+        and ent.start > 0
+        and ent.doc[ent.start - 1] is prep
+        and head.lemma_.lower() in PERSON_NOUNS | ORG_NOUNS
+        and head.pos_ == "NOUN"
+    )
+
+
+def _owned_body(head: Token) -> str | None:
+    """ "Donald Trump's campaign" / "the Clinton campaign" → "Donald Trump campaign": a body
+    named by its owner (an organisation speaker), not the owner."""
+    if head.lemma_.lower() not in OWNED_BODIES or head.pos_ != "NOUN":
+        return None
+    for child in head.children:
+        if child.dep_ in ("poss", "compound") and child.ent_type_ in ("PERSON", "ORG"):
+            ents = [e for e in head.doc.ents if e.start <= child.i < e.end]
+            if not ents:
+                continue
+            name = _clean_name(ents[0].text)
+            if name and "\n" not in name:
+                return f"{name} {head.lower_}"
+    return None
 
 
 QUANTITY_NOUNS = frozenset(
