@@ -54,14 +54,28 @@ def write_card(
     model_dir: Path, data: Path, cv: dict[str, Any], training: dict[str, Any] | None
 ) -> Path:
     """Write ``cv.json`` (the cross-validation report), ``validation.json`` (figures of the
-    exported model, plus the quality gate) and ``MODEL_CARD.md``."""
+    exported model) and ``MODEL_CARD.md``.
+
+    The quality gate is not re-recorded here: the new model's cross-validated figures are
+    compared with the committed record (``tests/data/gates/techniques.json``) and the verdict is
+    printed; shipping the model means recording it (``python -m spinscope.gates record
+    techniques --model DIR``), which refuses a lower model without ``--accept-lower WHY``.
+    """
     from spinscope import gates
 
     small = {k: v for k, v in cv.items() if k != "calibrator"}
     (model_dir / "cv.json").write_text(json.dumps(small, indent=1) + "\n", encoding="utf-8")
     figures = evaluate_model(model_dir, data)
     (model_dir / "validation.json").write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
-    gates.record_technique_gate(model_dir, data)
+    record = gates.read_gate(gates.techniques_record_path())
+    if record.get("unseen"):
+        drops = gates.unseen_failures(gates.unseen_technique_figures(model_dir), record["unseen"])
+        verdict = (
+            "below the recorded gate: " + "; ".join(drops)
+            if drops
+            else "not below the recorded gate"
+        )
+        print(f"{model_dir}: cross-validated figures {verdict}")
     cfg = json.loads((model_dir / "config.json").read_text("utf-8"))
     size = sum(p.stat().st_size for p in model_dir.iterdir() if p.is_file()) / 1e6
     v = cv["view"]
