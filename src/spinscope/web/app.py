@@ -29,7 +29,10 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as FastAPIPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -68,11 +71,19 @@ MAX_REQUEST_BYTES = 4 * 1024 * 1024 + 64 * 1024
 #: analysis takes time in proportion (~4 k characters/s on 2 cores: 618 k characters took 153 s)
 #: and the analyser serves one request at a time, so the cap bounds everyone's wait to ~1 min.
 MAX_TEXT_CHARS = 200_000
+#: Uploads parsed at once (each on a worker thread, off the event loop).
+PARSE_SLOTS = 2
+#: An input is refused before parsing when, stripped of markup, it is still this many times
+#: longer than the text cap (the markup-free length is within a few per cent of the text's).
+PRECHECK_SLACK = 1.5
 #: Seconds a request waits for the analyser before a 503; analyses waiting at most.
 ANALYSIS_TIMEOUT = 120.0
 MAX_PENDING = 8
 #: Largest list offset (SQLite integers are 64-bit; no corpus holds a billion documents).
 MAX_OFFSET = 1_000_000_000
+#: Largest row id asked for (SQLite and PostgreSQL bigint: 2**63 - 1; beyond it the database
+#: raises instead of finding nothing).
+MAX_ID = 2**63 - 1
 MAX_QUERY_CHARS = 500
 #: Longest URL accepted (as the command line: ``spinscope.ingest.url.is_url``).
 MAX_URL_CHARS = 8192
@@ -231,6 +242,19 @@ def _load(data: bytes, name: str) -> Document:
     return doc
 
 
+def _precheck(data: bytes, limit: int) -> None:
+    """413 before parsing for an input whose text cannot fit the web app's cap: more than
+    :data:`PRECHECK_SLACK` times ``limit`` characters even without its markup (the page text is
+    within a few per cent of that; pages near the cap are parsed and measured exactly)."""
+    if len(data) <= limit:
+        return
+    from spinscope.ingest.markup import text_upper_bound
+
+    n = text_upper_bound(data.decode("utf-8", "replace"))
+    if n > limit * PRECHECK_SLACK:
+        raise HTTPException(413, _too_long(n, limit).replace(f"({n:,}", f"(about {n:,}", 1))
+
+
 def _apply_meta(doc: Document, body: dict[str, Any]) -> None:
     for key in ("title", "published", "outlet"):
         value = body.get(key)
@@ -340,6 +364,23 @@ def create_app(
         # this handler runs outside the app's middleware: add the security headers here
         return _error(request, 500, "internal server error", dict(SECURITY_HEADERS))
 
+    parse_slots: list[anyio.CapacityLimiter] = []  # made on first use, inside the event loop
+
+    async def _parsed(data: bytes, name: str, meta: dict[str, Any]) -> Document:
+        """The Document of an uploaded or posted input: size-checked and parsed on a worker
+        thread (an HTML page takes seconds), at most :data:`PARSE_SLOTS` at a time, so the
+        server keeps answering everyone else meanwhile."""
+
+        def work() -> Document:
+            _precheck(data, max_text_chars)  # 413 before any parsing when it cannot fit
+            doc = _load(data, name)
+            _apply_meta(doc, meta)
+            return _capped(doc)
+
+        if not parse_slots:
+            parse_slots.append(anyio.CapacityLimiter(PARSE_SLOTS))
+        return await anyio.to_thread.run_sync(work, limiter=parse_slots[0])
+
     def _capped(doc: Document, what: str = "FILE") -> Document:
         if len(doc.text) > max_text_chars:
             raise HTTPException(413, _too_long(len(doc.text), max_text_chars, what))
@@ -372,9 +413,7 @@ def create_app(
             _check_text(body["text"], "text", max_text_chars)
             if not body["text"].strip():
                 raise InputError("<request>", "'text' is empty")
-            doc = _load(body["text"].encode("utf-8"), "<text>")
-            _apply_meta(doc, body)
-            return _capped(doc), body
+            return await _parsed(body["text"].encode("utf-8"), "<text>", body), body
         if ctype.startswith("multipart/form-data") or ctype.startswith(
             "application/x-www-form-urlencoded"
         ):
@@ -387,18 +426,14 @@ def create_app(
             meta = {"url": url.strip()} if isinstance(url, str) and given_url else {}
             if isinstance(upload, UploadFile) and upload.filename:
                 data = await upload.read()
-                doc = _load(data, upload.filename[:200])
-                _apply_meta(doc, meta)
-                return _capped(doc), meta
+                return await _parsed(data, upload.filename[:200], meta), meta
             if isinstance(text, str) and text.strip():
                 # a form sends a textarea's line ends as CRLF (HTML's form encoding), whatever
                 # the text pasted into it had: the textarea's own text has LF, so the same
                 # article pasted here and ingested from its file is one document
                 text = text.replace("\r\n", "\n")
                 _check_text(text, "text", max_text_chars)
-                doc = _load(text.encode("utf-8"), "<text>")
-                _apply_meta(doc, meta)
-                return _capped(doc), meta
+                return await _parsed(text.encode("utf-8"), "<text>", meta), meta
             if given_url:
                 return _capped(await _fetched(url), "URL"), meta
             raise InputError("<request>", "give article text, a file or a URL")
@@ -562,7 +597,7 @@ def create_app(
     def api_speakers(
         q: str = Query("", max_length=MAX_QUERY_CHARS),
         limit: int = Query(50, ge=1, le=500),
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> dict[str, Any]:
         """Corpus speakers (one per person or body, whatever the name variant), most
         statements first; ``q`` matches any of their names."""
@@ -570,7 +605,7 @@ def create_app(
         return {"total": total, "items": items}
 
     @app.get("/api/speakers/{speaker_id}", tags=["api"])
-    def api_speaker(speaker_id: int) -> dict[str, Any]:
+    def api_speaker(speaker_id: int = FastAPIPath(ge=0, le=MAX_ID)) -> dict[str, Any]:
         """One speaker across the corpus: name variants, every statement (newest first, up to
         200; ``statements_total`` counts all), techniques in their voice, roles over time."""
         sp = store.speaker(speaker_id)
@@ -581,14 +616,14 @@ def create_app(
     @app.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
     def speakers_page(
         q: str = Query("", max_length=MAX_QUERY_CHARS),
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> HTMLResponse:
         limit = 50
         total, items = store.speakers(q, limit=limit, offset=offset)
         return page("speakers.html", q=q, total=total, items=items, offset=offset, limit=limit)
 
     @app.get("/speakers/{speaker_id}", response_class=HTMLResponse, include_in_schema=False)
-    def speaker_page(speaker_id: int) -> HTMLResponse:
+    def speaker_page(speaker_id: int = FastAPIPath(ge=0, le=MAX_ID)) -> HTMLResponse:
         sp = store.speaker(speaker_id)
         if sp is None:
             raise HTTPException(404, f"no speaker with id {speaker_id}")

@@ -1,7 +1,9 @@
 """ASGI middleware: body size limit (413), cross-site request refusal (403), security headers.
 
 The limit counts bytes as they arrive, so a chunked upload without Content-Length is cut off
-too. Headers: a strict Content-Security-Policy (scripts only from this origin; the article view
+too; the rest of a refused body (up to 64 MiB) is read and dropped before the 413, so that a
+client still sending it reads the answer instead of a connection reset. Headers: a strict
+Content-Security-Policy (scripts only from this origin; the article view
 never needs inline script), no sniffing, no framing, no referrer leaks to article URLs (same-origin policy).
 
 Cross-site requests: a state-changing request (POST, PUT, PATCH, DELETE) that a browser sent
@@ -43,6 +45,9 @@ SECURITY_HEADERS = {
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+#: Most bytes of a refused body read (and dropped) so that the client gets its 413; a larger
+#: body is cut off at once.
+DRAIN_BYTES = 64 * 1024 * 1024
 
 
 class _TooLarge(HTTPException):
@@ -58,15 +63,20 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        for name, value in scope.get("headers", []):
-            if name == b"content-length":
-                try:
-                    too_big = int(value) > self.max_bytes
-                except ValueError:
-                    too_big = False
-                if too_big:
-                    await self._reject(send)
-                    return
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length")
+        if declared is not None:
+            try:
+                too_big = int(declared) > self.max_bytes
+            except ValueError:
+                too_big = False
+            if too_big:
+                # a client that waits for "100 Continue" (curl) has not sent the body: answer
+                if headers.get("expect", "").lower() != "100-continue":
+                    if int(declared) <= DRAIN_BYTES:
+                        await _drain(receive, DRAIN_BYTES)
+                await self._reject(send)
+                return
         seen = 0
         started = False
 
@@ -89,6 +99,7 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except _TooLarge:
             if not started:
+                await _drain(receive, DRAIN_BYTES - seen)
                 await self._reject(send)
 
     async def _reject(self, send: Send) -> None:
@@ -107,6 +118,22 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+async def _drain(receive: Receive, budget: int) -> None:
+    """Read and drop the rest of a refused body, up to ``budget`` bytes, before answering.
+
+    A client that sends its whole body before reading (most libraries; curl waits for
+    ``100 Continue``) would otherwise see the connection reset instead of the 413: closing a
+    socket with unread data in it makes the kernel send RST.
+    """
+    while budget > 0:
+        message = await receive()
+        if message["type"] != "http.request":
+            return  # the client went away
+        budget -= len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 class SecurityHeaders:
