@@ -502,7 +502,7 @@ class Cleaner:
             labelled = label_html_regions(doc.text, doc.regions, doc.authors)
         else:
             labelled = label_lines(doc.text, html_title=doc.title if from_html else None)
-        doc.set_layer("regions", list(regions_from_labels(labelled)))
+        doc.set_layer("regions", disjoint(doc.text, regions_from_labels(labelled)))
         for ll in labelled:
             if ll.label == "title" and not doc.title:
                 doc.title = ll.line.text
@@ -567,6 +567,20 @@ def _names_author(line: str, author_keys: list[str]) -> bool:
     if not key or len(key.split()) > 12 or _SENTENCE_END.search(line.rstrip()):
         return False
     return any(key == a or key.startswith(a + " ") for a in author_keys)
+
+
+def disjoint(text: str, spans: Iterable[Span]) -> list[Span]:
+    """``spans`` in order with no two overlapping: where one starts inside an earlier one, it
+    starts after it instead (whitespace trimmed), or goes if nothing of it is left."""
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        start, end = (max(s.start, out[-1].end), s.end) if out else (s.start, s.end)
+        while start < end and text[start].isspace():
+            start += 1
+        if start >= end:
+            continue
+        out.append(s if start == s.start else Span(start, end, s.label, dict(s.attrs)))
+    return out
 
 
 def regions_from_labels(labelled: list[LineLabel]) -> Iterable[Span]:

@@ -448,12 +448,30 @@ def align_body(page: str, body: str) -> tuple[list[tuple[int, int]], int]:
 def page_regions(
     page: str, body: list[tuple[int, int]], title: tuple[int, int] | None
 ) -> Iterator[Span]:
-    """``body`` spans, the ``title``, and every other non-blank stretch as ``boilerplate``."""
+    """``body`` spans, the ``title``, and every other non-blank stretch as ``boilerplate``.
+
+    The spans never overlap: body spans that overlap each other merge, and a body span that
+    holds the title (a headline trafilatura counted as the first paragraph's opening line)
+    is split around it.
+    """
     from spinscope.clean import split_lines
 
-    taken = sorted([(s, e, "body") for s, e in body if title is None or not _inside(s, e, title)])
-    if title is not None:
-        taken = sorted([*taken, (title[0], title[1], "title")])
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(body):
+        if merged and s < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    pieces: list[tuple[int, int, str]] = []
+    for s, e in merged:
+        if title is not None and s < title[1] and title[0] < e:  # the title cuts it
+            for a, b in ((s, title[0]), (title[1], e)):
+                a, b = _trimmed(page, a, b)
+                if a < b:
+                    pieces.append((a, b, "body"))
+        else:
+            pieces.append((s, e, "body"))
+    taken = sorted(pieces + ([(title[0], title[1], "title")] if title is not None else []))
     for s, e, label in taken:
         yield Span(s, e, label)
     i = 0
@@ -473,6 +491,14 @@ def page_regions(
                 break
 
 
+def _trimmed(page: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and page[start].isspace():
+        start += 1
+    while end > start and page[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def _gap(page: str, start: int, end: int) -> Iterator[Span]:
     while start < end and page[start].isspace():
         start += 1
@@ -480,10 +506,6 @@ def _gap(page: str, start: int, end: int) -> Iterator[Span]:
         end -= 1
     if end > start:
         yield Span(start, end, "boilerplate", {"kind": "page"})
-
-
-def _inside(s: int, e: int, outer: tuple[int, int]) -> bool:
-    return outer[0] <= s and e <= outer[1]
 
 
 def _title_span(
