@@ -80,7 +80,17 @@ def test_analyze_cli_runs_every_analyzer(article_json: dict) -> None:
         voice = t["voice"]
         assert voice["kind"] in ("outlet", "attributed")
         assert (voice["attribution"] in ids) == (voice["kind"] == "attributed")
-    assert "Tom Reed" in {a["speaker"]["name"] for a in data["attributions"]}
+    (reed,) = [a for a in data["attributions"] if a["speaker"]["name"] == "Tom Reed"]
+    # the senator's words are his voice; the narration around them is the outlet's
+    assert _voice_at(data, "shameful betrayal") == {"kind": "attributed", "attribution": reed["id"]}
+    assert _voice_at(data, "wreaking havoc") == {"kind": "outlet", "attribution": None}
+
+
+def _voice_at(data: dict, phrase: str) -> dict:
+    """The voice of the one technique span over ``phrase`` (fails if none or several)."""
+    at = data["text"].index(phrase)
+    (t,) = [t for t in data["techniques"] if t["start"] <= at < t["end"]]
+    return dict(t["voice"])
 
 
 def test_python_api_matches_the_cli(article: Path, article_json: dict) -> None:

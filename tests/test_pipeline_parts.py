@@ -47,6 +47,12 @@ def _shifted(spans: list[Span], by: int) -> list[tuple[int, int, str]]:
     return [(s.start + by, s.end + by, s.label) for s in spans]
 
 
+def _renumbered(voice: dict, by: int) -> dict:
+    if voice["kind"] != "attributed":
+        return voice
+    return {"kind": "attributed", "attribution": f"a{int(voice['attribution'][1:]) + by}"}
+
+
 def test_each_part_is_analysed_like_the_text_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     body = _body()
     pipe = get_pipeline(STEPS)
@@ -61,12 +67,20 @@ def test_each_part_is_analysed_like_the_text_alone(monkeypatch: pytest.MonkeyPat
     atts = twice.layer("attributions")
     ids = [a.attrs["id"] for a in atts]
     assert ids == [f"a{k}" for k in range(1, len(atts) + 1)]  # renumbered, unique
+    # each copy's voices are the text's alone, the second copy's pointing at its own (renumbered)
+    # attributions; the example has a technique inside a quote, so an attributed voice is checked
+    n_alone = len(alone.layer("attributions"))
+    voices = [t.attrs["voice"] for t in alone.layer("techniques")]
+    assert any(v["kind"] == "attributed" for v in voices)
+    assert [t.attrs["voice"] for t in twice.layer("techniques")] == voices + [
+        _renumbered(v, n_alone) for v in voices
+    ]
     by_id = {a.attrs["id"]: a for a in atts}
-    for t in twice.layer("techniques"):
-        voice = t.attrs["voice"]
-        if voice["kind"] == "attributed":
-            att = by_id[voice["attribution"]]
-            assert att.start <= t.start and t.end <= att.end  # the voice is the quote it is in
+    quoted = [t for t in twice.layer("techniques") if t.attrs["voice"]["kind"] == "attributed"]
+    assert len(quoted) >= 2  # one in each copy
+    for t in quoted:
+        att = by_id[t.attrs["voice"]["attribution"]]
+        assert att.start <= t.start and t.end <= att.end  # the voice is the quote it is in
     back = Document.from_json(twice.to_json())
     assert back.to_dict() == twice.to_dict()
 

@@ -88,21 +88,30 @@ def test_non_person_source(extractor: AttributionExtractor) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "content"),
     [
-        "“Unbalanced quote that never closes, he said",
-        'He said "this is odd and never ends',
-        "Trump — who said nothing — left. “Fine” — said Smith. ——",
-        "”Closing first,“ backwards quotes said.",
-        "“\n\n”",
-        "",
-        "   \n\n  ",
+        ("“Unbalanced quote that never closes, he said", "Unbalanced quote that never closes"),
+        ('He said "this is odd and never ends', "this is odd and never ends"),
+        ("Trump — who said nothing — left. “Fine,” said Smith. ——", "Fine"),
+        ("”Closing first,“ backwards quotes said.", "Closing first"),
     ],
 )
-def test_hostile_quotes_do_not_crash(extractor: AttributionExtractor, text: str) -> None:
-    doc = extractor(Document(text))
-    for a in doc.layer("attributions"):
-        assert 0 <= a.start <= a.end <= len(text)
+def test_hostile_quotes_do_not_crash(
+    extractor: AttributionExtractor, text: str, content: str
+) -> None:
+    """Unbalanced, backwards and dash-ridden quotes: the one statement is still found, inside
+    the text, with its content and its cue where they are."""
+    (a,) = extractor(Document(text)).layer("attributions")
+    assert 0 <= a.start < a.end <= len(text) and content in text[a.start : a.end]
+    cue = a.attrs["cue"]
+    assert cue is None or text[cue["start"] : cue["end"]] == cue["text"] == "said"
+
+
+@pytest.mark.parametrize("text", ["“\n\n”", "", "   \n\n  ", "—— “” ——"])
+def test_hostile_text_without_a_statement_gives_none(
+    extractor: AttributionExtractor, text: str
+) -> None:
+    assert extractor(Document(text)).layer("attributions") == []
 
 
 def test_offsets_into_full_text_with_body_region(extractor: AttributionExtractor) -> None:

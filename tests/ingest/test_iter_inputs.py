@@ -13,6 +13,7 @@ import pytest
 from spinscope.document import Document
 from spinscope.errors import InputError
 from spinscope.ingest import is_batch_input, iter_inputs
+from spinscope.ingest.warc import Skip
 
 
 def _tree(root: Path) -> None:
@@ -108,7 +109,8 @@ def test_warc_goes_through_the_hook(tmp_path: Path) -> None:
     f = tmp_path / "x.warc"
     f.write_bytes(b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n")
     items = list(iter_inputs([f]))
-    assert items, "a WARC file must yield at least one entry (document, error or skip)"
+    # one entry per record: the warcinfo record is reported as a skip, not lost or an error
+    assert items == [(f"{f}@0", Skip(reason="WARC warcinfo record"))]
 
 
 def test_is_batch_input(tmp_path: Path) -> None:

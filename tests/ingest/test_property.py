@@ -1,5 +1,6 @@
 """Property: arbitrary bytes or Unicode through ingest + cleaning never raise anything but
-InputError, and the regions always lie inside the text without overlapping."""
+InputError (one line naming the input and the problem), the regions always lie inside the text
+without overlapping, and text that is plainly text is always accepted and kept as given."""
 
 from __future__ import annotations
 
@@ -29,9 +30,29 @@ def _check(doc: Document) -> None:
 def _run(value: str | bytes) -> None:
     try:
         doc = load(value, name="prop")
-    except InputError:
+    except InputError as e:
+        # refused: one clear line that names the input and the problem
+        assert e.input_name == "prop" and str(e) == f"prop: {e.reason}"
+        assert e.reason.strip() and "\n" not in e.reason
         return
     _check(doc)
+
+
+#: Letters, digits, punctuation and spaces: what an article is made of, never refused.
+_PLAIN = st.characters(categories=("L", "N", "P", "Zs"))
+_PLAIN_TEXT = st.lists(st.text(_PLAIN, min_size=1, max_size=80), min_size=1, max_size=20).map(
+    lambda lines: "Headline words\n\n" + "\n".join(lines)
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_PLAIN_TEXT)
+def test_plain_text_is_always_accepted(text: str) -> None:
+    for value in (text, text.encode("utf-8")):
+        doc = load(value, name="prop")
+        assert doc.text == text  # never rewritten
+        _check(doc)
+        assert doc.regions, "cleaning marks the text's regions"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -45,7 +45,15 @@ def test_batch_with_default_steps_on_two_workers(tmp_path: Path) -> None:
     for name, doc in docs.items():
         assert doc.text == TEXTS[name]  # never rewritten
         assert doc.layer("sentences") and rows[name]["steps"] == ",".join(DEFAULT_STEPS)
-    assert rows["loaded.txt"]["n_techniques"] > 0
-    assert all("voice" in s.attrs for s in docs["loaded.txt"].layer("techniques"))
-    speakers = {a.attrs["speaker"]["name"] for a in docs["quote.txt"].layer("attributions")}
-    assert rows["quote.txt"]["n_attributions"] >= 1 and speakers
+    loaded = docs["loaded.txt"]
+    assert rows["loaded.txt"]["n_techniques"] == len(loaded.layer("techniques")) > 0
+    assert all("voice" in s.attrs for s in loaded.layer("techniques"))
+    (reed,) = [a for a in loaded.layer("attributions") if a.attrs["speaker"]["name"] == "Tom Reed"]
+    voices = {loaded.text[s.start : s.end]: s.attrs["voice"] for s in loaded.layer("techniques")}
+    assert {"kind": "attributed", "attribution": reed.attrs["id"]} in voices.values()
+    assert {"kind": "outlet", "attribution": None} in voices.values()
+    assert rows["plain.txt"]["n_techniques"] == 0  # a plain notice: nothing to flag
+    quotes = docs["quote.txt"].layer("attributions")
+    assert rows["quote.txt"]["n_attributions"] == len(quotes) >= 1
+    # "The mayor said …", then "she told": both the mayor's, never the raw pronoun
+    assert [a.attrs["speaker"]["role"] for a in quotes] == ["mayor"] * len(quotes)

@@ -78,7 +78,7 @@ def test_confidence_slider_starts_at_the_models_default() -> None:
 
 
 def test_counts_are_of_the_spans_shown_at_the_start() -> None:
-    from spinscope.web.render import render_article
+    from spinscope.web.render import default_min_confidence, render_article
 
     text = "Wreaking havoc and a coup factory."
     doc = Document(text)
@@ -99,5 +99,10 @@ def test_counts_are_of_the_spans_shown_at_the_start() -> None:
     html = render_article(doc, standalone=True, start_confidence=0.4, analysed_confidence=0.1)
     assert '<span id="shown-count">1</span> technique spans' in html
     assert 'value="0.400"' in html and 'data-analysed="0.100"' in html
-    assert 'id="below-default" hidden' in html or "below-default" not in html
     assert build_view(doc, start=0.1).shown == 2
+    # the note on spans below the default is in the page, hidden unless the start is below it
+    default = default_min_confidence()
+    at_default = render_article(doc, standalone=True, start_confidence=default)
+    assert 'id="below-default" hidden>' in at_default
+    below = render_article(doc, standalone=True, start_confidence=default - 0.1)
+    assert 'id="below-default">' in below
