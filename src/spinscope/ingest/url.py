@@ -90,6 +90,9 @@ def fetch(url: str, *, public_only: bool = False, max_bytes: int | None = None) 
                         raise InputError(url, f"HTTP {resp.status} redirect without a Location")
                     current = urljoin(current, location.strip())
                     _check_scheme(url, current)
+                    # the redirect's body is unread: close its connection rather than hand it
+                    # back, or the next hop's request on it reads that body as its answer
+                    resp.close()
                     continue
                 if resp.status != 200:
                     raise InputError(url, f"HTTP {resp.status} {resp.reason or ''}".strip())
