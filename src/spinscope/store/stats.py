@@ -197,16 +197,36 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-#: Dashboard views in order of preference; the first with two known groups is the default.
-DEFAULT_VIEWS = ("outlet", "month", "speaker")
+#: Dashboard views in order of preference, after "outlet": the first with two known groups.
+DEFAULT_VIEWS = ("month", "speaker")
+
+
+def outlet_documents(store: Store) -> dict[str, int]:
+    """Documents per outlet, every outlet of the corpus (those without technique spans too;
+    documents naming none under ``UNKNOWN``)."""
+    docs = t.documents
+    group = func.coalesce(t.outlets.c.name, literal(UNKNOWN))
+    q = (
+        select(group.label("grp"), func.count().label("n"))
+        .select_from(docs.outerjoin(t.outlets, t.outlets.c.seq == docs.c.outlet_seq))
+        .group_by(group)
+    )
+    with store.engine.connect() as conn:
+        return {str(r.grp): int(r.n) for r in conn.execute(q)}
 
 
 def default_view(store: Store) -> str:
-    """The dashboard's opening view for this corpus: by outlet when the corpus has two or more
-    known outlets, else by month with two known months, else by speaker with two speakers, else
-    by technique (never one "(unknown)" bar)."""
+    """The dashboard's opening view for this corpus: technique frequency by outlet when any
+    stored document names its outlet (whether or not it has technique spans), else by month
+    with two known months, else by speaker with two speakers, else by technique (never one
+    "(unknown)" bar)."""
     sc = t.stat_counts
     with store.engine.connect() as conn:
+        named = conn.execute(
+            select(t.documents.c.seq).where(t.documents.c.outlet_seq.is_not(None)).limit(1)
+        ).first()
+        if named is not None:
+            return "outlet"
         for by in DEFAULT_VIEWS:
             known = conn.execute(
                 select(sc.c.grp)

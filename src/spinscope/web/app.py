@@ -27,6 +27,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
@@ -47,7 +48,13 @@ from spinscope.ingest.url import is_url, load_url
 from spinscope.store import DEFAULT_URL, STATS_BY, Store, stats, to_csv
 from spinscope.store.duplicates import DEFAULT_THRESHOLD as DUP_THRESHOLD
 from spinscope.store.duplicates import INDEX_THRESHOLD as DUP_INDEX_THRESHOLD
-from spinscope.store.stats import default_view, story_stats, top_stats, with_stories
+from spinscope.store.stats import (
+    default_view,
+    outlet_documents,
+    story_stats,
+    top_stats,
+    with_stories,
+)
 from spinscope.web import charts
 from spinscope.web.limits import (
     LOOPBACK_HOSTS,
@@ -88,6 +95,8 @@ MAX_QUERY_CHARS = 500
 #: Longest URL accepted (as the command line: ``spinscope.ingest.url.is_url``).
 MAX_URL_CHARS = 8192
 DASHBOARD_GROUPS = 30
+#: The site icon, also served at /static/favicon.svg.
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
 
 PipelineLike = Callable[[Document], Document]
 #: ``(stored document, floor) -> document with technique spans down to floor`` (not stored)
@@ -574,13 +583,45 @@ def create_app(
         ``[{"similarity", "documents": [{"id", "title", "source", "outlet", "published"}]}]``."""
         return store.duplicate_clusters(threshold)
 
+    @app.get("/duplicates", response_class=HTMLResponse, include_in_schema=False)
+    def duplicates_page(
+        threshold: float = Query(DUP_THRESHOLD, ge=DUP_INDEX_THRESHOLD, le=1.0),
+    ) -> HTMLResponse:
+        """Near-duplicate clusters (as ``/api/duplicates``): size, similarity, and each member
+        with its outlet and date, linked to its article view."""
+        return page(
+            "duplicates.html",
+            clusters=store.duplicate_clusters(threshold),
+            threshold=threshold,
+            default_threshold=DUP_THRESHOLD,
+            n_documents=store.count(),
+        )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        """The site icon (SVG) where browsers look for it without a ``<link rel=icon>``."""
+        return Response(
+            FAVICON.read_bytes(),
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
     @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(
         by: str | None = Query(None, pattern="^(" + "|".join(STATS_BY) + ")$"),
     ) -> HTMLResponse:
         by = by or default_view(store)
         rows, n_groups = top_stats(store, by, top=DASHBOARD_GROUPS)
-        pv = charts.pivot(rows, by, top=DASHBOARD_GROUPS, per_story=story_stats(store, by, rows))
+        # by outlet, every outlet is listed with its documents, those without spans as zeros
+        docs = outlet_documents(store) if by == "outlet" else None
+        pv = charts.pivot(
+            rows,
+            by,
+            top=DASHBOARD_GROUPS,
+            per_story=story_stats(store, by, rows),
+            group_documents=docs,
+        )
+        n_groups = max(n_groups, len(docs or ()))
         return page(
             "dashboard.html",
             by=by,

@@ -30,18 +30,29 @@ class Pivot:
     #: The same counts with each distinct story once (``story_stats``); empty when not given.
     story_cells: dict[str, dict[str, int]] = field(default_factory=dict)
     story_totals: dict[str, int] = field(default_factory=dict)
+    #: Documents per group, when every group of the corpus is listed (by outlet).
+    group_documents: dict[str, int] = field(default_factory=dict)
 
 
 def pivot(
-    rows: list[StatRow], by: str, top: int = 30, per_story: list[StatRow] | None = None
+    rows: list[StatRow],
+    by: str,
+    top: int = 30,
+    per_story: list[StatRow] | None = None,
+    group_documents: dict[str, int] | None = None,
 ) -> Pivot:
-    """Pivot ``rows``; ``per_story``: the once-per-story rows shown beside the raw counts."""
+    """Pivot ``rows``; ``per_story``: the once-per-story rows shown beside the raw counts;
+    ``group_documents``: documents per group, every group listed (one without technique spans
+    as a row of zeros), most spans first, then most documents."""
     cells: dict[str, dict[str, int]] = {}
     docs: dict[str, dict[str, int]] = {}
     for r in rows:
         cells.setdefault(r.group, {})[r.technique] = r.spans
         docs.setdefault(r.group, {})[r.technique] = r.documents
+    for g in group_documents or {}:
+        cells.setdefault(g, {})
     totals = {g: sum(v.values()) for g, v in cells.items()}
+    n_docs = group_documents or {}
     story_cells: dict[str, dict[str, int]] = {}
     if per_story is not None:
         story_cells = {g: {} for g in cells}
@@ -51,12 +62,12 @@ def pivot(
     if by == "month":
         groups = sorted(cells)[-top:]
     else:
-        groups = sorted(cells, key=lambda g: (-totals[g], g))[:top]
+        groups = sorted(cells, key=lambda g: (-totals[g], -n_docs.get(g, 0), g))[:top]
     present = {r.technique for r in rows}
     techniques = [t for t in TECHNIQUE_NAMES if t in present] + sorted(
         present - set(TECHNIQUE_NAMES)
     )
-    return Pivot(techniques, groups, cells, totals, docs, story_cells, story_totals)
+    return Pivot(techniques, groups, cells, totals, docs, story_cells, story_totals, dict(n_docs))
 
 
 def bars(p: Pivot) -> dict[str, Any]:

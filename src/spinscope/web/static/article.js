@@ -88,12 +88,14 @@
     var minConf = Number(slider.value);
     form.elements.confidence_out.value = minConf.toFixed(2);
     var voice = form.elements.voice.value;
-    // per span: at or above the slider (chip counts), and passing every filter (shown)
+    // per span: passing the slider and the voice filter (a chip counts these, whether its own
+    // box is ticked or not), and passing every filter, its technique's box too (shown)
     var sure = techs.map(function (t) {
-      return t.confidence === null || t.confidence >= minConf - 1e-9;
+      return (t.confidence === null || t.confidence >= minConf - 1e-9) &&
+        (voice === "all" || t.voice === voice);
     });
     var on = techs.map(function (t, i) {
-      return sure[i] && allowed[t.technique] !== false && (voice === "all" || t.voice === voice);
+      return sure[i] && allowed[t.technique] !== false;
     });
     var counts = {}, shown = 0;
     techs.forEach(function (t, i) {

@@ -1,0 +1,112 @@
+"""Browser checks of issue 24, in Debian's Chromium: chip counts follow every filter.
+
+The server, browser and page fixtures are those of ``test_web_browser.py`` (a live server on
+loopback over the light pipeline); skipped, saying why, without Chromium.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spinscope.pipeline import Pipeline
+from spinscope.store import Store
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("chromium")]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+#: Screenshots land here (kept for a reader to look at; the tests' output).
+SHOTS = Path(__file__).resolve().parents[2] / "tests" / "output" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, light_pipeline: Pipeline) -> Iterator[Any]:
+    import uvicorn
+
+    from spinscope.web import create_app
+
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('pages') / 'spinscope.db'}")
+    app = create_app(store=store, pipeline=light_pipeline)
+    port = _free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("server did not start")
+        time.sleep(0.05)
+    srv.base = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
+    yield srv
+    srv.should_exit = True
+    th.join(10)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield ctx.new_page()
+    ctx.close()
+
+
+def _chips(page: Any) -> dict[str, int]:
+    return {
+        c.get_attribute("data-technique"): int(c.inner_text())
+        for c in page.locator("#filters .count[data-technique]").all()
+    }
+
+
+#: Spans of both voices under the light pipeline (``HandLayers``): four in the outlet's
+#: narration, two inside Welch's quote.
+VOICES = (
+    "China’s military role in Syria\n\n"
+    "China may help the army fight foreign-backed terrorists who have been wreaking havoc.\n\n"
+    "“There are new indications that China may be considering involvement in helping to "
+    "retake Idlib … they are fed up with the US regime change and a coup factory,” Welch said.\n\n"
+    "The US-led West has spent trillions of dollars on “murder and massacre” over the years.\n"
+)
+
+
+def test_chip_counts_follow_the_voice_filter(page: Any, server: Any) -> None:
+    page.goto(server.base + "/")
+    page.fill("#text", VOICES)
+    page.click("#analyze-button")
+    page.wait_for_url("**/documents/*")
+    shown_all = int(page.inner_text("#shown-count"))
+    assert sum(_chips(page).values()) == shown_all
+    assert shown_all == 6, _chips(page)
+    for voice, n in (("outlet", 4), ("attributed", 2)):
+        page.select_option("#filters select[name=voice]", voice)
+        assert int(page.inner_text("#shown-count")) == n
+        assert sum(_chips(page).values()) == n, voice
+    # a chip's own box hides its spans, not its count
+    page.select_option("#filters select[name=voice]", "all")
+    chips = _chips(page)
+    first = next(t for t, n in chips.items() if n)
+    page.locator(f"#filters input[name=technique][value='{first}']").uncheck()
+    assert _chips(page)[first] == chips[first]
+    assert int(page.inner_text("#shown-count")) == shown_all - chips[first]
