@@ -525,14 +525,17 @@ def serve(
                 " it fetch pages from this machine and its network",
                 err=True,
             )
-    run_server(
-        db,
-        host=host,
-        port=port,
-        allow_remote=allow_remote,
-        extra_hosts=allowed_host,
-        allow_private_urls=allow_private_urls,
-    )
+    try:
+        run_server(
+            db,
+            host=host,
+            port=port,
+            allow_remote=allow_remote,
+            extra_hosts=allowed_host,
+            allow_private_urls=allow_private_urls,
+        )
+    except InputError as e:  # the port is taken, or the address is not this machine's
+        fail(str(e))
 
 
 # -- near-duplicates: spinscope.store.commands -------------------------------------------------
