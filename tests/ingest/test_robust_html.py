@@ -3,12 +3,14 @@ parsing with a clear error, and a parse error names its cause."""
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 
 from spinscope.errors import InputError
-from spinscope.ingest import load
+from spinscope.ingest import iter_inputs, load
 from spinscope.ingest.markup import MAX_HTML_ELEMENTS, check_elements, unwrap_deep
 
 P1 = "The first paragraph of the story tells what happened at the council meeting on Monday."
@@ -75,3 +77,27 @@ def test_parse_error_names_lxmls_cause(monkeypatch: pytest.MonkeyPatch) -> None:
     page = f"<html><body><article><p>{P1} {P2}</p></article></body></html>".encode()
     with pytest.raises(InputError, match=r"cannot be parsed \(ValueError: Document is empty"):
         load(page, name="p.html")
+
+
+def test_unexpected_extraction_error_is_one_records_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trafilatura
+
+    real = trafilatura.bare_extraction
+
+    def fragile(html: str, **kw: object) -> object:
+        if "POISON" in html:
+            raise RuntimeError("XPath evaluation returned no result")
+        return real(html, **kw)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", fragile)
+    page = f"<html><body><article><p>{P1}</p><p>{P2}</p></article></body></html>"
+    records = [{"html": page}, {"html": page.replace("<p>", "<p>POISON ", 1)}, {"html": page}]
+    path = tmp_path / "pages.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    results = list(iter_inputs([path]))
+    assert [type(r).__name__ for _, r in results] == ["Document", "InputError", "Document"]
+    assert str(results[1][1]) == (
+        f"{path}:2: HTML extraction failed (RuntimeError: XPath evaluation returned no result)"
+    )

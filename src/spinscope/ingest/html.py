@@ -59,6 +59,12 @@ class NoArticleError(ValueError):
     """The page parsed, but held no article text."""
 
 
+def describe_error(e: BaseException) -> str:
+    """``Type: first line of the message`` (the library's own cause, in one line)."""
+    cause = (str(e).strip().splitlines() or [""])[0][:200]
+    return f"{type(e).__name__}: {cause}" if cause else type(e).__name__
+
+
 def from_html(html: str, source: Source, encoding: str | None = None) -> Document:
     import trafilatura
 
@@ -396,9 +402,7 @@ def page_text(html: str) -> tuple[str, list[str]]:
         tree = html_text.parse_html(html)
         cleaned = html_text.cleaner.clean_html(tree)
     except (ValueError, etree.LxmlError) as e:
-        cause = (str(e).strip().splitlines() or [""])[0][:200]
-        what = f"{type(e).__name__}: {cause}" if cause else type(e).__name__
-        raise NoArticleError(f"HTML page cannot be parsed ({what})") from None
+        raise NoArticleError(f"HTML page cannot be parsed ({describe_error(e)})") from None
     body = cleaned.find(".//body")
     root: Any = body if body is not None else cleaned
     headings = [" ".join(h.text_content().split()) for h in root.iter("h1")]

@@ -34,7 +34,7 @@ from spinscope.ingest.detect import (
     sniff_kind,
     text_kind,
 )
-from spinscope.ingest.html import NoArticleError, from_html
+from spinscope.ingest.html import NoArticleError, describe_error, from_html
 from spinscope.ingest.jsonl import Item, iter_records
 from spinscope.ingest.text import from_text
 from spinscope.ingest.url import is_url, load_url
@@ -87,6 +87,8 @@ def document_from_content(content: str, source: Source, kind: str, name: str) ->
             return from_html(content, source)
         except NoArticleError as e:
             raise InputError(name, str(e)) from None
+        except Exception as e:  # trafilatura/lxml on hostile markup: this input's error only
+            raise InputError(name, f"HTML extraction failed ({describe_error(e)})") from None
     if not content.strip():
         raise InputError(name, "empty input" if not content else "contains only whitespace")
     return from_text(content, source)

@@ -26,6 +26,7 @@ from typing import IO, Any, NamedTuple, cast
 
 from spinscope.document import Document, Source
 from spinscope.errors import InputError
+from spinscope.ingest.html import NoArticleError, describe_error, from_html
 
 #: Largest HTTP body we decode; CC-NEWS truncates captures at 1 MiB, so this only stops oddities.
 MAX_BODY_BYTES = 20 * 1024 * 1024
@@ -375,7 +376,7 @@ def _result(record: Any, name: str, url: str | None, path: str, rid: str | None)
     try:
         body = record.content_stream().read(MAX_BODY_BYTES + 1)
     except Exception as e:  # bad gzip / chunking inside the HTTP body
-        return InputError(name, f"cannot decode HTTP body ({type(e).__name__})")
+        return InputError(name, f"cannot decode HTTP body ({describe_error(e)})")
     while raw.read(65536):
         pass
     if declared is not None and raw.limit > 0:
@@ -426,14 +427,12 @@ def _meta_charset(body: bytes) -> str | None:
 
 
 def _to_document(html: str, encoding: str, source: Source, name: str) -> Document | InputError:
-    from spinscope.ingest.html import NoArticleError, from_html
-
     try:
         doc = from_html(html, source, encoding=encoding)
     except NoArticleError as e:
         return InputError(name, str(e))
     except Exception as e:  # trafilatura/lxml on hostile markup: an error for this record only
-        return InputError(name, f"HTML extraction failed ({type(e).__name__})")
+        return InputError(name, f"HTML extraction failed ({describe_error(e)})")
     doc.source.kind = "warc"
     return doc
 
