@@ -1,4 +1,5 @@
-"""Browser checks of issue 24, in Debian's Chromium: chip counts follow every filter.
+"""Browser checks of issue 24, in Debian's Chromium: chip counts follow every filter; a
+residue-heavy page opens on its article (screenshots in the tests' temporary output).
 
 The server, browser and page fixtures are those of ``test_web_browser.py`` (a live server on
 loopback over the light pipeline); skipped, saying why, without Chromium.
@@ -20,8 +21,7 @@ from spinscope.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("chromium")]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-#: Screenshots land here (kept for a reader to look at; the tests' output).
-SHOTS = Path(__file__).resolve().parents[2] / "tests" / "output" / "screenshots"
+HTML = Path(__file__).resolve().parents[1] / "data" / "html"
 
 
 def _free_port() -> int:
@@ -110,3 +110,52 @@ def test_chip_counts_follow_the_voice_filter(page: Any, server: Any) -> None:
     page.locator(f"#filters input[name=technique][value='{first}']").uncheck()
     assert _chips(page)[first] == chips[first]
     assert int(page.inner_text("#shown-count")) == shown_all - chips[first]
+
+
+def _upload(server: Any, path: Path) -> str:
+    import httpx
+
+    with path.open("rb") as f:
+        r = httpx.post(
+            server.base + "/api/analyze", files={"file": (path.name, f, "text/html")}, timeout=60
+        )
+    assert r.status_code in (200, 201), r.text
+    return str(r.json()["id"])
+
+
+@pytest.mark.parametrize("name", ["rt-summary-also-on.html", "sputnik-lede-element.html"])
+def test_a_residue_heavy_page_opens_on_its_article(
+    page: Any, server: Any, name: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    doc_id = _upload(server, HTML / name)
+    page.goto(f"{server.base}/documents/{doc_id}")
+    first_body = page.locator("#article-text .seg.r-body").first
+    title = page.locator("#article-text .seg.r-title").first
+    shot = tmp_path_factory.mktemp("screenshots") / f"article-first-{name}.png"
+    page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")
+    viewport = page.viewport_size["height"]
+    text_top = page.locator("#article-text").bounding_box()["y"]
+    # the body starts near the top of the article text: the residue above it is one line
+    assert first_body.bounding_box()["y"] - text_top < 250, shot
+    assert first_body.bounding_box()["y"] < viewport, shot
+    assert title.is_visible() and first_body.is_visible()
+    runs = page.locator("#article-text details.residue-run")
+    assert runs.count() >= 2
+    head = runs.first
+    assert head.get_attribute("open") is None  # collapsed
+    assert not head.locator(".seg.r-boilerplate").first.is_visible()
+    summary = head.locator("summary").inner_text()
+    lines = int(head.get_attribute("data-lines"))
+    assert summary.startswith(f"page residue · {lines} lines") and lines >= 10
+    head.locator("summary").click()  # still there, shown on request
+    assert head.locator(".seg.r-boilerplate").first.is_visible()
+    # nothing dropped: the page's text, in order, is the document's text
+    shown = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#article-text .seg'))"
+        ".map(s => s.textContent).join('')"
+    )
+    import httpx
+
+    stored = httpx.get(f"{server.base}/api/documents/{doc_id}", timeout=30).json()
+    assert shown == stored["text"]

@@ -75,6 +75,16 @@ class Segment:
 
 
 @dataclass
+class Block:
+    """A stretch of segments: article (title, by-line, body…) or one run of page residue,
+    shown collapsed ("page residue · 214 lines · show") but still in the page, in place."""
+
+    segments: list[Segment]
+    residue: bool = False
+    lines: int = 0
+
+
+@dataclass
 class ArticleView:
     doc: Document
     segments: list[Segment]
@@ -86,6 +96,46 @@ class ArticleView:
     #: technique spans at or above the slider's starting confidence
     shown: int = 0
     data: dict[str, Any] = field(default_factory=dict)
+    #: ``segments`` grouped: the article's text as it comes, each run of residue as one block
+    blocks: list[Block] = field(default_factory=list)
+    #: what a residue block is called: "page residue" (HTML) or "web residue" (scraped text)
+    residue_name: str = "web residue"
+
+
+_RESIDUE = ("boilerplate", "residue")
+
+
+def residue_blocks(segments: list[Segment]) -> list[Block]:
+    """``segments`` in order, each maximal run of residue (boilerplate lines and the blanks
+    between and after them) one collapsed block; blanks before a run stay with the article."""
+    blocks: list[Block] = []
+    i, n = 0, len(segments)
+    while i < n:
+        j = i
+        while j < n and (segments[j].region in _RESIDUE or not segments[j].text.strip()):
+            j += 1
+        run = segments[i:j]
+        first = next((k for k, seg in enumerate(run) if seg.text.strip()), None)
+        if first is None:  # blanks only, or not residue: article text
+            j = max(j, i + 1)
+            _article(blocks, segments[i:j])
+            i = j
+            continue
+        _article(blocks, run[:first])
+        inner = run[first:]
+        lines = sum(1 for line in "".join(seg.text for seg in inner).splitlines() if line.strip())
+        blocks.append(Block(inner, residue=True, lines=lines))
+        i = j
+    return blocks
+
+
+def _article(blocks: list[Block], segments: list[Segment]) -> None:
+    if not segments:
+        return
+    if blocks and not blocks[-1].residue:
+        blocks[-1].segments.extend(segments)
+    else:
+        blocks.append(Block(list(segments)))
 
 
 def _levels(spans: list[tuple[int, int]]) -> list[int]:
@@ -221,6 +271,8 @@ def build_view(doc: Document, start: float = 0.0) -> ArticleView:
         legend=legend,
         url=safe_url(doc.source.url),
         data={"techniques": techs, "attributions": attributions},
+        blocks=residue_blocks(segments) if has_body else [Block(segments)],
+        residue_name="page residue" if doc.source.kind == "html" else "web residue",
     )
 
 
