@@ -84,8 +84,7 @@ def renderable(doc: Document, colour: bool = True) -> RenderableType:
         parts.append(_technique_table(doc, techniques, colour))
     if doc.layer("attributions"):
         parts.append(_attribution_table(doc))
-    residue = [r for r in doc.regions if r.label == "boilerplate"]
-    parts.append(_residue_table(doc, residue))
+    parts.append(_residue_table(doc, residue_runs(doc)))
     for err in doc.errors:
         parts.append(Text(f"note: {_visible(err)}", style="yellow"))
     return Group(*parts)
@@ -213,21 +212,52 @@ def _attribution_table(doc: Document) -> Table:
     return table
 
 
-def _residue_table(doc: Document, residue: list[Span]) -> RenderableType:
-    if not residue:
+def residue_runs(doc: Document) -> list[list[Span]]:
+    """The residue regions, in runs: consecutive ones with no other region between."""
+    runs: list[list[Span]] = []
+    previous: str | None = None
+    for r in sorted(doc.regions, key=lambda r: (r.start, r.end)):
+        if r.label == "boilerplate":
+            if previous == "boilerplate":
+                runs[-1].append(r)
+            else:
+                runs.append([r])
+        previous = r.label
+    return runs
+
+
+def _residue_table(doc: Document, runs: list[list[Span]]) -> RenderableType:
+    """One row per run of residue (a page's menus, its footer…): where it lies, its lines and
+    kinds, and its first and last lines; every line is in the JSON (``--format json``)."""
+    if not runs:
         return Text("No web residue found.", style="dim")
-    table = Table(title="Set aside (web residue)", title_justify="left", expand=True)
-    table.add_column("line", justify="right", no_wrap=True)
+    lines = sum(len(run) for run in runs)
+    name = "page residue" if doc.source.kind == "html" else "web residue"
+    table = Table(
+        title=f"Set aside ({name}): {lines} line{'s' if lines != 1 else ''}"
+        f" in {len(runs)} run{'s' if len(runs) != 1 else ''}",
+        title_justify="left",
+        caption="every line, with its offsets and kind: --format json (regions)",
+        caption_justify="left",
+        expand=True,
+    )
+    table.add_column("lines", justify="right", no_wrap=True)
     table.add_column("chars", no_wrap=True)
-    table.add_column("kind", no_wrap=True)
+    table.add_column("kind")
     table.add_column("text", style="dim")
-    for r in residue:
-        line = doc.text.count("\n", 0, r.start) + 1
+    for run in runs:
+        first, last = run[0], run[-1]
+        line = doc.text.count("\n", 0, first.start) + 1
+        end_line = line + doc.text.count("\n", first.start, last.start)
+        kinds = list(dict.fromkeys(str(r.attrs.get("kind", "")) for r in run))
+        shown = [_short(doc.span_text(r), 60) for r in run]
+        if len(shown) > 3:
+            shown = [shown[0], shown[1], f"… {len(shown) - 3} more …", shown[-1]]
         table.add_row(
-            str(line),
-            f"{r.start}–{r.end}",
-            Text(_visible(str(r.attrs.get("kind", "")))),
-            Text(_short(doc.span_text(r))),
+            str(line) if end_line == line else f"{line}–{end_line}",
+            f"{first.start}–{last.end}",
+            Text(_visible(", ".join(k for k in kinds if k))),
+            Text(" · ".join(shown)),
         )
     return table
 
