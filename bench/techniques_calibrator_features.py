@@ -24,14 +24,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from spinscope.paths import shared_path
+from spinscope.paths import REPO_ROOT, shared_path
 from spinscope.techniques import calibrate, cv
 from spinscope.techniques.ptc import PTC_TECHNIQUES, Gold, read_labels
+
+
+def shown_path(path: Path) -> str:
+    """A path as results record it: relative to the repository (``../shared/...``) or to the
+    home folder (``~/.cache/...``), never one machine's absolute path (elsewhere: its name)."""
+    p = path.expanduser().resolve()
+    if p.is_relative_to(REPO_ROOT.parent):
+        return Path(os.path.relpath(p, REPO_ROOT)).as_posix()
+    home = Path.home().resolve()
+    if p.is_relative_to(home):
+        return "~/" + p.relative_to(home).as_posix()
+    return f".../{p.name}"
 
 
 def per_technique(x: np.ndarray, technique: np.ndarray) -> np.ndarray:
@@ -117,7 +130,7 @@ def main() -> None:
         "+text+per-technique": np.hstack([base, tx, per_technique(base, c.technique)]),
     }
     results: dict[str, Any] = {
-        "cv_dir": str(a.cv_dir),
+        "cv_dir": shown_path(a.cv_dir),
         "candidates": int(len(c.y)),
         "right": round(float(c.y.mean()), 4),
     }
