@@ -9,8 +9,11 @@ Two entry points:
   is accounted for: nothing is skipped silently (:mod:`spinscope.ingest.walk`).
 
 Readers per kind: :mod:`~spinscope.ingest.text`, :mod:`~spinscope.ingest.html`,
-:mod:`~spinscope.ingest.jsonl`, :mod:`~spinscope.ingest.warc`; kind and encoding sniffing in
-:mod:`~spinscope.ingest.detect`.
+:mod:`~spinscope.ingest.jsonl`, :mod:`~spinscope.ingest.warc`, :mod:`~spinscope.ingest.url`;
+decoded text or HTML to a Document in :mod:`~spinscope.ingest.content` (shared by all of
+them); kind, encoding and HTTP-body charset sniffing in :mod:`~spinscope.ingest.detect`;
+bounds on hostile markup in :mod:`~spinscope.ingest.markup`. Imports go one way (load and
+walk on top, the readers below), with no circle.
 """
 
 from spinscope.errors import InputError

@@ -55,6 +55,7 @@ _HTML_FRAGMENT_START = re.compile(rf"\A\s*(?:<!--.*?-->\s*)*<(?:{_BLOCKS})\b[^<>
 #: ... and close at least three of them: text that merely mentions "<div>" never closes it.
 _HTML_CLOSE = re.compile(rf"</(?:{_BLOCKS})\s*>", re.I)
 _HTML_BODY = re.compile(r"<body\b[^<>]*>", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 class DecodeError(ValueError):
@@ -156,6 +157,38 @@ def _decode_legacy(data: bytes, first_bad: int) -> tuple[str, str]:
     if cp is not None and choice != "cp1252" and mess_ratio(cp, 0.5) <= best.chaos + 0.02:
         choice, text = "cp1252", cp
     return text, choice
+
+
+def decode_body(body: bytes, content_type: str) -> tuple[str, str]:
+    """Decode an HTTP body: charset from the header, then ``<meta>``, then detection."""
+    for candidate in (_header_charset(content_type), _meta_charset(body)):
+        if candidate is None:
+            continue
+        try:
+            codec = codecs.lookup(candidate).name
+            return body.decode(codec), codec
+        except (LookupError, UnicodeDecodeError):
+            continue
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body).best()
+    if best is not None:
+        return str(best), best.encoding
+    return body.decode("utf-8", errors="replace"), "utf-8 (with replacements)"
+
+
+def _header_charset(content_type: str) -> str | None:
+    m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.I)
+    return m.group(1) if m else None
+
+
+def _meta_charset(body: bytes) -> str | None:
+    m = _META_CHARSET.search(body[:4096])
+    return m.group(1).decode("ascii") if m else None
 
 
 def looks_like_html(text: str) -> bool:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spinscope.document import Document, Source, Span
+from spinscope.ingest.markup import TooManyElementsError, check_elements, within_depth
 
 #: Below this many word characters the page has no article worth analysing (a menu, an error page).
 MIN_ARTICLE_CHARS = 40
@@ -67,8 +68,6 @@ def describe_error(e: BaseException) -> str:
 
 def from_html(html: str, source: Source, encoding: str | None = None) -> Document:
     import trafilatura
-
-    from spinscope.ingest.markup import TooManyElementsError, check_elements, within_depth
 
     try:
         check_elements(html)  # before any parsing: a tag bomb costs minutes and gigabytes

@@ -18,13 +18,13 @@ and WARC files may be larger; the limit then applies to each record.
 from __future__ import annotations
 
 import stat
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Union
 
 from spinscope.document import Document, Source
 from spinscope.errors import InputError
+from spinscope.ingest.content import document_from_content
 from spinscope.ingest.detect import (
     HEAD_BYTES,
     DecodeError,
@@ -34,9 +34,7 @@ from spinscope.ingest.detect import (
     sniff_kind,
     text_kind,
 )
-from spinscope.ingest.html import NoArticleError, describe_error, from_html
 from spinscope.ingest.jsonl import Item, iter_records
-from spinscope.ingest.text import from_text
 from spinscope.ingest.url import is_url, load_url
 
 if TYPE_CHECKING:
@@ -74,24 +72,6 @@ def load(text_or_path: str | Path | bytes, name: str | None = None) -> Document:
         return _single(_iter_str(text_or_path, label, Source(kind="text")), label)
     label = name or "<input>"
     raise InputError(label, f"unsupported input type {type(text_or_path).__name__}")
-
-
-def document_from_content(content: str, source: Source, kind: str, name: str) -> Document:
-    """A Document from decoded text or HTML; shared by JSONL and WARC readers."""
-    if "\x00" in content[:HEAD_BYTES] or _binary_ratio(content) > 0.01:
-        raise InputError(name, "looks like binary data, not text")
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in content):
-        raise InputError(name, "text contains unpaired surrogate code points")
-    if kind == "html":
-        try:
-            return from_html(content, source)
-        except NoArticleError as e:
-            raise InputError(name, str(e)) from None
-        except Exception as e:  # trafilatura/lxml on hostile markup: this input's error only
-            raise InputError(name, f"HTML extraction failed ({describe_error(e)})") from None
-    if not content.strip():
-        raise InputError(name, "empty input" if not content else "contains only whitespace")
-    return from_text(content, source)
 
 
 def _is_path_like(s: str) -> bool:
@@ -255,18 +235,6 @@ def _lines(head: bytes, fh: BinaryIO) -> Iterator[bytes]:
         buf += chunk
     if buf:
         yield buf
-
-
-def _binary_ratio(text: str) -> float:
-    sample = text[:8192]
-    if not sample:
-        return 0.0
-    bad = sum(
-        1
-        for c in sample
-        if c not in "\t\n\r\f\v\x1b" and unicodedata.category(c) in ("Cc", "Co", "Cn")
-    )
-    return bad / len(sample)
 
 
 def _too_large(size: int) -> str:

@@ -31,6 +31,8 @@ from spinscope import __version__
 from spinscope.document import Document, Source
 from spinscope.errors import InputError
 from spinscope.ingest import addresses
+from spinscope.ingest.content import document_from_content
+from spinscope.ingest.detect import DecodeError, decode, decode_body, text_kind
 from spinscope.ingest.jsonl import Item
 
 #: Seconds for the whole fetch (connecting, redirects, reading the body).
@@ -116,10 +118,6 @@ def iter_url(url: str, name: str | None = None) -> Iterator[Item]:
 
 def load_url(url: str, *, public_only: bool = False, max_bytes: int | None = None) -> Document:
     """Fetch ``url`` and read it as one article (arguments as for :func:`fetch`)."""
-    from spinscope.ingest.detect import DecodeError, decode, text_kind
-    from spinscope.ingest.load import document_from_content
-    from spinscope.ingest.warc import decode_body
-
     got = fetch(url, public_only=public_only, max_bytes=max_bytes)
     mime = got.content_type.split(";")[0].strip()
     if mime and mime not in _HTML_TYPES + _TEXT_TYPES:

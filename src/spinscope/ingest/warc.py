@@ -14,7 +14,6 @@ split; a whole-file gzip is read as one decompressed stream (correct, just not s
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import os
 import re
@@ -26,6 +25,7 @@ from typing import IO, Any, NamedTuple, cast
 
 from spinscope.document import Document, Source
 from spinscope.errors import InputError
+from spinscope.ingest.detect import decode_body
 from spinscope.ingest.html import NoArticleError, describe_error, from_html
 
 #: Largest HTTP body we decode; CC-NEWS truncates captures at 1 MiB, so this only stops oddities.
@@ -35,7 +35,6 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/1."
 _RESYNC_CHUNK = 1 << 20
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HTML_SNIFF = re.compile(rb"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)\b", re.I | re.S)
 
 
@@ -392,38 +391,6 @@ def _result(record: Any, name: str, url: str | None, path: str, rid: str | None)
     return _to_document(
         html, encoding, Source(path=path, url=url, kind="warc", record_id=rid), name
     )
-
-
-def decode_body(body: bytes, content_type: str) -> tuple[str, str]:
-    """Decode an HTTP body: charset from the header, then ``<meta>``, then detection."""
-    for candidate in (_header_charset(content_type), _meta_charset(body)):
-        if candidate is None:
-            continue
-        try:
-            codec = codecs.lookup(candidate).name
-            return body.decode(codec), codec
-        except (LookupError, UnicodeDecodeError):
-            continue
-    try:
-        return body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(body).best()
-    if best is not None:
-        return str(best), best.encoding
-    return body.decode("utf-8", errors="replace"), "utf-8 (with replacements)"
-
-
-def _header_charset(content_type: str) -> str | None:
-    m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.I)
-    return m.group(1) if m else None
-
-
-def _meta_charset(body: bytes) -> str | None:
-    m = _META_CHARSET.search(body[:4096])
-    return m.group(1).decode("ascii") if m else None
 
 
 def _to_document(html: str, encoding: str, source: Source, name: str) -> Document | InputError:
