@@ -431,6 +431,13 @@ class Store:
         if not seqs:
             return []
         docs = t.documents
+        # snippets come from the article body (a page's menus and cookie notice come first)
+        body = (
+            select(t.regions.c.document_seq, func.min(t.regions.c.start).label("start"))
+            .where(t.regions.c.document_seq.in_(seqs), t.regions.c.label == "body")
+            .group_by(t.regions.c.document_seq)
+            .subquery()
+        )
         rows = {
             r.seq: r
             for r in conn.execute(
@@ -440,10 +447,16 @@ class Store:
                     docs.c.title,
                     docs.c.published,
                     docs.c.source_url,
-                    func.substr(docs.c.text, 1, 4000).label("head"),
+                    func.substr(docs.c.text, func.coalesce(body.c.start, 0) + 1, 4000).label(
+                        "head"
+                    ),
                     t.outlets.c.name.label("outlet"),
                 )
-                .select_from(docs.outerjoin(t.outlets, docs.c.outlet_seq == t.outlets.c.seq))
+                .select_from(
+                    docs.outerjoin(t.outlets, docs.c.outlet_seq == t.outlets.c.seq).outerjoin(
+                        body, body.c.document_seq == docs.c.seq
+                    )
+                )
                 .where(docs.c.seq.in_(seqs))
             )
         }
