@@ -19,8 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from spinscope.attribution.head import AttributionHead
 from spinscope.attribution.spans import tidy
 from spinscope.document import Document
+from spinscope.encoder import Encoded
 from spinscope.onnx_session import cpu_session
 from spinscope.techniques.decode import pool_words
 from spinscope.techniques.windows import (
@@ -177,21 +179,38 @@ def link(
 
 
 class AttributionTagger:
-    """Runs the tagger's encoder over a document's body regions (or any ranges)."""
+    """SOURCE / CUE / CONTENT probabilities of a document's analysed regions (or any ranges).
+
+    A model folder with ``head.npz`` holds a head on the shared encoder (``config.json``'s
+    ``encoder``: a model folder beside it, ``techniques``): the hidden states are the ones the
+    technique model computes anyway, so the document is encoded once. A folder with its own
+    ``encoder.onnx`` (the 0.1 tagger) runs that encoder: a second pass.
+    """
 
     def __init__(self, model_dir: Path, threads: int | None = None) -> None:
         self.model_dir = model_dir
         self.config: dict[str, Any] = json.loads(
             (model_dir / "config.json").read_text(encoding="utf-8")
         )
-        self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
-        self.session = cpu_session(model_dir / "encoder.onnx", threads)
+        self.head: AttributionHead | None = None
+        if (model_dir / "head.npz").exists():
+            from spinscope.encoder import get_encoder
+
+            self.head = AttributionHead.load(model_dir / "head.npz")
+            self.encoder = get_encoder(model_dir.parent / self.config["encoder"], threads)
+            self.tokenizer = self.encoder.tokenizer
+            self.session = None
+        else:
+            self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
+            self.session = cpu_session(model_dir / "encoder.onnx", threads)
 
     @classmethod
     def load(cls, model_dir: Path | None = None, **kwargs: Any) -> AttributionTagger | None:
         """The tagger in ``model_dir`` (default: the shipped one), or None when there is none."""
         d = model_dir or default_model_dir()
-        if not (d / "encoder.onnx").exists() or not (d / "config.json").exists():
+        if not (d / "config.json").exists():
+            return None
+        if not (d / "head.npz").exists() and not (d / "encoder.onnx").exists():
             return None
         return cls(d, **kwargs)
 
@@ -205,6 +224,9 @@ class AttributionTagger:
         ranges: list[tuple[int, int]],
         progress: Callable[[int, int], None] | None = None,
     ) -> Tagged:
+        if self.head is not None:
+            (enc,) = self.encoder.encode([(text, ranges)], progress)
+            return self._tagged(enc)
         tokens = tokenize_ranges(self.tokenizer, text, ranges)
         probs = np.zeros((len(tokens.ids), len(CHANNELS)), np.float32)
         wins: list[Window] = make_windows(
@@ -214,6 +236,7 @@ class AttributionTagger:
         # the scores of a window batched with a shorter one (as in the technique tagger)
         for k, w in enumerate(wins):
             ids, mask = batch_inputs([w], [tokens])
+            assert self.session is not None
             (p,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
             a, b = w.keep_lo - w.lo + 1, w.keep_hi - w.lo + 1
             probs[w.keep_lo : w.keep_hi] = p[0, a:b]
@@ -225,4 +248,11 @@ class AttributionTagger:
         def progress(done: int, total: int) -> None:
             doc.progress("attribution tagger", done, total)
 
+        if self.head is not None:  # the technique model's pass, when it has run, is reused
+            (enc,) = self.encoder.encode_docs([doc], progress)
+            return self._tagged(enc)
         return self.tag_ranges(doc.text, [(s.start, s.end) for s in doc.body_spans()], progress)
+
+    def _tagged(self, enc: Encoded) -> Tagged:
+        assert self.head is not None
+        return Tagged(enc.text, enc.tokens, pool_words(self.head(enc.hidden), enc.tokens.words))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,16 +18,10 @@ from typing import Any
 import numpy as np
 
 from spinscope.document import Document, Span
-from spinscope.onnx_session import cpu_session
+from spinscope.encoder import Encoded, analysed_regions, get_encoder
 from spinscope.techniques import calibrate, decode
-from spinscope.techniques.windows import (
-    Tokens,
-    Window,
-    batch_inputs,
-    load_tokenizer,
-    make_windows,
-    tokenize_ranges,
-)
+
+__all__ = ["Encoded", "TechniqueTagger", "REVEAL_FLOOR", "default_model_dir"]
 
 
 def default_model_dir() -> Path:
@@ -45,16 +39,6 @@ def default_view_confidence(model_dir: Path | None = None) -> float:
     (no model loading: for the web slider and help texts)."""
     cfg = json.loads(((model_dir or default_model_dir()) / "config.json").read_text("utf-8"))
     return float(cfg["view"]["min_confidence"])
-
-
-@dataclass
-class Encoded:
-    """Stitched per-token outputs for one list of character ranges."""
-
-    text: str
-    tokens: Tokens
-    hidden: np.ndarray  # (n, hidden)
-    probs: np.ndarray  # (n, N_OUT)
 
 
 class TechniqueTagger:
@@ -81,8 +65,11 @@ class TechniqueTagger:
             raise FileNotFoundError(f"technique model not found in {model_dir}")
         self.config: dict[str, Any] = json.loads(cfg_path.read_text(encoding="utf-8"))
         self.techniques: list[str] = list(self.config["techniques"])
-        self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
-        self.session = cpu_session(model_dir / "encoder.onnx", threads)
+        #: the shared encoder (one per process, read by every head); ``session`` is its ONNX
+        #: session unless a test replaces this tagger's outputs
+        self.encoder = get_encoder(model_dir, threads)
+        self.tokenizer = self.encoder.tokenizer
+        self.session = self.encoder.session
         heads = np.load(model_dir / "span_head.npz")
         self.span_head = decode.SpanHead(
             *(heads[k].astype(np.float32) for k in ("w1", "b1", "w2", "b2"))
@@ -116,34 +103,14 @@ class TechniqueTagger:
         items: list[tuple[str, list[tuple[int, int]]]],
         progress: Callable[[int, int], None] | None = None,
     ) -> list[Encoded]:
-        """Run the encoder over ``(text, ranges)`` items; windows of all items share batches.
+        """Run the shared encoder over ``(text, ranges)`` items (probabilities word-pooled).
         ``progress(done, total)`` is called with encoder windows done."""
-        tokens = [tokenize_ranges(self.tokenizer, text, ranges) for text, ranges in items]
-        wins: list[Window] = []
-        for i, t in enumerate(tokens):
-            wins.extend(
-                make_windows(len(t.ids), i, self.config["max_tokens"], self.config["stride"])
-            )
-        wins.sort(key=lambda w: w.hi - w.lo)
-        hidden: list[np.ndarray] = []
-        probs: list[np.ndarray] = []
-        for t in tokens:
-            hidden.append(np.zeros((len(t.ids), 384), np.float32))
-            probs.append(np.zeros((len(t.ids), decode.N_OUT), np.float32))
-        for k in range(0, len(wins), self.batch_size):
-            chunk = wins[k : k + self.batch_size]
-            ids, mask = batch_inputs(chunk, tokens)
-            h, p = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
-            for r, w in enumerate(chunk):
-                a, b = w.keep_lo - w.lo + 1, w.keep_hi - w.lo + 1
-                hidden[w.doc][w.keep_lo : w.keep_hi] = h[r, a:b]
-                probs[w.doc][w.keep_lo : w.keep_hi] = p[r, a:b]
-            if progress is not None:
-                progress(k + len(chunk), len(wins))
-        return [
-            Encoded(text, t, h, decode.pool_words(p, t.words))
-            for (text, _), t, h, p in zip(items, tokens, hidden, probs, strict=True)
-        ]
+        encs = self.encoder.encode(items, progress, self.session, self.batch_size)
+        return [self._pooled(e) for e in encs]
+
+    @staticmethod
+    def _pooled(e: Encoded) -> Encoded:
+        return replace(e, probs=decode.pool_words(e.probs, e.tokens.words))
 
     # -- decoding ------------------------------------------------------------------------------
 
@@ -250,13 +217,14 @@ class TechniqueTagger:
 
     def pipe(self, docs: Iterable[Document]) -> list[Document]:
         docs = list(docs)
-        items = [(d.text, [(s.start, s.end) for s in _analysed_regions(d)]) for d in docs]
 
         def progress(done: int, total: int) -> None:
             for d in docs:
                 d.progress(self.name, done, total)
 
-        for doc, enc in zip(docs, self.encode(items, progress), strict=True):
+        # encoded once per document: the attribution head reads the same hidden states
+        encs = self.encoder.encode_docs(docs, progress, self.session, self.batch_size)
+        for doc, enc in zip(docs, map(self._pooled, encs), strict=True):
             spans = [
                 Span(a, b, tech, {"confidence": round(conf, 4)})
                 for a, b, tech, conf in self.spans(enc)
@@ -291,7 +259,4 @@ def si_fragments(
     return out
 
 
-def _analysed_regions(doc: Document) -> list[Span]:
-    """Title and body: headlines carry techniques too (PTC labels them)."""
-    keep = [s for s in doc.regions if s.label == "title"]
-    return sorted(keep + doc.body_spans(), key=lambda s: s.start)
+_analysed_regions = analysed_regions  # the regions a technique is looked for in
