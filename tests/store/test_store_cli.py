@@ -103,13 +103,14 @@ def test_cli_ingest_summary_and_default_db(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(cli, "_pipeline", lambda options: Marker())
     r = runner.invoke(cli.app, ["ingest", str(articles), str(tmp_path / "missing.txt")])
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 1, r.output  # some inputs were not stored: scripts can tell
     assert "5 inputs = 3 added + 0 already present + 2 errors" in r.output
     assert "missing.txt: no such file" in r.output
     assert "Traceback" not in r.output
     assert (tmp_path / "spinscope.db").exists()
     r = runner.invoke(cli.app, ["ingest", str(articles), "--db", "sqlite:///spinscope.db"])
     assert "4 inputs = 0 added + 3 already present + 1 errors" in r.output
+    assert r.exit_code == 1
 
 
 def test_cli_ingest_bad_database_url_is_one_line(articles: Path) -> None:
