@@ -26,7 +26,8 @@ SAMPLE = shared_path("samples", "scraped-news-article.txt")
 #: Used where the shared folder is absent (with a warning): an article written for these tests in
 #: the sample's shape (title, by-line, quotes, residue) with every phrase :class:`HandLayers` and
 #: :data:`REVEALED` place, and long enough for the near-duplicate index (a copy that drops a
-#: paragraph still matches). Under SPINSCOPE_REQUIRE_SHARED=1 (CI) a missing sample fails instead.
+#: paragraph still matches). With SPINSCOPE_REQUIRE_SHARED=1 or SPINSCOPE_REQUIRE_ALL=1 (CI), a
+#: sample missing from an existing shared folder fails instead.
 FALLBACK_PATH = Path(__file__).resolve().parents[1] / "data" / "web" / "stand-in-article.txt"
 FALLBACK = FALLBACK_PATH.read_text(encoding="utf-8")
 
@@ -170,7 +171,8 @@ def light_pipeline() -> Pipeline:
 def sample_text() -> str:
     if SAMPLE.exists():
         return SAMPLE.read_text(encoding="utf-8")
-    if os.environ.get("SPINSCOPE_REQUIRE_SHARED", "") not in ("", "0") and shared_dir().is_dir():
+    required = ("SPINSCOPE_REQUIRE_SHARED", "SPINSCOPE_REQUIRE_ALL")  # see tests/conftest.py
+    if any(os.environ.get(v, "") not in ("", "0") for v in required) and shared_dir().is_dir():
         pytest.fail(missing_message(SAMPLE))
     warnings.warn(f"{missing_message(SAMPLE)}: web tests use a stand-in text", stacklevel=1)
     return FALLBACK
