@@ -7,6 +7,7 @@ import json
 import re
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -109,3 +110,71 @@ def test_the_example_page_reads_as_an_article() -> None:
     assert doc.authors == ["Priya Sandhu"]  # "Transport Correspondent" is her role
     assert doc.outlet == "Northfield Courier"
     assert (doc.title or "").startswith("Bus drivers walk out")
+
+
+# -- batch: small inputs start no cluster of worker processes; no shutdown chatter ----------
+
+
+def _fake_run_batch(calls: list[dict[str, Any]]) -> Any:
+    from spinscope.scale.runner import Summary
+
+    def run(inputs: Any, out: Any, **kw: Any) -> Summary:
+        calls.append(kw)
+        return Summary(read=1, analysed=1, partitions=1, partitions_done=1, steps="clean")
+
+    return run
+
+
+def test_batch_of_a_small_input_runs_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import spinscope.scale.runner as runner
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(runner, "run_batch", _fake_run_batch(calls))
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Title\n\nA short article about the council.\n", encoding="utf-8")
+    result = runner_invoke(["batch", str(src), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert calls[-1]["processes"] is False and calls[-1]["workers"] == 1
+    assert "analysed in this process" in result.output
+    # asked for workers: worker processes, as asked
+    result = runner_invoke(["batch", str(src), "--out", str(tmp_path / "o2"), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert calls[-1].get("processes", True) is True and calls[-1]["workers"] == 2
+
+
+def test_a_large_input_gets_worker_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import spinscope.scale.command as command
+    import spinscope.scale.runner as runner
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(runner, "run_batch", _fake_run_batch(calls))
+    monkeypatch.setattr(command, "SMALL_INPUT_BYTES", 10)
+    (tmp_path / "a.txt").write_text("x" * 100, encoding="utf-8")
+    result = runner_invoke(["batch", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert calls[-1].get("processes", True) is True and calls[-1]["workers"] is None
+
+
+def test_worker_shutdown_warnings_stay_out_of_the_terminal(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    from spinscope.scale.runner import quiet_shutdown
+
+    nanny = logging.getLogger("distributed.nanny")
+    with caplog.at_level(logging.WARNING), quiet_shutdown():
+        nanny.warning("Worker process still alive after 4.0 seconds, killing")
+        nanny.error("a real error still shows")
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == ["a real error still shows"]
+    assert nanny.level == logging.NOTSET  # restored afterwards
+
+
+def runner_invoke(args: list[str]) -> Any:
+    return CliRunner().invoke(app, args)

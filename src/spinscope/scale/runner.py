@@ -14,10 +14,12 @@ task details, and the local scheduler itself listens on 127.0.0.1 only.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,13 +177,33 @@ def run_batch(
             client.unsubscribe_topic(PROGRESS_TOPIC)
         except Exception:  # noqa: BLE001 - never subscribed, or the connection is gone
             pass
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        with quiet_shutdown():
+            client.close()
+            if cluster is not None:
+                cluster.close()
     _total(summary, output.completed(out))
     summary.seconds = round(time.perf_counter() - t0, 3)
     output.write_json_atomic(out / "summary.json", summary.to_dict())
     return summary
+
+
+#: Loggers whose shutdown chatter ("Worker process still alive after 4.0 seconds, killing")
+#: would print into the terminal's progress bar: a worker stopped at the end is expected.
+SHUTDOWN_LOGGERS = ("distributed.nanny", "distributed.process", "distributed.worker")
+
+
+@contextlib.contextmanager
+def quiet_shutdown() -> Iterator[None]:
+    """Only errors from Dask's worker loggers while the cluster closes."""
+    loggers = [logging.getLogger(name) for name in SHUTDOWN_LOGGERS]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
 
 
 class _RecordProgress:
