@@ -186,7 +186,8 @@ def test_ingest_outlet_option_fills_documents_without_one(articles: Path, tmp_pa
             " Local  Gazette ",
         ],
     )
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output  # empty.txt is an error
+    assert "5 inputs = 4 added + 0 already present + 1 errors" in res.output
     with Store(url) as store:
         outlets = sorted(str(i.outlet) for i in store.search().items)
     assert outlets == ["Local Gazette"] * 3 + ["Own Outlet"]
