@@ -159,3 +159,20 @@ def test_a_residue_heavy_page_opens_on_its_article(
 
     stored = httpx.get(f"{server.base}/api/documents/{doc_id}", timeout=30).json()
     assert shown == stored["text"]
+
+
+def test_a_quote_is_one_continuous_tint_around_hidden_spans(page: Any, server: Any) -> None:
+    page.goto(server.base + "/")
+    page.fill("#text", VOICES)
+    page.click("#analyze-button")
+    page.wait_for_url("**/documents/*")
+    page.select_option("#filters select[name=voice]", "outlet")  # hides the quote's spans
+    quote = page.locator("#article-text .seg.q")
+    assert quote.count() >= 3  # the quote is cut at its (now hidden) spans' edges
+    styles = page.eval_on_selector_all(
+        "#article-text .seg.q",
+        "els => els.map(e => { const s = getComputedStyle(e);"
+        " return [s.outlineStyle, s.borderLeftStyle, s.borderRightStyle, s.backgroundColor]; })",
+    )
+    assert all(o == "none" and bl == "none" and br == "none" for o, bl, br, _ in styles), styles
+    assert len({bg for *_, bg in styles}) == 1 and styles[0][3] != "rgba(0, 0, 0, 0)"
