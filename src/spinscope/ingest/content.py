@@ -3,6 +3,7 @@ records, WARC bodies, fetched pages), so none of them needs another's module."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from spinscope.document import Document, Source
@@ -11,12 +12,14 @@ from spinscope.ingest.detect import HEAD_BYTES
 from spinscope.ingest.html import NoArticleError, describe_error, from_html
 from spinscope.ingest.text import from_text
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def document_from_content(content: str, source: Source, kind: str, name: str) -> Document:
     """A Document from decoded text or HTML; shared by JSONL and WARC readers."""
     if "\x00" in content[:HEAD_BYTES] or _binary_ratio(content) > 0.01:
         raise InputError(name, "looks like binary data, not text")
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in content):
+    if _SURROGATE.search(content):
         raise InputError(name, "text contains unpaired surrogate code points")
     if kind == "html":
         try:

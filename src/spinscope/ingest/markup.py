@@ -17,6 +17,7 @@ Two hostile shapes of page would otherwise cost far more than their size suggest
 
 from __future__ import annotations
 
+import itertools
 import re
 
 #: Most start tags an accepted page may have. A long news page has 2,000-20,000; extraction
@@ -60,10 +61,12 @@ class TooManyElementsError(ValueError):
 
 def check_elements(html: str, limit: int = MAX_HTML_ELEMENTS) -> None:
     """Raise :class:`TooManyElementsError` when ``html`` has more than ``limit`` start tags."""
-    n = sum(1 for _ in _START_TAG.finditer(html))
+    if html.count("<") <= limit:  # every start tag opens with "<": most pages stop here
+        return
+    n = sum(1 for _ in itertools.islice(_START_TAG.finditer(html), limit + 1))
     if n > limit:
         raise TooManyElementsError(
-            f"HTML page has too many elements ({n:,} tags; limit {limit:,}): not a news article"
+            f"HTML page has too many elements (more than {limit:,} tags): not a news article"
         )
 
 
