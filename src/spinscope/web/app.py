@@ -6,7 +6,9 @@ run one at a time on a dedicated worker thread (analyzers are not promised to be
 they are CPU-bound) behind a bounded queue: a request waits at most ``analysis_timeout`` seconds
 for its turn and a full queue answers at once, both as 503 with ``Retry-After``; article text
 is capped (``max_text_chars``, 413), so no single request can hold the analyser for long.
-Reading the corpus never waits for an analysis.
+Reading the corpus never waits for an analysis. Uploaded and posted inputs are read on worker
+threads too (two at a time; an HTML page takes seconds to extract), never on the event loop:
+one whose text, without markup, is far over the cap gets its 413 before any parsing.
 Errors reach clients as one-line JSON (``{"error": ...}``) or a small HTML page, never a traceback.
 
 Only loopback ``Host`` names (and those the server was started for) are answered, which defeats
