@@ -100,6 +100,27 @@ def test_every_cut_is_reported(tmp_path: Path) -> None:
     assert silent == []
 
 
+def test_every_cut_of_a_per_record_gzip_warc_is_reported(tmp_path: Path) -> None:
+    data, offsets = _warc(2)
+    ends = [*offsets[1:], len(data)]
+    parts = [gzip.compress(data[a:b]) for a, b in zip(offsets, ends, strict=True)]
+    members = b"".join(parts)  # Common Crawl's layout: one gzip member per record
+    bounds = [0]
+    for part in parts:
+        bounds.append(bounds[-1] + len(part))
+    path = tmp_path / "sweep.warc.gz"
+    path.write_bytes(members)
+    assert not _errors(list(iter_warc_items(str(path))))  # the whole file: no error
+    silent = []
+    for cut in range(12, len(members), 3):
+        if cut in bounds:
+            continue
+        path.write_bytes(members[:cut])
+        if not _errors(list(iter_warc_items(str(path)))):
+            silent.append(cut)
+    assert silent == []
+
+
 def test_whole_file_gzip_cut_at_60_bytes_is_a_damaged_warc(tmp_path: Path) -> None:
     data, _ = _warc()
     path = tmp_path / "cut.warc.gz"

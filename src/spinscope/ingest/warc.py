@@ -304,12 +304,28 @@ def _read_from(
             if item.record_id:
                 reason = f"{path}@{offset}: {reason}"
             item = item._replace(result=InputError(name, reason))
+        elif not isinstance(item.result, InputError) and _member_cut(it, fh):
+            # per-record gzip: the file ends inside this record's gzip member (its checksum)
+            name = item.record_id or f"{path}@{offset}"
+            reason = "gzip member cut short at the end of the file (no checksum): not verified"
+            item = item._replace(result=InputError(name, reason))
         elif isinstance(item.result, Skip):
             cut = _cut_by(record)
             if cut is not None:  # a request, warcinfo… record that lacks bytes it promised
                 name = item.record_id or f"{path}@{offset}"
                 item = item._replace(result=InputError(name, cut))
         yield item
+
+
+def _member_cut(it: Any, fh: IO[bytes]) -> bool:
+    """A record read to its end whose gzip member did not end, with the file at its end."""
+    decompressor = getattr(getattr(it, "reader", None), "decompressor", None)
+    if isinstance(fh, _GzipStream) or decompressor is None or decompressor.eof:
+        return False
+    here = fh.tell()
+    size = fh.seek(0, os.SEEK_END)
+    fh.seek(here)
+    return here >= size
 
 
 def _left_over(fh: IO[bytes], offset: int) -> bool:
