@@ -74,7 +74,7 @@ class Source:
         return cls(
             path=d.get("path"),
             url=d.get("url"),
-            kind=d.get("kind", "text"),
+            kind=d.get("kind") or "text",
             record_id=d.get("record_id"),
         )
 
