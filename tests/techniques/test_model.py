@@ -49,13 +49,6 @@ def _check_spans(doc: Document) -> None:
         assert any(c.isalnum() for c in text), f"punctuation-only span {text!r}"
 
 
-def test_spans_are_valid(tagger: TechniqueTagger) -> None:
-    doc = tagger(_doc(PARAGRAPH * 2))
-    # a paragraph this loaded must yield spans at the default threshold, or the loop is vacuous
-    assert len(doc.layer("techniques")) >= 2
-    _check_spans(doc)
-
-
 @pytest.mark.skipif(not SAMPLE.exists(), reason=missing_message(SAMPLE))
 def test_sample_article_at_the_default_threshold(tagger: TechniqueTagger) -> None:
     doc = tagger(Cleaner()(load(SAMPLE)))
@@ -91,18 +84,6 @@ def test_long_article_is_stitched_without_gaps_or_duplicates(tagger: TechniqueTa
     _check_spans(doc)
 
 
-def test_only_analysed_regions_are_tagged(tagger: TechniqueTagger) -> None:
-    text = PARAGRAPH + "\n\nRelated Articles\n\n" + PARAGRAPH
-    doc = Document(text)
-    body_end = len(PARAGRAPH)
-    doc.set_layer(
-        "regions",
-        [Span(0, body_end, "body"), Span(body_end + 2, body_end + 18, "boilerplate")],
-    )
-    tagger(doc)
-    assert all(s.end <= body_end for s in doc.layer("techniques"))
-
-
 def test_empty_body(tagger: TechniqueTagger) -> None:
     doc = Document("Related Articles\n\nBack to top")
     doc.set_layer("regions", [Span(0, 16, "boilerplate"), Span(18, 29, "boilerplate")])
@@ -125,22 +106,6 @@ def test_si_fragments(tagger: TechniqueTagger) -> None:
 
 def _covered(spans: list[Span]) -> int:
     return sum(s.end - s.start for s in spans)
-
-
-def test_min_confidence_is_monotone(tagger: TechniqueTagger) -> None:
-    """Raising the threshold shows fewer, surer spans; every span reaches the threshold."""
-    text = PARAGRAPH * 3
-    default = tagger(_doc(text)).layer("techniques")
-    levels = [0.2, 0.4, 0.6, 0.8]
-    by_level = [
-        TechniqueTagger.load(min_confidence=t)(_doc(text)).layer("techniques") for t in levels
-    ]
-    assert default and by_level[0], "no span at the default or a low threshold"
-    assert len(by_level[0]) > len(by_level[-1]), "the threshold changes nothing"
-    for t, spans in zip(levels, by_level, strict=True):
-        assert all(s.attrs["confidence"] >= t for s in spans)
-    covered = [_covered(spans) for spans in by_level]
-    assert covered == sorted(covered, reverse=True), covered
 
 
 class _ScriptedSession:
@@ -197,23 +162,6 @@ def test_overlapping_spans_round_trip_json() -> None:
     assert [(s.start, s.end, s.label) for s in back.layer("techniques")] == [
         (s.start, s.end, s.label) for s in doc.layer("techniques")
     ]
-
-
-def test_classify_given_spans(tagger: TechniqueTagger) -> None:
-    """Each span gets its own label, in order; a labeller that ignores the span fails."""
-    (enc,) = tagger.encode([(PARAGRAPH, [(0, len(PARAGRAPH))])])
-    phrases = ("corrupt elites", "Make America great again!", "wreaking havoc")
-    spans = [(PARAGRAPH.index(p), PARAGRAPH.index(p) + len(p)) for p in phrases]
-    labels = tagger.classify(enc, spans)
-    assert len(labels) == len(spans)
-    assert all(t in PTC_TECHNIQUES and 0.0 <= c <= 1.0 for t, c in labels)
-    assert len({t for t, _ in labels}) >= 2, f"one label for different techniques: {labels}"
-    # the order of the request does not change any span's label
-    assert tagger.classify(enc, spans[::-1]) == labels[::-1]
-    # a span between tokens (only a space) gets the default label with confidence 0
-    gap = PARAGRAPH.index(" elites")
-    [(label, conf)] = tagger.classify(enc, [(gap, gap + 1)])
-    assert label in PTC_TECHNIQUES and conf == 0.0
 
 
 def test_text_features_are_computed_only_where_a_calibrator_reads_them(
