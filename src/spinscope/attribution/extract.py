@@ -96,8 +96,10 @@ class AttributionExtractor:
         tagged = doc.runtime.get(TAGGED)
         if tagged is None and self.tagger is not None and self.settings.mode != "rules":
             tagged = self.tagger.tag(doc)
-        cands = self.combined(doc.text, parses, tagged)
-        resolver = SpeakerResolver(doc.text, parses, scorer=self.speaker_scorer)
+        cands = statements_only(doc.text, self.combined(doc.text, parses, tagged))
+        resolver = SpeakerResolver(
+            doc.text, parses, scorer=self.speaker_scorer, context=self._context(doc)
+        )
         speakers = resolver.resolve(cands, _source_probs(cands, tagged))
         doc.runtime[DECISIONS] = resolver.decisions  # read by the speaker model's fit
         spans = []
@@ -370,6 +372,16 @@ class AttributionExtractor:
 
     # -- parse and tagger ------------------------------------------------------------------
 
+    def _context(self, doc: Document) -> dict[str, list[tuple[int, SpacyDoc]]]:
+        """Parses of the title and by-line regions (short): names for the speakers."""
+        out: dict[str, list[tuple[int, SpacyDoc]]] = {}
+        for r in doc.regions:
+            if r.label in ("title", "byline") and 0 < r.end - r.start <= 400:
+                out.setdefault(r.label, []).append(
+                    (r.start, self._get_nlp()(doc.text[r.start : r.end]))
+                )
+        return out
+
     def _get_nlp(self) -> Any:
         if self._nlp is None:
             from spinscope.nlp import load_spacy
@@ -384,6 +396,50 @@ class AttributionExtractor:
             parses = [(s.start, nlp(doc.text[s.start : s.end])) for s in doc.body_spans()]
             doc.runtime[PARSES] = parses
         return list(parses)
+
+
+#: Nouns that read as cues to the tagger but carry no statement ("growing concern that …",
+#: "expressed hopes that …", "the report's findings that …").
+NOUN_CUES = frozenset({"concern", "hope", "finding", "fear", "worry", "find", "call"})
+_END_PUNCT = ".!?\"\u201d\u2019'):;…"
+
+
+def heading_line(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies on a line that is a heading: a paragraph of its own (blank line or
+    text edge on both sides), at most 12 words, no closing punctuation ("Founder says he will
+    fight extradition")."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    line = text[start:end].strip()
+    if not line or line[-1] in _END_PUNCT or len(line.split()) > 12:
+        return False
+    before = text[:start].rstrip(" \t")
+    after = text[end:].lstrip(" \t")
+    return (not before or before.endswith("\n\n") or start == 0) and (
+        not after or after.startswith("\n\n") or after == "\n"
+    )
+
+
+def statements_only(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """Rows that are statements: not cued by a noun ("concern", "hopes"), not a heading
+    (issue 21). Continuation links are kept pointing at the same rows."""
+    keep = []
+    for c in cands:
+        tok = c.cue_token
+        if tok is not None and tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
+            continue
+        if c.cue is not None and heading_line(text, c.cue[0]):
+            continue
+        keep.append(c)
+    if len(keep) == len(cands):
+        return cands
+    index = {id(c): i for i, c in enumerate(cands)}
+    new = {index[id(c)]: j for j, c in enumerate(keep)}
+    for c in keep:
+        if c.continues is not None:
+            c.continues = new.get(c.continues)
+    return keep
 
 
 def _source_probs(cands: Sequence[Candidate], tagged: Tagged | None) -> list[float] | None:

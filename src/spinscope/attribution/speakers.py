@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -137,13 +137,17 @@ class SpeakerResolver:
         text: str,
         parses: Sequence[tuple[int, SpacyDoc]],
         scorer: DecisionScorer | None = None,
+        context: Mapping[str, Sequence[tuple[int, SpacyDoc]]] | None = None,
     ) -> None:
         """``scorer``: shows a name only where the decision's probability reaches its
-        threshold (else the row keeps the mention, unnamed); None shows every name found."""
+        threshold (else the row keeps the mention, unnamed); None shows every name found.
+        ``context``: parses of the ``title`` (full names a body's "Miller" stands for) and the
+        ``byline`` (its authors report, they are not the speakers of what they report)."""
         self.text = text
         self.scorer = scorer
         self.decisions: list[Decision] = []
         self._how = "none"
+        self._related: set[str] = set()
         self.bylines = _byline_names(text)
         self.offsets = {id(sdoc): off for off, sdoc in parses}
         self.clusters: list[Cluster] = []
@@ -163,12 +167,20 @@ class SpeakerResolver:
         # Every person name the article writes out, wherever it stands ("[Syrian President
         # Bashar] Assad’s comeback" inside a quote): a speaker is shown by the fullest one.
         self.full_names: list[list[str]] = []
-        for _off, sdoc in parses:
+        #: every PERSON name in the body with its offset, speaker or not
+        self.person_ents: list[tuple[int, list[str]]] = []
+        for off, sdoc in parses:
+            for ent in sdoc.ents:
+                if ent.label_ == "PERSON" and (words := _name_words(ent)):
+                    self.person_ents.append((off + ent.start_char, words))
+        for _off, sdoc in [*parses, *(context or {}).get("title", [])]:
             for ent in sdoc.ents:
                 if ent.label_ == "PERSON":
                     words = _name_words(ent)
                     if words:
                         self.full_names.append(words)
+        for _off, sdoc in (context or {}).get("byline", []):
+            self.bylines |= {w[-1] for e in sdoc.ents if (w := _name_words(e))}
 
     def resolve(
         self, cands: Sequence[HasSource], source_prob: Sequence[float] | None = None
@@ -210,6 +222,9 @@ class SpeakerResolver:
         for cl in self.clusters:
             if cl.named and cl.type == "person":
                 cl.name = self.canonical(cl.name)
+        for cl, d in zip(cluster_of, self.decisions, strict=True):
+            if cl is not None and cl.named and cl.type == "person":
+                d.feats.update(self._name_feats(cl.name))
         # built last: a later mention can still lengthen a cluster's name
         out = []
         for cl, d in zip(cluster_of, self.decisions, strict=True):
@@ -220,6 +235,17 @@ class SpeakerResolver:
             else:
                 out.append(cl.as_speaker())
         return out
+
+    def _name_feats(self, name: str) -> dict[str, float]:
+        """Features of the name shown (the fullest the article gives)."""
+        words = name.split()
+        last = words[-1] if words else ""
+        firsts = {n[0] for n in self.full_names if len(n) >= 2 and n[-1] == last}
+        return {
+            "one_word": float(len(words) == 1),
+            "known_first": float(len(words) > 1 and name_gender(name) is not None),
+            "surname_shared": float(len(firsts) > 1),  # "Bill" and "Hillary" Clinton
+        }
 
     def _abstained(self, cl: Cluster, d: Decision) -> dict[str, Any]:
         """A name the article does not settle: the row keeps the mention as written (its
@@ -241,29 +267,83 @@ class SpeakerResolver:
         pos = c.source[0] if c.source is not None else c.content[0]
         mention = self.text[c.source[0] : c.source[1]] if c.source is not None else ""
         prior = before.get(id(cl))
+        low = mention.strip().lower()
+        want = "m" if low in ("he", "him") else "f" if low in ("she", "her") else None
         if prior is not None:
             feats["distance"] = math.log1p(max(0, pos - prior)) / 10
             same_kind = [
                 x.last
                 for x in self.clusters
-                if x is not cl and x.named and x.type == cl.type and id(x) in before
+                if x is not cl
+                and x.named
+                and x.type == cl.type
+                and id(x) in before
+                and (want is None or _gender(x) in (None, want))  # "she" rivals no man
             ]
             feats["rivals"] = rivals_between([cl.type] * len(same_kind), same_kind, prior, pos)
-        if self._how == "pronoun" and cl.gender is not None:
-            feats["gender_agree"] = 1.0
+        if self._how == "role":
+            others = [
+                x
+                for x in self.clusters
+                if x is not cl
+                and x.named
+                and x.type == "person"
+                and id(x) in before
+                and set((x.role or "").lower().split()) & self._related
+            ]
+            feats["role_unique"] = float(not others)
+        if (
+            self._how in ("pronoun", "role", "role_fallback")
+            and prior is not None
+            and cl.type == "person"  # a person's name is no rival of "it"
+        ):
+            # people named nearer than the antecedent that no speaker stands for (NER found
+            # them, nobody spoke yet): the likelier antecedents the resolver did not weigh
+            mine = set(cl.name.split())
+            feats["nearer_names"] = float(
+                min(
+                    3,
+                    sum(
+                        1
+                        for at, words in self.person_ents
+                        if prior < at < pos
+                        and words[-1] not in mine
+                        and (want is None or name_gender(" ".join(words)) in (None, want))
+                    ),
+                )
+            )
+        if self._how == "pronoun" and cl.named:
+            own = _gender(cl)  # from the name or the title, not a pronoun's guess
+            feats["gender_agree"] = float(own is not None and own == want)
+            feats["first_person"] = float(low in ("i", "we", "me", "us"))
+            # "it" for the one body or document named before, none other since: settled
+            feats["settled"] = float(
+                low == "it" and cl.type != "person" and not feats.get("rivals")
+            )
+
+        src, cue = getattr(c, "source_token", None), getattr(c, "cue_token", None)
+        feats["src_subject"] = float(
+            src is not None
+            and cue is not None
+            and src.doc is cue.doc
+            and (src.head.i == cue.i or src.head.head.i == cue.i)
+        )
         feats["prev_speaker"] = float(prev is cl)
-        last = cl.name.split()[-1] if cl.name.split() else ""
-        owners = {" ".join(n) for n in self.full_names if n and n[-1] == last}
-        feats["surname_shared"] = float(cl.type == "person" and len(owners) > 1)
         letters = [ch for ch in mention if ch.isalpha()]
         feats["caps_mention"] = float(len(letters) >= 3 and all(ch.isupper() for ch in letters))
         feats["possessive"] = float("'s" in mention or "\u2019s" in mention)
         feats["tagger_source"] = source_prob if source_prob is not None else 0.5
         origin = getattr(c, "origin", "")
         feats["from_tagger"] = float(str(origin).startswith("tagger"))
+        feats["from_quote"] = float(str(origin).startswith("quote"))
         extra = getattr(c, "extra", None) or {}
         feats["nested"] = float(bool(extra.get("nested")))
         feats["mentions"] = math.log1p(cl.count)
+        # how many people the article has named so far: one or two settle a "he" or "the
+        # senator" far more often than a dozen do
+        feats["people"] = math.log1p(
+            sum(1 for x in self.clusters if x.named and x.type == "person" and id(x) in before)
+        )
         feats["org"] = float(cl.type in ("organization", "document"))
         if self._how in ("role", "role_fallback"):
             low = mention.strip()
@@ -316,20 +396,21 @@ class SpeakerResolver:
             elif low in THING_PRONOUNS:
                 found = self._recent(("document", "organization"), pos)
             else:
-                found = self._recent(("organization", "person", "document"), pos)
+                # "they" / "we" are many: a body, never one person named before
+                found = self._recent(("organization", "document"), pos)
             kind = "person" if low in PERSON_PRONOUNS else "unknown"
             self._how = "pronoun" if found is not None else "unnamed"
             return found or self._unnamed("", kind, span)
         head = _of_head(head)  # "a lot of people" → people
-        person = self._person_in_mention(head, span)
         self._how = "name"
+        owned = _owned_body(head)
+        if owned is not None:  # "Donald Trump's campaign", "the Clinton campaign"
+            return self._named(owned, "organization", None, span)
+        person = self._person_in_mention(head, span)
         if person is not None:
             name_toks, role = person
             kind = "organization" if _org_role(role) else "person"
             return self._named(_clean_name(_text(name_toks)), kind, role, span)
-        owned = _owned_body(head)
-        if owned is not None:  # "Donald Trump's campaign", "the Clinton campaign"
-            return self._named(owned, "organization", None, span)
         name_toks = _name_tokens(head)
         appos_role = None
         if not name_toks and head.pos_ == "NOUN":
@@ -360,8 +441,14 @@ class SpeakerResolver:
             return self._unnamed(desc, "document", span)
         if lemma in PERSON_NOUNS or head.ent_type_ == "NORP":
             other = any(c.lower_ in ("another", "other") for c in head.children)
-            # "Another diplomat, …": not the diplomat named before
-            found = self._by_role(lemma, desc, pos) if _definite(head) and not other else None
+            # "Another diplomat, …": not the diplomat named before; "the officials" are many,
+            # never the one person named before
+            many = head.tag_ in ("NNS", "NNPS")
+            found = (
+                self._by_role(lemma, desc, pos)
+                if _definite(head) and not other and not many
+                else None
+            )
             if found is None:
                 self._how = "unnamed"
             return found or self._unnamed(desc, "person", span)
@@ -383,8 +470,11 @@ class SpeakerResolver:
     def _person_in_mention(
         self, head: Token, span: tuple[int, int] | None
     ) -> tuple[list[Token], str | None] | None:
-        """The first PERSON name in the mention, with the title before it as the role
-        ("Chinese Ambassador to Syria Qi Qianjin": the parse's head is "Ambassador")."""
+        """The PERSON name in the mention — the one holding the head, else the last one ("Clinton
+        spokesman Nick Merrill") — with the title before it as the role ("Chinese Ambassador
+        to Syria Qi Qianjin": the parse's head is "Ambassador"). None when the names only
+        qualify another noun ("a spokeswoman for Hillary Clinton", "Clinton supporters", "a
+        Hillary Clinton ad")."""
         sdoc = head.doc
         off = self.offsets.get(id(sdoc), 0)
         if span is None:
@@ -394,20 +484,27 @@ class SpeakerResolver:
             if chunk is None or len(chunk) == 0:
                 return None
             lo, hi = chunk.start, chunk.end
-        for ent in sdoc.ents:
-            if ent.label_ == "PERSON" and lo <= ent.start and ent.end <= hi:
-                if _name_of_other(ent, head):
-                    continue
-                name = list(ent)
-                pre = [t for t in sdoc[lo : ent.start]]
-                while pre and (pre[0].pos_ == "DET" or pre[0].is_punct):
-                    pre = pre[1:]
-                while pre and (pre[-1].is_punct or pre[-1].tag_ in ("IN", "CC")):
-                    pre = pre[:-1]
-                role = _text(pre) if any(t.pos_ in ("NOUN", "PROPN") for t in pre) else None
-                if role is None:
-                    role = _role(ent.root, name)
-                return name, role
+        inside = [
+            e
+            for e in sdoc.ents
+            if e.label_ == "PERSON"
+            and lo <= e.start
+            and e.end <= hi
+            and not _name_of_other(e, head)
+        ]
+        inside.sort(key=lambda e: (head not in e, -e.start))  # the head's, else the last
+        if inside:
+            ent = inside[0]
+            name = list(ent)
+            pre = [t for t in sdoc[lo : ent.start]]
+            while pre and (pre[0].pos_ == "DET" or pre[0].is_punct):
+                pre = pre[1:]
+            while pre and (pre[-1].is_punct or pre[-1].tag_ in ("IN", "CC")):
+                pre = pre[:-1]
+            role = _text(pre) if any(t.pos_ in ("NOUN", "PROPN") for t in pre) else None
+            if role is None:
+                role = _role(ent.root, name)
+            return name, role
         # NER misses many foreign names: a trailing run of proper nouns after a title.
         run: list[Token] = []
         for t in reversed(sdoc[lo:hi]):
@@ -433,6 +530,11 @@ class SpeakerResolver:
             if not cl.named or (cl.type == "document" and kind != "document"):
                 continue
             same_kind = kind == cl.type or (cl.type == "person" and len(words) == 1)
+            if same_kind and kind != "person" and cl.type != "person":
+                # bodies join on their words, not a shared last word ("Clinton campaign" is no
+                # "Trump campaign"); "Post" still joins "New York Post"
+                theirs = set(cl.name.split())
+                same_kind = set(words) <= theirs or theirs <= set(words)
             if name in cl.names or (words and words[-1] in cl.name.split() and same_kind):
                 cl.names.add(name)
                 if len(name) > len(cl.name) and set(cl.name.split()) <= set(words):
@@ -472,7 +574,8 @@ class SpeakerResolver:
                 if want is not None:
                     cl.gender = want
                 return cl
-        return people[0] if people else None
+        # "she" with only men named before: nobody the article settles (was: the latest man)
+        return people[0] if people and want is None else None
 
     def _recent(self, kinds: Sequence[str], pos: int) -> Cluster | None:
         best = [c for c in self.clusters if c.type in kinds and c.last <= pos]
@@ -492,15 +595,19 @@ class SpeakerResolver:
             ),
             key=lambda c: -c.last,
         )
-        for cl in people:
-            role_words = set((cl.role or "").lower().split())
-            if role_words & related:
-                self._how = "role"
-                return cl
-        # "the expert" with no matching title: the latest titled person, if any
-        titled = [c for c in people if c.role]
-        self._how = "role_fallback"
-        return titled[0] if titled and lemma in PERSON_NOUNS - {"man", "woman"} else None
+        self._related = related
+        # the title itself first ("the president" → President Trump, not the Fed official
+        # named since), then a word of its group ("the diplomat" → the ambassador)
+        for words in ({lemma}, related):
+            for cl in people:
+                role_words = {w.rstrip(".,") for w in (cl.role or "").lower().split()}
+                if role_words & words:
+                    self._how = "role"
+                    return cl
+        # "the expert" with no matching title: nobody the article settles (it was the latest
+        # titled person — "the expert warned" given to Prince Andrew)
+        self._how = "unnamed"
+        return None
 
 
 #: Roles of people who report rather than speak: a by-line author, a correspondent.
@@ -523,6 +630,11 @@ OWNED_BODIES = frozenset(
 )
 
 
+def _gender(cl: Cluster) -> str | None:
+    """A person's gender from the name (gender-guesser) or the title, never from a pronoun."""
+    return (name_gender(cl.name) if cl.named else None) or _gender_of(cl.role)
+
+
 def _byline_names(text: str) -> set[str]:
     """Surnames of by-line authors ("By Caroline Hawley", "Reporting by …") in the text."""
     return {m.group(1).split()[-1] for m in _BYLINE.finditer(text[:3000])}
@@ -532,7 +644,16 @@ def _name_of_other(ent: Any, head: Token) -> bool:
     """ "A spokeswoman for Hillary Clinton", "the lawyer of X": the name is whom the head
     noun belongs to, not the speaker."""
     root = ent.root
-    if head in ent or root.dep_ != "pobj":
+    if head in ent:
+        return False
+    if (
+        root.dep_ in ("compound", "poss", "nmod", "amod")
+        and root.head is head
+        and head.pos_ == "NOUN"
+        and (head.tag_ == "NNS" or head.lemma_.lower() in DOCUMENT_NOUNS | ORG_NOUNS)
+    ):
+        return True  # "Clinton supporters", "a Hillary Clinton ad"
+    if root.dep_ != "pobj":
         return False
     prep = root.head
     return bool(
