@@ -361,3 +361,11 @@ def recount(conn: Connection, names: set[str]) -> None:
                 for n, tq, k, d in rows
             ],
         )
+
+
+def unresolved_statements(conn: Connection) -> int:
+    """Stored statements whose speaker the article does not settle (no name shown: a pronoun
+    or description kept as written). They never become corpus speakers (issue 21)."""
+    at = t.attributions
+    q = select(func.count()).select_from(at).where(at.c.speaker_seq.is_(None))
+    return int(conn.execute(q).scalar_one())

@@ -50,6 +50,7 @@ from spinscope.ingest.url import is_url, load_url
 from spinscope.store import DEFAULT_URL, STATS_BY, Store, stats, to_csv
 from spinscope.store.duplicates import DEFAULT_THRESHOLD as DUP_THRESHOLD
 from spinscope.store.duplicates import INDEX_THRESHOLD as DUP_INDEX_THRESHOLD
+from spinscope.store.speakers import unresolved_statements
 from spinscope.store.stats import (
     default_view,
     outlet_documents,
@@ -643,9 +644,12 @@ def create_app(
         offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ) -> dict[str, Any]:
         """Corpus speakers (one per person or body, whatever the name variant), most
-        statements first; ``q`` matches any of their names."""
+        statements first; ``q`` matches any of their names. ``unresolved``: statements whose
+        speaker the article does not settle (shown as the mention, never a speaker here)."""
         total, items = store.speakers(q, limit=limit, offset=offset)
-        return {"total": total, "items": items}
+        with store.engine.connect() as conn:
+            unresolved = unresolved_statements(conn)
+        return {"total": total, "items": items, "unresolved": unresolved}
 
     @app.get("/api/speakers/{speaker_id}", tags=["api"])
     def api_speaker(speaker_id: int = FastAPIPath(ge=0, le=MAX_ID)) -> dict[str, Any]:
@@ -663,7 +667,17 @@ def create_app(
     ) -> HTMLResponse:
         limit = 50
         total, items = store.speakers(q, limit=limit, offset=offset)
-        return page("speakers.html", q=q, total=total, items=items, offset=offset, limit=limit)
+        with store.engine.connect() as conn:
+            unresolved = unresolved_statements(conn)
+        return page(
+            "speakers.html",
+            q=q,
+            total=total,
+            items=items,
+            offset=offset,
+            limit=limit,
+            unresolved=unresolved,
+        )
 
     @app.get("/speakers/{speaker_id}", response_class=HTMLResponse, include_in_schema=False)
     def speaker_page(speaker_id: int = FastAPIPath(ge=0, le=MAX_ID)) -> HTMLResponse:

@@ -168,7 +168,9 @@ def build_view(doc: Document, start: float = 0.0) -> ArticleView:
     attributions: list[dict[str, Any]] = []
     for i, a in enumerate(atts):
         speaker = a.get("speaker") or {}
-        name = speaker.get("name") or "unknown"
+        # a speaker the article does not settle: the mention as written, marked unresolved
+        mention = (a.get("source") or {}).get("text") or speaker.get("role")
+        name = speaker.get("name") or (f"“{mention}” (unresolved)" if mention else "unknown")
         speakers_by_att.append(name)
         c = a["content"]
         attributions.append(
