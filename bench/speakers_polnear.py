@@ -1,6 +1,12 @@
 """Who said what on PolNeAR dev: speaker right / wrong named / unresolved, per publisher.
 
     python bench/speakers_polnear.py [--out bench/results/speakers_polnear.json] [--errors FILE]
+    python bench/speakers_polnear.py --ablation   # ranker / + hand-set abstain / learned
+
+``--ablation`` parses once and runs the attribution stage three times: the ranked resolution
+with every name shown (no abstention), with the hand-set weights (``resolve.HAND_WEIGHTS``,
+shown at p ≥ 0.5), and with the learned weights that ship (``models/attribution/speakers.json``).
+"Rules as today" is this script on the code before issue 21 (see BENCHMARKS.md).
 
 The 42 dev articles with a speaker file (``../shared/data/polnear/dev/speakers/``, see its
 README) run through ``clean → sentences → attributions`` as ``spinscope analyze`` runs them;
@@ -45,11 +51,50 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def ablation(annotated: list[Any], out: Path) -> int:
+    """Parse once (clean, sentences, the tagger's pass), then the attribution stage per setting."""
+    from spinscope.attribution.extract import AttributionExtractor
+    from spinscope.attribution.resolve import default_scorer, hand_scorer
+    from spinscope.document import Document, Source
+    from spinscope.pipeline import Pipeline
+
+    steps = [step for _, step in Pipeline.build(("clean", "sentences")).steps]
+    base = AttributionExtractor(speaker_scorer=None)
+    docs = []
+    for a, _ in annotated:
+        d = Document(a.text, source=Source(kind="text"))
+        for step in steps:
+            d = step(d)  # keeps the parse in d.runtime (the pipeline would clear it)
+        base.prepare([d])
+        docs.append(d)
+    settings = {
+        "ranker (every name shown)": None,
+        "ranker + abstain (hand-set weights)": hand_scorer(),
+        "ranker + abstain (learned weights)": default_scorer(),
+    }
+    report: dict[str, Any] = {"command": "python bench/speakers_polnear.py --ablation"}
+    for label, scorer in settings.items():
+        ex = AttributionExtractor(speaker_scorer=scorer)
+        results = [
+            score_speakers(a, rows, doc_predictions(ex(d)))
+            for (a, rows), d in zip(annotated, docs, strict=True)
+        ]
+        report[label] = summarise(results)
+        print(f"-- {label}")
+        print(table(report[label]))
+    out = out.with_name(out.stem + "_ablation.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=Path("bench/results/speakers_polnear.json"))
     ap.add_argument("--errors", type=Path, help="write every judged attribution here (JSONL)")
     ap.add_argument("--polnear", type=Path, default=POLNEAR)
+    ap.add_argument("--ablation", action="store_true", help="no abstain / hand-set / learned")
     args = ap.parse_args(argv)
     if not (args.polnear / "dev" / "speakers").is_dir():
         print(missing_message(args.polnear / "dev" / "speakers"), file=sys.stderr)
@@ -59,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     from spinscope.pipeline import Pipeline
 
     annotated = load_annotated(args.polnear)
+    if args.ablation:
+        return ablation(annotated, args.out)
     t0 = time.perf_counter()
     pipe = Pipeline.build(("clean", "sentences", "attributions"))
     docs = list(pipe.pipe(Document(a.text, source=Source(kind="text")) for a, _ in annotated))

@@ -412,7 +412,9 @@ def heading_line(text: str, pos: int) -> bool:
     end = text.find("\n", pos)
     end = len(text) if end < 0 else end
     line = text[start:end].strip()
-    if not line or line[-1] in _END_PUNCT or len(line.split()) > 12:
+    if not line or line[-1] in _END_PUNCT or len(line.split()) > 12 or not text[end:].strip():
+        return False  # (a last line with no stop is a statement cut short, not a heading)
+    if any(q in line for q in QUOTE_CHARS):
         return False
     before = text[:start].rstrip(" \t")
     after = text[end:].lstrip(" \t")

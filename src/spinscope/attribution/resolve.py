@@ -65,7 +65,8 @@ FEATURES = (
     "role_unique",  # a title match and no other person named before holds that title
     "people",  # log1p(people named before the mention)
     "nearer_names",  # person names nearer than a pronoun's / title's antecedent (0–3)
-    "settled",  # "it" for the one body named before: always shown (counted in the budget)
+    "settled",  # a pronoun the text settles (near, alone of its gender; "it" for the one
+    # body named): always shown, its wrong names counted in the threshold's budget
 )
 
 
@@ -124,9 +125,26 @@ class DecisionScorer:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def shown(self, d: Decision) -> bool:
-        """A settled "it" is shown whatever the score (its wrong names are counted in the
+        """A settled pronoun is shown whatever the score (its wrong names are counted in the
         budget the threshold was chosen under); any other name when it reaches the threshold."""
         return bool(d.feats.get("settled")) or self.prob(d) >= self.threshold
+
+
+#: Weights set by hand before any fit (the ablation's "ranker + abstain"): a name in the
+#: mention is sure, a pronoun or a title less so, the more so when the gender agrees and
+#: nobody else of that kind was named since; shown at probability ≥ 0.5.
+HAND_WEIGHTS = {
+    "how_name": 2.0, "how_appos": 2.0, "how_pronoun": -0.5, "how_role_fallback": -2.0,
+    "how_text": -1.0, "gender_agree": 1.0, "rivals": -1.0, "nearer_names": -1.0,
+    "one_word": -1.0, "possessive": -0.5, "role_unique": 1.0, "prev_speaker": 0.5,
+    "tagger_source": 1.0, "first_person": -1.0,
+}  # fmt: skip
+
+
+def hand_scorer() -> DecisionScorer:
+    n = len(FEATURES)
+    w = np.array([HAND_WEIGHTS.get(f, 0.0) for f in FEATURES], dtype=np.float64)
+    return DecisionScorer(w, 0.0, 0.5, np.zeros(n), np.ones(n), {"what": "hand-set weights"})
 
 
 @lru_cache(maxsize=1)
@@ -371,7 +389,7 @@ def _card(m: dict[str, Any]) -> str:
 
 {m["what"]}. Logistic regression over the features of each speaker decision
 (`spinscope.attribution.resolve.FEATURES`), standardised; fitted on {m["trained_on"]}
-(`data/speakers/polnear-train/`, annotated like `../shared/data/polnear/dev/speakers/`), seed
+(annotated like `../shared/data/polnear/dev/speakers/`, see its README), seed
 {m["seed"]}, C={m["C"]}. A name is shown only when its probability reaches the threshold
 **{m["threshold"]:.2f}**, the least one at which {m["folds"]}-fold cross-validation by article
 on train kept wrong names ≤ {m["target_wrong_named"]:.0%} of content-matched attributions;
@@ -382,7 +400,11 @@ Reproduce: `{m["command"]}` (runs clean → sentences → attributions on the tr
 Cross-validated on train: {cv["matched"]} content-matched attributions, {cv["named_decisions"]}
 shown named before abstention ({cv["named_right"]} right, {cv["named_wrong"]} wrong); at the
 threshold {cv["right_shown"]} right and {cv["wrong_shown"]} wrong names shown (wrong-name
-rate {cv["wrong_named_rate"]:.3f}), {cv["right_withheld"]} right names withheld.
+rate {cv["wrong_named_rate"]:.3f}), {cv["right_withheld"]} right names withheld. Pronouns the
+text settles ("he" / "she" for the one person of that gender named in the last 300 characters,
+nobody else of it since; "it" for the one body named) are shown whatever the score:
+{cv.get("settled_shown", 0)} on train, {cv.get("settled_wrong", 0)} of them wrong, counted in the
+budget above.
 
 Measured on PolNeAR dev (never used to fit): see BENCHMARKS.md, `python bench/speakers_polnear.py`.
 

@@ -316,9 +316,14 @@ class SpeakerResolver:
             own = _gender(cl)  # from the name or the title, not a pronoun's guess
             feats["gender_agree"] = float(own is not None and own == want)
             feats["first_person"] = float(low in ("i", "we", "me", "us"))
-            # "it" for the one body or document named before, none other since: settled
+            # settled by the text: "it" for the one body or document named before, none other
+            # since; "he" / "she" for the one person of that gender named in the last
+            # sentences, nobody else of it named since
+            near = prior is not None and pos - prior < SETTLED_CHARS
+            alone = not feats.get("rivals") and not feats.get("nearer_names")
             feats["settled"] = float(
-                low == "it" and cl.type != "person" and not feats.get("rivals")
+                (low == "it" and cl.type != "person" and not feats.get("rivals"))
+                or (bool(feats["gender_agree"]) and near and alone)
             )
 
         src, cue = getattr(c, "source_token", None), getattr(c, "cue_token", None)
@@ -609,6 +614,9 @@ class SpeakerResolver:
         self._how = "unnamed"
         return None
 
+
+#: A pronoun this near its antecedent (characters), alone of its gender, is settled.
+SETTLED_CHARS = 300
 
 #: Roles of people who report rather than speak: a by-line author, a correspondent.
 REPORTER = frozenset(
