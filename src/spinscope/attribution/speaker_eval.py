@@ -97,8 +97,9 @@ def _acronym(words: Sequence[str]) -> str:
     return "".join(w[0] for w in words if w not in _SMALL)
 
 
-def same_name(shown: str, gold: str) -> bool:
-    """Lenient: the same words, a shorter form (surname, "Post"), or an acronym."""
+def same_name(shown: str, gold: str, person: bool = True) -> bool:
+    """Lenient: the same words, a shorter form (surname, "Post"), or an acronym; the same last
+    word ("Mr. Trump" / "Donald J. Trump") only for a person."""
     a = [_stem(w) for w in _words(shown) if w not in _DETERMINERS]
     b = [_stem(w) for w in _words(gold) if w not in _DETERMINERS]
     if not a or not b:
@@ -107,7 +108,7 @@ def same_name(shown: str, gold: str) -> bool:
         return True
     a_core = [w for w in a if w not in _TITLES]
     b_core = [w for w in b if w not in _TITLES]
-    if a_core and b_core and a_core[-1] == b_core[-1]:
+    if person and a_core and b_core and a_core[-1] == b_core[-1]:
         return True  # "Mr. Trump" / "Donald J. Trump"
     for x, y in ((a, b), (b, a)):
         if len(x) == 1 and len(y) >= 2 and x[0] == _acronym(y):
@@ -126,7 +127,7 @@ def judge(speaker: dict[str, Any] | None, gold: GoldSpeaker) -> str:
     speaker = speaker or {}
     name = speaker.get("name")
     if name:
-        if gold.speaker != "?" and same_name(str(name), gold.speaker):
+        if gold.speaker != "?" and same_name(str(name), gold.speaker, gold.kind == "person"):
             return RIGHT
         return WRONG
     desc = speaker.get("role")
