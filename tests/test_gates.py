@@ -17,6 +17,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -231,6 +232,67 @@ def test_attribution_passes_its_gate(shared_file: Callable[..., Path]) -> None:
     assert measured["gold"] == recorded["gold"]  # same gold read the same way
     failures = gates.below(measured, recorded, recorded["tolerance"], ["f1", "source_accuracy"])
     assert not failures, f"attribution below its recorded figures: {failures}"
+
+
+# -- speakers ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def speaker_run(shared_file: Callable[..., Path]) -> tuple[list, list]:
+    polnear = shared_file("data", "polnear")
+    shared_file("data", "polnear", "dev", "speakers")
+    return gates.speaker_documents(polnear)
+
+
+def _predictions(docs: list, speaker: Callable[[Any, Any], dict | None]) -> list:
+    """Each document's (content, speaker, source), the speaker replaced by ``speaker(doc, span)``."""
+    out = []
+    for d in docs:
+        rows = []
+        for span in d.layer("attributions"):
+            src = span.attrs.get("source")
+            rows.append(
+                (
+                    (span.start, span.end),
+                    speaker(d, span),
+                    (src["start"], src["end"]) if src else None,
+                )
+            )
+        out.append(rows)
+    return out
+
+
+def test_speakers_pass_their_gate(speaker_run: tuple[list, list]) -> None:
+    recorded = gates.read_gate(gates.speakers_record_path())
+    assert recorded, "no speaker gate: python -m spinscope.gates record speakers"
+    annotated, docs = speaker_run
+    measured = gates.speaker_gate(annotated, _predictions(docs, lambda d, s: s.attrs["speaker"]))
+    assert measured["articles"] == recorded["articles"] == 42
+    assert measured["matched"] >= 300  # enough content-matched statements to mean something
+    failures = gates.speaker_failures(measured, recorded)
+    assert not failures, f"speakers below their recorded figures: {failures}"
+
+
+def _raw(doc: Any, span: Any) -> dict | None:
+    src = span.attrs.get("source")
+    return {"name": src["text"], "role": None, "type": "person"} if src else None
+
+
+def _first_person(doc: Any, span: Any) -> dict | None:
+    """A guesser: every statement to the first person the article's speakers name."""
+    names = [a.attrs["speaker"]["name"] for a in doc.layer("attributions")]
+    names = [n for n in names if n]
+    return {"name": names[0], "role": None, "type": "person"} if names else None
+
+
+@pytest.mark.parametrize("broken", [_raw, _first_person], ids=["raw-mentions", "first-person"])
+def test_broken_speakers_fail_the_gate(
+    speaker_run: tuple[list, list], broken: Callable[[Any, Any], dict | None]
+) -> None:
+    recorded = gates.read_gate(gates.speakers_record_path())
+    annotated, docs = speaker_run
+    measured = gates.speaker_gate(annotated, _predictions(docs, broken))
+    assert gates.speaker_failures(measured, recorded), measured
 
 
 # -- cleaner ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ by recording again:
 
     python -m spinscope.gates record techniques    # -> tests/data/gates/techniques.json
     python -m spinscope.gates record attribution   # -> models/attribution/validation.json
+    python -m spinscope.gates record speakers      # -> tests/data/gates/speakers.json
     python -m spinscope.gates record clean         # -> tests/data/boilerplate/validation.json
     python -m spinscope.gates check                # measure all three, compare, exit 1 on a drop
 
@@ -23,6 +24,8 @@ by recording again:
 - attribution: content F1 and source accuracy (``spinscope.attribution.polnear``) of the
   ``clean → sentences → attributions`` pipeline on the first :data:`ATTRIBUTION_ARTICLES`
   PolNeAR dev articles (sorted file names).
+- speakers: speaker right / wrong named (and content F1) on the 42 PolNeAR dev articles whose
+  source mentions were resolved by hand (``dev/speakers``), :mod:`spinscope.attribution.speaker_eval`.
 - clean: line-level boilerplate precision / recall of the cleaner on the labelled set
   (``tests/data/boilerplate``: hand-written texts + corpus articles with residue added).
 
@@ -317,6 +320,84 @@ def record_attribution_gate(polnear_dir: Path, path: Path | None = None) -> dict
     return gate
 
 
+# -- speakers ---------------------------------------------------------------------------------
+
+#: Allowed change against the record (absolute): speaker right may not fall, wrong named may not
+#: rise, by more than this.
+SPEAKER_TOLERANCE = 0.01
+
+
+def speakers_record_path() -> Path:
+    return REPO_ROOT / "tests" / "data" / "gates" / "speakers.json"
+
+
+def speaker_documents(polnear_dir: Path) -> tuple[list[Any], list[Any]]:
+    """The 42 PolNeAR dev articles with hand-resolved speakers (``dev/speakers``) and their
+    analysed documents (``clean → sentences → attributions``, one pass)."""
+    from spinscope.attribution.speaker_eval import load_annotated
+    from spinscope.document import Document, Source
+    from spinscope.pipeline import Pipeline
+
+    annotated = load_annotated(polnear_dir)
+    pipe = Pipeline.build(("clean", "sentences", "attributions"))
+    docs = list(pipe.pipe(Document(a.text, source=Source(kind="text")) for a, _ in annotated))
+    return annotated, docs
+
+
+def speaker_gate(annotated: Sequence[Any], predictions: Sequence[Any]) -> dict[str, Any]:
+    """Speaker right / wrong named / unresolved over content-matched attributions (the measure
+    of ``dev/speakers/README.md``, :mod:`spinscope.attribution.speaker_eval`), and content F1,
+    from ``predictions`` (per article: ``speaker_eval.doc_predictions`` of its document)."""
+    from spinscope.attribution.speaker_eval import score_speakers, summarise
+
+    results = [
+        score_speakers(a, rows, p) for (a, rows), p in zip(annotated, predictions, strict=True)
+    ]
+    o = summarise(results)["overall"]
+    s = o["speakers"]
+    return {
+        "articles": o["articles"],
+        "matched": s["matched"],
+        "speaker_right": s["speaker_right"],
+        "wrong_named": s["wrong_named"],
+        "unresolved_share": s["unresolved_share"],
+        "content_f1": o["content"]["f1"],
+        "content_precision": o["content"]["precision"],
+    }
+
+
+def speaker_failures(measured: dict[str, Any], recorded: dict[str, Any]) -> list[str]:
+    """Why the speaker gate fails: right or content F1 lower, wrong named higher, beyond the
+    tolerance."""
+    tol = recorded.get("tolerance", SPEAKER_TOLERANCE)
+    out = below(measured, recorded, tol, ["speaker_right", "content_f1"])
+    if measured["wrong_named"] > recorded["wrong_named"] + tol:
+        out.append(
+            f"wrong_named: {measured['wrong_named']:.4f} > recorded "
+            f"{recorded['wrong_named']:.4f} + tolerance {tol}"
+        )
+    return out
+
+
+def record_speaker_gate(polnear_dir: Path, path: Path | None = None) -> dict[str, Any]:
+    from spinscope.attribution.speaker_eval import doc_predictions
+
+    annotated, docs = speaker_documents(polnear_dir)
+    fig = speaker_gate(annotated, [doc_predictions(d) for d in docs])
+    gate = {
+        "what": (
+            "who said what on the 42 PolNeAR dev articles with hand-resolved speakers "
+            "(dev/speakers, its README's measure): speaker right and wrong named over "
+            "content-matched attributions, content F1; tests fail when right or F1 fall, or "
+            "wrong named rises, by more than the tolerance"
+        ),
+        **fig,
+        "tolerance": SPEAKER_TOLERANCE,
+    }
+    _write_gate(path or speakers_record_path(), gate)
+    return gate
+
+
 # -- cleaner ----------------------------------------------------------------------------------
 
 Labelled = tuple[str, str, list[bool]]  # (name, text, is_boilerplate per non-blank line)
@@ -434,7 +515,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m spinscope.gates", description=__doc__.split("\n\n")[0]
     )
     ap.add_argument("action", choices=["record", "check"])
-    ap.add_argument("stage", nargs="?", choices=["techniques", "attribution", "clean", "all"])
+    ap.add_argument(
+        "stage", nargs="?", choices=["techniques", "attribution", "speakers", "clean", "all"]
+    )
     ap.add_argument("--model", type=Path, default=None, help="technique model folder")
     ap.add_argument(
         "--accept-lower",
@@ -446,7 +529,11 @@ def main(argv: list[str] | None = None) -> int:
     from spinscope.techniques.model import default_model_dir
 
     model_dir = a.model or default_model_dir()
-    stages = ["techniques", "attribution", "clean"] if a.stage in (None, "all") else [a.stage]
+    stages = (
+        ["techniques", "attribution", "speakers", "clean"]
+        if a.stage in (None, "all")
+        else [a.stage]
+    )
     ptc, polnear, shared = shared_path("data", "ptc"), shared_path("data", "polnear"), shared_path()
     failures: list[str] = []
     for stage in stages:
@@ -460,6 +547,8 @@ def main(argv: list[str] | None = None) -> int:
                 fig = {**fig["unseen"], "fit_f1": fig["fit"]["f1"]}
             elif stage == "attribution":
                 fig = record_attribution_gate(polnear)
+            elif stage == "speakers":
+                fig = record_speaker_gate(polnear)
             else:
                 fig = record_clean_gate(shared)
             print(stage, json.dumps({k: v for k, v in fig.items() if k not in ("ids", "articles")}))
@@ -476,6 +565,12 @@ def main(argv: list[str] | None = None) -> int:
             m = attribution_gate(polnear)
             g = read_gate(attribution_record_path())
             fails = below(m, g, g.get("tolerance", 0.0), ["f1", "source_accuracy"])
+        elif stage == "speakers":
+            from spinscope.attribution.speaker_eval import doc_predictions
+
+            annotated, docs = speaker_documents(polnear)
+            m = speaker_gate(annotated, [doc_predictions(d) for d in docs])
+            fails = speaker_failures(m, read_gate(speakers_record_path()))
         else:
             m = clean_gate(labelled_boilerplate_set(shared))
             g = read_gate(clean_record_path())
