@@ -175,7 +175,8 @@ def run(name: str, shared: bool) -> dict[str, Any]:
     if not shared:
         env["SPINSCOPE_SHARED"] = str(ROOT / "no-shared-data-here")
     t0 = time.perf_counter()
-    cmd = [sys.executable, "-m", "pytest", "-p", "mutations", "-q", "-p", "no:cacheprovider"]
+    cmd = [sys.executable, "-m", "pytest", "-p", "mutations", "-o", "addopts=", "-q", "-rfE"]
+    cmd += ["-p", "no:cacheprovider"]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     tail = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-300:]
     counts = {k: int(v) for v, k in re.findall(r"(\d+) (failed|passed|skipped|errors?)", tail)}
