@@ -587,6 +587,11 @@ class Store:
         documents counts each distinct story once."""
         return self._stories_at(threshold)[1]
 
+    def story_of(self, threshold: float = dup.DEFAULT_THRESHOLD) -> dict[int, int]:
+        """``documents.seq`` of each later copy → the seq of the copy that stands for its story
+        (the earliest ingested member of its near-duplicate cluster)."""
+        return {seq: c.seqs[0] for c in self._clusters(threshold) for seq in c.seqs[1:]}
+
     def _stories_at(self, threshold: float) -> tuple[int, frozenset[int]]:
         """(stored documents, later copies). Clustering reads every shared bucket (about 2 s
         at 100,000 documents), so the answer is kept until the stored documents change."""
@@ -736,6 +741,22 @@ class Store:
             total, n_docs = conn.execute(
                 select(func.count(), func.count(at.c.document_seq.distinct())).where(mine)
             ).one()
+            # each distinct story once: the copies of a republished story are one story, and a
+            # statement they all repeat is one statement (near-duplicate clusters)
+            said = conn.execute(
+                select(
+                    at.c.document_seq,
+                    func.substr(
+                        docs.c.text, at.c.content_start + 1, at.c.content_end - at.c.content_start
+                    ),
+                )
+                .select_from(at.join(docs, docs.c.seq == at.c.document_seq))
+                .where(mine)
+            ).all()
+        story_of = self.story_of()
+        stories = {story_of.get(int(d), int(d)) for d, _ in said}
+        once = {(story_of.get(int(d), int(d)), " ".join(str(c).split())) for d, c in said}
+        with self.engine.connect() as conn:
             content = func.substr(
                 docs.c.text, at.c.content_start + 1, at.c.content_end - at.c.content_start
             )
@@ -815,7 +836,9 @@ class Store:
             "type": head.type,
             "variants": variants,
             "documents": int(n_docs),
+            "stories": len(stories),
             "statements_total": int(total),
+            "statements_once": len(once),
             "techniques": voiced,
             "roles": roles,
             "statements": [
