@@ -123,7 +123,7 @@ class Store:
         self.url = url
         self.engine: Engine = make_engine(url, **engine_kwargs)
         self.dialect = self.engine.dialect.name
-        self._stories: tuple[tuple[Any, ...], frozenset[int]] | None = None
+        self._stories: tuple[tuple[Any, ...], dict[int, int]] | None = None
         if auto_migrate:
             migrate(self.engine)
 
@@ -585,16 +585,17 @@ class Store:
         every member of a near-duplicate cluster but its earliest-ingested one (the lowest
         ``seq``: deterministic, and unchanged as more copies arrive). Counting the other
         documents counts each distinct story once."""
-        return self._stories_at(threshold)[1]
+        return frozenset(self._stories_at(threshold)[1])
 
     def story_of(self, threshold: float = dup.DEFAULT_THRESHOLD) -> dict[int, int]:
         """``documents.seq`` of each later copy → the seq of the copy that stands for its story
         (the earliest ingested member of its near-duplicate cluster)."""
-        return {seq: c.seqs[0] for c in self._clusters(threshold) for seq in c.seqs[1:]}
+        return self._stories_at(threshold)[1]
 
-    def _stories_at(self, threshold: float) -> tuple[int, frozenset[int]]:
-        """(stored documents, later copies). Clustering reads every shared bucket (about 2 s
-        at 100,000 documents), so the answer is kept until the stored documents change."""
+    def _stories_at(self, threshold: float) -> tuple[int, dict[int, int]]:
+        """(stored documents, later copy → its story's first copy). Clustering reads every
+        shared bucket (about 2 s at 100,000 documents), so the answer is kept until the stored
+        documents change."""
         with self.engine.connect() as conn:
             state = tuple(conn.execute(select(func.count(), func.max(t.documents.c.seq))).one()) + (
                 threshold,
@@ -602,9 +603,9 @@ class Store:
         cached = self._stories
         if cached is not None and cached[0] == state:
             return int(state[0]), cached[1]
-        copies = frozenset(seq for c in self._clusters(threshold) for seq in c.seqs[1:])
-        self._stories = (state, copies)
-        return int(state[0]), copies
+        first = {seq: c.seqs[0] for c in self._clusters(threshold) for seq in c.seqs[1:]}
+        self._stories = (state, first)
+        return int(state[0]), first
 
     def duplicate_clusters(self, threshold: float = dup.DEFAULT_THRESHOLD) -> list[dict[str, Any]]:
         """Clusters of near-duplicate documents, largest first: ``[{"similarity": lowest linked

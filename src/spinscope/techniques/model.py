@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from spinscope.document import Document, Span
-from spinscope.encoder import Encoded, analysed_regions, get_encoder
+from spinscope.encoder import Encoded, get_encoder
 from spinscope.techniques import calibrate, decode
 
 __all__ = ["Encoded", "TechniqueTagger", "REVEAL_FLOOR", "default_model_dir"]
@@ -257,6 +257,3 @@ def si_fragments(
         if t is not None:
             out.append((t[0], t[1], s.confidence))
     return out
-
-
-_analysed_regions = analysed_regions  # the regions a technique is looked for in
