@@ -9,6 +9,7 @@ says (``hybrid.py``): which rule cues it vetoes, which attributions it adds.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,10 @@ class AttributionExtractor:
             doc.text, parses, scorer=self.speaker_scorer, context=self._context(doc)
         )
         speakers = resolver.resolve(cands, _source_probs(cands, tagged))
+        speakers = [
+            transcript_speaker(doc.text, c.content, sp, resolver)
+            for c, sp in zip(cands, speakers, strict=True)
+        ]
         doc.runtime[DECISIONS] = resolver.decisions  # read by the speaker model's fit
         spans = []
         for n, (cand, speaker) in enumerate(zip(cands, speakers, strict=True), start=1):
@@ -467,6 +472,38 @@ def _root_token(parses: Sequence[tuple[int, SpacyDoc]], span: tuple[int, int]) -
         sp = sdoc.char_span(span[0] - offset, span[1] - offset, alignment_mode="expand")
         return sp.root if sp is not None and len(sp) else None
     return None
+
+
+#: A transcript turn: a quote that opens with its speaker's label ("WALLACE: Let's start …").
+_TURN_LABEL = re.compile(r"[\"“‘']?\s*([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):[ \t]")
+
+
+def transcript_speaker(
+    text: str, content: tuple[int, int], speaker: dict[str, Any], resolver: SpeakerResolver
+) -> dict[str, Any]:
+    """The speaker of a transcript turn is its label, not the person the quote was tied to.
+
+    A turn whose label is the shown speaker's surname keeps that speaker. Otherwise the label
+    names the speaker: the person the article names with that surname (fullest form), or, where
+    the label stands at the start of several lines (a transcript) but names nobody the article
+    names, the label as written, unresolved — never the previous speaker's name.
+    """
+    m = _TURN_LABEL.match(text, content[0])
+    if m is None or len(m.group(1)) < 2:
+        return speaker
+    label = m.group(1).title()
+    shown = speaker.get("name") or ""
+    if shown.split() and shown.split()[-1].lower() == label.split()[-1].lower():
+        return speaker
+    last = label.split()[-1]
+    named = [" ".join(n) for n in resolver.full_names if n and n[-1].lower() == last.lower()]
+    if named:
+        fullest = max(named, key=lambda n: len(n.split()))
+        return {"name": resolver.canonical(fullest), "role": None, "type": "person"}
+    turns = re.findall(rf"(?m)^[\"“‘']?\s*{re.escape(m.group(1))}:", text)
+    if len(turns) >= 2:
+        return {"name": None, "role": m.group(1), "type": "person"}
+    return speaker
 
 
 def attribution_kind(text: str, content: tuple[int, int]) -> str:
