@@ -12,8 +12,11 @@ import pytest
 from spinscope.document import SCHEMA, Document, Source, Span, error_record
 
 #: Pinned hash of ``schema/spinscope-1.json``. If you change the schema on purpose, bump
-#: ``SCHEMA`` (and the file name) when the change breaks consumers, then update this pin.
-SCHEMA_SHA256 = "ec15b96f80a6a511938c1f55742d1a82eb7e253f2e54e064dc110e3673c65d1a"
+#: ``SCHEMA`` (and the file name) when the change breaks consumers, else its minor ``version``
+#: (additive, optional fields only), then update this pin.
+SCHEMA_SHA256 = "d00cf9a1553b669b54a55349fa2df23fe396369321461d4eb388936ca6fb6fc7"
+#: 1.1: ``evidence`` on technique spans, the ``watch`` layer (issue 26).
+SCHEMA_VERSION = "1.1"
 
 
 def _schema() -> dict:
@@ -28,6 +31,8 @@ def _raw() -> bytes:
 def test_version_is_pinned() -> None:
     assert SCHEMA == "spinscope/1"
     assert hashlib.sha256(_raw()).hexdigest() == SCHEMA_SHA256
+    assert _schema()["version"] == SCHEMA_VERSION
+    assert SCHEMA.split("/")[1] == SCHEMA_VERSION.split(".")[0]
 
 
 def _full_document() -> Document:
@@ -126,5 +131,58 @@ def test_date_read_from_the_text_validates() -> None:
     assert data["meta"]["published_source"] == "dateline"
     jsonschema.validate(data, _schema())
     data["meta"]["published_source"] = "guess"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, _schema())
+
+
+def _with_evidence_and_watch() -> Document:
+    doc = _full_document()
+    (span,) = doc.layer("techniques")
+    span.attrs["evidence"] = {
+        "definition": "Using words with strong emotional implications.",
+        "examples": [{"text": "fed up with lies", "similarity": 0.91}],
+    }
+    start = doc.text.index("analyst")
+    doc.set_layer("watch", [Span(start, start + 7, "Analyst")])
+    return doc
+
+
+def test_evidence_and_watch_validate_and_round_trip() -> None:
+    """1.1 adds ``evidence`` (on technique spans) and the ``watch`` layer, both optional."""
+    doc = _with_evidence_and_watch()
+    data = json.loads(doc.to_json())
+    jsonschema.validate(data, _schema())
+    assert data["techniques"][0]["evidence"]["examples"][0]["text"] == "fed up with lies"
+    assert data["layers"]["watch"] == [
+        {
+            "start": doc.text.index("analyst"),
+            "end": doc.text.index("analyst") + 7,
+            "label": "Analyst",
+        }
+    ]
+    back = Document.from_json(doc.to_json())
+    assert back.to_dict() == data
+    assert back.layer("techniques")[0].attrs["evidence"] == data["techniques"][0]["evidence"]
+    # a 1.0 record (neither field) still validates
+    del data["techniques"][0]["evidence"], data["layers"]
+    jsonschema.validate(data, _schema())
+
+
+@pytest.mark.parametrize(
+    "breaks",
+    [
+        lambda d: d["techniques"][0]["evidence"].pop("definition"),
+        lambda d: d["techniques"][0]["evidence"]["examples"][0].pop("similarity"),
+        lambda d: d["techniques"][0]["evidence"]["examples"].extend(
+            [{"text": "x", "similarity": 0.1}] * 3
+        ),
+        lambda d: d["techniques"][0]["evidence"]["examples"][0].update(text="x" * 121),
+        lambda d: d["layers"]["watch"][0].update(label=""),
+        lambda d: d["layers"]["watch"][0].pop("label"),
+    ],
+)
+def test_schema_rejects_bad_evidence_or_watch(breaks: object) -> None:
+    data = json.loads(_with_evidence_and_watch().to_json())
+    breaks(data)  # type: ignore[operator]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, _schema())

@@ -98,6 +98,23 @@ _OUTLET_HELP = (
     "Outlet of inputs that name none themselves (plain text; JSONL records without an"
     " 'outlet'): a site name from HTML metadata or a JSONL field is kept."
 )
+_TERMS_HELP = (
+    "Watch terms: a UTF-8 file with one term or phrase per line ('#' starts a comment line)."
+    " Every whole-word occurrence, in any case, is marked as the 'watch' layer, in its own"
+    " colour, apart from (and never counted as) the model's techniques."
+)
+
+
+def terms_option(path: Path | None) -> tuple[str, ...] | None:
+    """``--terms FILE`` read into terms; a bad file is a one-line error naming it."""
+    if path is None:
+        return None
+    from spinscope.watch import WatchTermsError, read_terms
+
+    try:
+        return read_terms(path)
+    except WatchTermsError as e:
+        fail(str(e))
 
 
 @app.command(
@@ -140,6 +157,7 @@ def analyze(
         ),
     ),
     outlet: str | None = typer.Option(None, "--outlet", metavar="NAME", help=_OUTLET_HELP),
+    terms: Path | None = typer.Option(None, "--terms", metavar="FILE", help=_TERMS_HELP),
     one_pass: bool = typer.Option(
         False,
         "--one-pass",
@@ -165,6 +183,9 @@ def analyze(
         options["min_confidence"] = min_confidence
     if one_pass:
         options["one_pass"] = True
+    watch = terms_option(terms)
+    if watch:
+        options["terms"] = watch
     outlet = outlet_option(outlet)
     if batch:
         _analyze_batch(paths, output, options, outlet=outlet)
@@ -194,11 +215,14 @@ def _with_outlet(entries: Any, outlet: str | None) -> Any:
 
 def _pipeline(options: dict[str, Any]) -> Pipeline:
     from spinscope.pipeline import get_pipeline
+    from spinscope.techniques.evidence import EvidenceIndexError
 
     try:
         return get_pipeline(**options)
     except OSError as e:  # a model file missing or unreadable: an install problem, said in one line
         fail(f"cannot load the analysis models ({e})")
+    except EvidenceIndexError as e:  # an evidence index built for another encoder
+        fail(str(e))
 
 
 def _analyze_one(
@@ -448,6 +472,9 @@ def ingest(
         True, "--analyze/--no-analyze", help="Analyse raw inputs before storing them."
     ),
     outlet: str | None = typer.Option(None, "--outlet", metavar="NAME", help=_OUTLET_HELP),
+    terms: Path | None = typer.Option(
+        None, "--terms", metavar="FILE", help=_TERMS_HELP + " Needs --analyze."
+    ),
 ) -> None:
     """Analyse and store articles in the corpus database; already stored texts are skipped."""
     from rich.console import Console
@@ -456,11 +483,14 @@ def ingest(
     from spinscope.store import Store
     from spinscope.store.loader import ingest as run_ingest
 
+    watch = terms_option(terms)
+    if watch and not analyze:
+        fail("--terms marks terms while analysing: it needs --analyze")
     try:
         store = Store(db)
     except Exception as e:  # noqa: BLE001 - a bad URL or unreachable server: one line
         fail(f"{db}: cannot open the database ({type(e).__name__}: {str(e).splitlines()[0]})")
-    pipe = _pipeline({}).pipe if analyze else None
+    pipe = _pipeline({"terms": watch} if watch else {}).pipe if analyze else None
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

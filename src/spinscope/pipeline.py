@@ -1,8 +1,9 @@
 """Which analyzers run, in what order; models are loaded once per pipeline.
 
 Data flows one way: ingest → Document → clean → sentences (spaCy parse) → techniques →
-attributions → voice. Every analyzer is a callable ``Document -> Document`` that adds its own
-layer; those with a ``pipe`` method are batched.
+evidence → attributions → voice (→ watch, when the user gives watch terms). Every analyzer is a
+callable ``Document -> Document`` that adds its own layer (evidence and voice add a field to each
+technique span); those with a ``pipe`` method are batched.
 
 A body longer than :data:`PART_CHARS` is analysed in parts (cut between paragraphs) after
 cleaning: each part is a view of the same text whose body regions are that part's, so every
@@ -24,7 +25,7 @@ from spinscope.document import Document, Span
 
 Analyzer = Callable[[Document], Document]
 
-DEFAULT_STEPS = ("clean", "sentences", "techniques", "attributions", "voice")
+DEFAULT_STEPS = ("clean", "sentences", "techniques", "evidence", "attributions", "voice")
 
 #: Bodies longer than this many characters are analysed in parts of at most this size
 #: (about 0.1 MB: a long feature article is one part; memory per part ≈ 100 MB).
@@ -46,6 +47,14 @@ def _make(name: str, options: dict[str, Any]) -> Analyzer:
         return TechniqueTagger.load(
             min_confidence=options.get("min_confidence"), threads=options.get("threads")
         )
+    if name == "evidence":  # definition + nearest training phrases on each technique span
+        from spinscope.techniques.evidence import EvidenceAnnotator
+
+        return EvidenceAnnotator(threads=options.get("threads"))
+    if name == "watch":  # the user's watch terms (``terms``: a tuple of terms)
+        from spinscope.watch import WatchTerms
+
+        return WatchTerms(tuple(options.get("terms") or ()))
     if name == "attributions":
         from spinscope.attribution.extract import AttributionExtractor
 
@@ -69,6 +78,7 @@ class Pipeline:
 
     @classmethod
     def build(cls, steps: Iterable[str] = DEFAULT_STEPS, **options: Any) -> Pipeline:
+        steps = with_watch(steps, options)
         return cls(
             [(name, _make(name, options)) for name in steps],
             overlap=options.get("overlap", True),
@@ -217,6 +227,14 @@ def _run_steps(steps: list[Analyzer], docs: list[Document]) -> list[Document]:
     return docs
 
 
+def with_watch(steps: Iterable[str], options: dict[str, Any]) -> tuple[str, ...]:
+    """``steps``, with ``watch`` last when watch ``terms`` are given and it is not there."""
+    steps = tuple(steps)
+    if options.get("terms") and "watch" not in steps:
+        steps = (*steps, "watch")
+    return steps
+
+
 @functools.lru_cache(maxsize=4)
 def _cached(steps: tuple[str, ...], options: tuple[tuple[str, Any], ...]) -> Pipeline:
     return Pipeline.build(steps, **dict(options))
@@ -224,4 +242,6 @@ def _cached(steps: tuple[str, ...], options: tuple[tuple[str, Any], ...]) -> Pip
 
 def get_pipeline(steps: Iterable[str] = DEFAULT_STEPS, **options: Any) -> Pipeline:
     """A pipeline per distinct configuration, built once per process (models load once)."""
-    return _cached(tuple(steps), tuple(sorted(options.items())))
+    if "terms" in options:  # a list of terms is cached by value
+        options["terms"] = tuple(options["terms"] or ())
+    return _cached(with_watch(steps, options), tuple(sorted(options.items())))

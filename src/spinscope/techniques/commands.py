@@ -235,3 +235,38 @@ def _trained_split(model_dir: Path) -> str | None:
     """The split a model trained on, from its ``training_report.json`` (None: unknown)."""
     config = _training_config(model_dir)
     return None if config is None or "train_split" not in config else str(config["train_split"])
+
+
+@train_app.command("evidence")
+def train_evidence(
+    data: Path = typer.Option(..., help="PTC folder (splits.json, train/articles, train/labels)."),
+    model: Path = typer.Option(
+        ..., help="Technique model folder whose encoder the index is for (written there)."
+    ),
+) -> None:
+    """Build the evidence index of a technique model: every PTC training span pooled from the
+    model's encoder, with its phrase (models/techniques/evidence.npz when MODEL is the shipped
+    folder). Deterministic; a few minutes on a 2-core CPU."""
+    import time
+
+    from spinscope.techniques.evidence import INDEX_FILE, build_index
+
+    _need_ptc(data)
+    if not (model / "encoder.onnx").exists():
+        _fail(f"{model}: no encoder.onnx (not a technique model folder)")
+    arts = read_articles(data / "train" / "articles")
+    gold = read_labels(data / "train" / "labels")
+    t0 = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        typer.echo(f"  {done}/{total} articles encoded", err=True)
+
+    index = build_index(arts, gold, model, progress)
+    index.save(model / INDEX_FILE)
+    size = (model / INDEX_FILE).stat().st_size
+    typer.echo(
+        f"{len(index)} spans from {len(set(index.articles))} articles, encoder "
+        f"{index.fingerprint}, {size / 1e6:.1f} MB, {time.perf_counter() - t0:.0f} s "
+        f"→ {model / INDEX_FILE}",
+        err=True,
+    )
