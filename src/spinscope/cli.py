@@ -453,6 +453,12 @@ from spinscope.attribution.commands import train_attribution  # noqa: E402
 
 train_app.command("attribution")(train_attribution)
 
+# -- review: report and export of the user's corrections (spinscope.review.commands) --------
+
+from spinscope.review.commands import review_app  # noqa: E402
+
+app.add_typer(review_app, name="review")
+
 
 # -- store and web: ingest, serve (spinscope.store.loader, spinscope.web.serve) -------------
 

@@ -86,7 +86,7 @@ def final_spans(state: dict[str, Any]) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
-def shown_spans(state: dict[str, Any]) -> list[tuple[int, int, str, float]]:
+def shown_spans(state: dict[str, Any]) -> list[tuple[int, int, str, float | None]]:
     """The model's highlights shown at the default view ``(start, end, technique, confidence)``."""
     out = []
     for item in state.get("techniques", []):
@@ -161,7 +161,8 @@ def missed(reviews: Sequence[Reviewed], threshold: float | None) -> dict[str, An
             m = item.get("model")
             if m is None:
                 continue
-            on = bool(item.get("shown")) if threshold is None else m["confidence"] >= threshold
+            c = m.get("confidence")
+            on = bool(item.get("shown")) if threshold is None or c is None else c >= threshold
             if on:
                 model.append((int(m["start"]), int(m["end"]), str(m["technique"])))
         for a, b, t in final_spans(r.state):
@@ -202,7 +203,7 @@ def reliability(reviews: Sequence[Reviewed], bins: int = BINS) -> list[dict[str,
     rows: list[list[float]] = [[0.0, 0, 0] for _ in range(bins)]
     for r in reviews:
         for item in r.state.get("techniques", []):
-            if not judged(item):
+            if not judged(item) or item["model"].get("confidence") is None:
                 continue
             c = float(item["model"]["confidence"])
             b = min(bins - 1, max(0, int(c * bins)))
@@ -339,48 +340,37 @@ def compute(
 def collect(
     store: Store, reviewer: str | None = None
 ) -> tuple[list[Reviewed], dict[str, dict[str, Reviewed]]]:
-    """The reviews the report counts (one per article: ``reviewer``'s, else the latest) and every
-    reviewer's reviews by document. Raises ``InputError`` when no article is reviewed."""
+    """The reviews the report counts (one per article: ``reviewer``'s, else the one of the
+    reviewer who marked it reviewed last) and every reviewer's reviews by document (those who
+    marked it reviewed). Raises ``InputError`` when no article is reviewed."""
     from spinscope.errors import InputError
     from spinscope.store import review as rv
 
     ids = list(rv.reviewed_documents(store, reviewer))
     if not ids:
         who = f" by {reviewer!r}" if reviewer else ""
-        raise InputError(
-            f"no reviewed articles{who} in this database (mark articles reviewed first)"
-        )
+        raise InputError("database", f"no reviewed articles{who} (mark articles reviewed first)")
     counted: list[Reviewed] = []
     every: dict[str, dict[str, Reviewed]] = {}
     for doc_id in ids:
         doc = store.get(doc_id)
         if doc is None:
             continue
-        names = _reviewed_by(store, doc_id)
-        for name in names:
+        for name in rv.reviewers(store, doc_id):
             state = rv.review_state(store, doc_id, name)
-            every.setdefault(name, {})[doc_id] = Reviewed(doc_id, name, doc.text, state)
-        who = reviewer if reviewer is not None else (names[-1] if names else None)
-        if who is None:
-            continue
-        if who not in every or doc_id not in every[who]:
-            state = rv.review_state(store, doc_id, who)
-            every.setdefault(who, {})[doc_id] = Reviewed(doc_id, who, doc.text, state)
-        counted.append(every[who][doc_id])
+            if state.get("reviewed"):
+                every.setdefault(name, {})[doc_id] = Reviewed(doc_id, name, doc.text, state)
+        state = rv.review_state(store, doc_id, reviewer)
+        counted_by = state.get("reviewer")
+        if counted_by is not None and state.get("reviewed"):
+            counted.append(Reviewed(doc_id, str(counted_by), doc.text, state))
     return counted, every
-
-
-def _reviewed_by(store: Store, doc_id: str) -> list[str]:
-    """Reviewers who marked ``doc_id`` reviewed, the latest last."""
-    from spinscope.store import review as rv
-
-    return list(rv.reviewers(store, doc_id))
 
 
 def build_report(store: Store, reviewer: str | None = None) -> dict[str, Any]:
     """The report over the reviewed articles of ``store`` (``reviewer``'s, else each article's
     latest review). Plain JSON data: the CLI prints it as tables, the web page renders it."""
-    from spinscope.techniques.model import default_view_confidence
+    from spinscope.store.review import default_confidence
 
     reviews, every = collect(store, reviewer)
-    return compute(reviews, every, default_view_confidence(), reviewer)
+    return compute(reviews, every, default_confidence(), reviewer)
