@@ -161,3 +161,28 @@ minhash_bands = Table(
         index=True,
     ),
 )
+
+#: Review (migration 0006, see review.py): a reviewer's corrections of a document's model
+#: layers, append-only (the latest correction of an item wins; nothing is updated or deleted),
+#: and the documents each reviewer marked reviewed. The document's own layers never change.
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("document_seq", Integer, ForeignKey("documents.seq"), nullable=False, index=True),
+    Column("reviewer", String(80), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("layer", String(16), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("item_key", String(200), nullable=False),
+    Column("original", Text),
+    Column("value", Text),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("document_seq", Integer, ForeignKey("documents.seq"), primary_key=True),
+    Column("reviewer", String(80), primary_key=True),
+    Column("reviewed_at", String(32), nullable=False),
+)
