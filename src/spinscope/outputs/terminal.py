@@ -42,6 +42,10 @@ _STYLES = {
 }
 _OTHER_STYLE = "white on grey23"
 _MARK_STYLE = "bold yellow"
+#: The watch layer (the user's own terms): its own colour and its own marks ``⟦…⟧``, never a
+#: technique's; a technique inside a watch term keeps its own background.
+_WATCH_STYLE = "black on yellow1"
+_WATCH_OPEN, _WATCH_CLOSE = "⟦", "⟧"
 
 # C0 controls (but tab and newline), DEL and C1 controls → visible symbols, one for one, so
 # offsets into the shown text stay those of the document.
@@ -82,6 +86,8 @@ def renderable(doc: Document, colour: bool = True) -> RenderableType:
     if techniques:
         parts.append(_legend(techniques, colour))
         parts.append(_technique_table(doc, techniques, colour))
+    if doc.layer("watch"):
+        parts.append(_watch_table(doc, colour))
     if doc.layer("attributions"):
         parts.append(_attribution_table(doc))
     parts.append(_residue_table(doc, residue_runs(doc)))
@@ -102,15 +108,29 @@ def _marked(doc: Document, region: Span, techniques: list[Span]) -> Text:
     for n, s in inside:
         opens.setdefault(s.start, []).append(n)
         closes.setdefault(s.end, []).append(n)
-    cuts = sorted({region.start, region.end, *opens, *closes})
+    # watch terms: the user's, marked apart; overlapping occurrences are one marked stretch
+    watch: list[list[int]] = []
+    for w in sorted(doc.layer("watch"), key=lambda w: (w.start, w.end)):
+        if region.start <= w.start < w.end <= region.end:
+            if watch and w.start <= watch[-1][1]:
+                watch[-1][1] = max(watch[-1][1], w.end)
+            else:
+                watch.append([w.start, w.end])
+    w_open = {a for a, _ in watch}
+    w_close = {b for _, b in watch}
+    cuts = sorted({region.start, region.end, *opens, *closes, *w_open, *w_close})
     text = Text()
     pos = region.start
     content_start: dict[int, int] = {}  # span number -> where its text starts in ``text``
     content_end: dict[int, int] = {}
+    watch_at: list[int] = []  # where each watch stretch starts and ends in ``text``
     for cut in cuts:
         if cut > pos:
             text.append(_visible(doc.text[pos:cut]))
             pos = cut
+        if cut in w_close:
+            text.append(_WATCH_CLOSE, style=_WATCH_STYLE)
+            watch_at.append(len(text))
         # at one offset: close the spans ending here (innermost first), then open the new ones
         for n in sorted(closes.get(cut, []), reverse=True):
             content_end[n] = len(text)
@@ -118,6 +138,11 @@ def _marked(doc: Document, region: Span, techniques: list[Span]) -> Text:
         for n in opens.get(cut, []):
             text.append(f"[{n}›", style=_MARK_STYLE)
             content_start[n] = len(text)
+        if cut in w_open:
+            watch_at.append(len(text))
+            text.append(_WATCH_OPEN, style=_WATCH_STYLE)
+    for a, b in zip(watch_at[::2], watch_at[1::2], strict=True):
+        text.stylize(_WATCH_STYLE, a, b)
     # longest first, so a nested span's colour shows over the one around it
     for n, s in sorted(inside, key=lambda item: item[1].start - item[1].end):
         text.stylize(_style(s.label), content_start[n], content_end[n])
@@ -177,8 +202,45 @@ def _technique_table(doc: Document, techniques: list[Span], colour: bool) -> Tab
             name_cell,
             f"{conf:.2f}" if isinstance(conf, (int, float)) else "",
             Text(_visible(who)),
-            Text(_short(doc.span_text(s))),
+            _with_evidence(Text(_short(doc.span_text(s))), s.attrs.get("evidence")),
         )
+    if any(isinstance(s.attrs.get("evidence"), dict) for s in techniques):
+        table.caption = (
+            "like: the training phrases annotators marked with the same technique that are "
+            "nearest to the span (cosine similarity in the model's encoder space)"
+        )
+        table.caption_justify = "left"
+    return table
+
+
+def _with_evidence(cell: Text, evidence: object) -> Text:
+    """The span's text, then the training phrases most like it (``evidence``), dim."""
+    if not isinstance(evidence, dict):
+        return cell
+    examples = [
+        ex for ex in evidence.get("examples") or [] if isinstance(ex, dict) and ex.get("text")
+    ]
+    for ex in examples[:3]:
+        sim = ex.get("similarity")
+        cell.append("\n  like " + (f"{sim:.2f} " if isinstance(sim, (int, float)) else ""))
+        cell.append("“" + _short(str(ex["text"]), 80) + "”", style="dim italic")
+    return cell
+
+
+def _watch_table(doc: Document, colour: bool) -> Table:
+    """The user's watch terms found, with their counts: apart from the techniques."""
+    counts: dict[str, int] = {}
+    for w in doc.layer("watch"):
+        counts[w.label] = counts.get(w.label, 0) + 1
+    table = Table(
+        title=f"Watch terms (your list, marked {_WATCH_OPEN}…{_WATCH_CLOSE}; not techniques)",
+        title_justify="left",
+        expand=True,
+    )
+    table.add_column("term", ratio=1)
+    table.add_column("found", justify="right", no_wrap=True)
+    for term, count in counts.items():
+        table.add_row(Text(_visible(term), style=_WATCH_STYLE if colour else ""), str(count))
     return table
 
 

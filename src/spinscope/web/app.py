@@ -155,7 +155,7 @@ class AnalysisService:
 
             def reveal(doc: Document, floor: float) -> Document:
                 copy = Document.from_dict(doc.to_dict())
-                return get_pipeline(("techniques", "voice"), min_confidence=floor)(copy)
+                return get_pipeline(("techniques", "evidence", "voice"), min_confidence=floor)(copy)
 
             self._revealer = reveal
         return self._revealer

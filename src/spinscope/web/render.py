@@ -38,6 +38,9 @@ PALETTE = (
     "#7b4173",
 )
 UNKNOWN_COLOUR = "#7f7f7f"
+#: The watch layer's own colour (the user's terms; ``.seg.w`` in ``static/spinscope.css``): no
+#: technique has it, so a watch term is never read as a model finding.
+WATCH_COLOUR = "#ffd400"
 COLOURS: dict[str, str] = dict(zip(TECHNIQUE_NAMES, PALETTE, strict=True))
 MAX_LEVELS = 6
 RESIDUE_LABELS = ("boilerplate",)
@@ -72,6 +75,16 @@ class Segment:
     cue: bool = False
     source: bool = False
     anchor: int | None = None  # attribution index whose content starts here
+    #: watch terms (the user's list) covering this segment
+    watch: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str | None:
+        """The segment's tooltip: its region (when not body) and the watch terms covering it."""
+        parts = [self.region] if self.region and self.region != "body" else []
+        if self.watch:
+            parts.append("watch term: " + ", ".join(self.watch))
+        return " · ".join(parts) or None
 
 
 @dataclass
@@ -100,6 +113,8 @@ class ArticleView:
     blocks: list[Block] = field(default_factory=list)
     #: what a residue block is called: "page residue" (HTML) or "web residue" (scraped text)
     residue_name: str = "web residue"
+    #: the watch layer's terms found, ``{"term", "count"}`` in the list's order of first match
+    watch: list[dict[str, Any]] = field(default_factory=list)
 
 
 _RESIDUE = ("boilerplate", "residue")
@@ -192,11 +207,14 @@ def build_view(doc: Document, start: float = 0.0) -> ArticleView:
         voice = tch.get("voice") or {}
         att = att_index.get(str(voice.get("attribution")))
         conf = tch.get("confidence")
+        evidence = _evidence(tch.get("evidence"))
         techs.append(
             {
                 "i": i,
                 "technique": tch["technique"],
-                "definition": TECHNIQUES.get(tch["technique"], ""),
+                "definition": (evidence or {}).get("definition")
+                or TECHNIQUES.get(tch["technique"], ""),
+                "evidence": evidence,
                 "cls": technique_class(tch["technique"]),
                 "confidence": round(float(conf), 3) if conf is not None else None,
                 "voice": voice.get("kind") or "outlet",
@@ -210,6 +228,8 @@ def build_view(doc: Document, start: float = 0.0) -> ArticleView:
     levels = _levels([(t["start"], t["end"]) for t in techs])
     for t_, lv in zip(techs, levels, strict=True):
         t_["level"] = lv
+        t_["tip"] = _tip(t_)
+    watch = [w for w in doc.layer("watch") if 0 <= w.start < w.end <= n]
 
     cuts = {0, n}
     for t_ in techs:
@@ -219,6 +239,8 @@ def build_view(doc: Document, start: float = 0.0) -> ArticleView:
             part = a.get(key)
             if part and part.get("start") is not None:
                 cuts.update((part["start"], part["end"]))
+    for w in watch:
+        cuts.update((w.start, w.end))
     regions = doc.regions
     for r in regions:
         cuts.update((r.start, r.end))
@@ -243,6 +265,7 @@ def build_view(doc: Document, start: float = 0.0) -> ArticleView:
             attributions=in_att,
             cue=any(_covers(a.get("cue"), a0, b0) for a in atts),
             source=any(_covers(a.get("source"), a0, b0) for a in atts),
+            watch=list(dict.fromkeys(w.label for w in watch if w.start <= a0 and b0 <= w.end)),
         )
         for i in in_att:
             if i not in anchored:
@@ -275,7 +298,52 @@ def build_view(doc: Document, start: float = 0.0) -> ArticleView:
         data={"techniques": techs, "attributions": attributions},
         blocks=residue_blocks(segments) if has_body else [Block(segments)],
         residue_name="page residue" if doc.source.kind == "html" else "web residue",
+        watch=[
+            {"term": term, "count": count} for term, count in _count(w.label for w in watch).items()
+        ],
     )
+
+
+def _count(labels: Any) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for label in labels:
+        out[label] = out.get(label, 0) + 1
+    return out
+
+
+def _evidence(value: Any) -> dict[str, Any] | None:
+    """A technique span's ``evidence`` as the views show it (None when absent or malformed):
+    the definition and up to three ``{"text", "similarity"}`` training phrases."""
+    if not isinstance(value, dict):
+        return None
+    examples = []
+    for ex in value.get("examples") or []:
+        if isinstance(ex, dict) and isinstance(ex.get("text"), str):
+            sim = ex.get("similarity")
+            ok = isinstance(sim, int | float) and not isinstance(sim, bool)
+            examples.append({"text": _excerpt(ex["text"], 120), "similarity": sim if ok else None})
+    definition = value.get("definition")
+    return {
+        "definition": definition if isinstance(definition, str) else "",
+        "examples": examples[:3],
+    }
+
+
+def _tip(t: dict[str, Any]) -> str:
+    """A technique span's tooltip (the ``title`` attribute: shown without JavaScript):
+    technique, confidence and voice, its definition and the training phrases most like it."""
+    head = t["technique"]
+    if t["confidence"] is not None:
+        head += f" · {t['confidence']:.2f}"
+    head += f" · {t['voice']}" + (f": {t['speaker']}" if t["speaker"] else "")
+    lines = [head]
+    if t["definition"]:
+        lines.append(t["definition"])
+    ev = t.get("evidence")
+    if ev and ev["examples"]:
+        lines.append("Marked so in training articles:")
+        lines.extend(f"“{ex['text']}”" for ex in ev["examples"])
+    return "\n".join(lines)
 
 
 def _covers(part: dict[str, Any] | None, a: int, b: int) -> bool:

@@ -37,6 +37,16 @@
         " · voice: " + voiceText(t);
       box.appendChild(el("div", "pop-meta", meta));
       box.appendChild(el("div", "pop-text", "“" + t.text + "”"));
+      var ev = t.evidence && t.evidence.examples ? t.evidence.examples : [];
+      if (ev.length) {  // the training phrases most like this one (same technique)
+        box.appendChild(el("div", "pop-ev-h", "Marked " + t.technique + " in training articles:"));
+        var list = el("ul", "pop-ev");
+        ev.forEach(function (x) {
+          var sim = typeof x.similarity === "number" ? " (" + x.similarity.toFixed(2) + ")" : "";
+          list.appendChild(el("li", null, "“" + x.text + "”" + sim));
+        });
+        box.appendChild(list);
+      }
       pop.appendChild(box);
     });
     var close = el("button", "pop-close", "×");
