@@ -3,16 +3,8 @@
 
 from __future__ import annotations
 
-import os
-
 from spinscope.document import Document, Source, Span
 from spinscope.store import Store
-
-PG_URL = os.environ.get("SPINSCOPE_TEST_PG_URL")
-PG_MISSING = (
-    "needs PostgreSQL: SPINSCOPE_TEST_PG_URL is not set "
-    "(postgresql://user:password@host:port/database; .ci/run starts a server and sets it)"
-)
 
 TITLE = "Council vote"
 BODY = (
