@@ -72,6 +72,9 @@ from spinscope.web.render import (
     render_article,
     reveal_floor,
 )
+from spinscope.web.review import router as review_router
+from spinscope.web.watch import corpus_terms
+from spinscope.web.watch import router as watch_router
 
 log = logging.getLogger("spinscope.web")
 
@@ -564,6 +567,7 @@ def create_app(
                 speaker_ids=await run_in_threadpool(store.speaker_ids, doc),
                 start_confidence=start,
                 analysed_confidence=analysed,
+                watch_terms=await run_in_threadpool(corpus_terms, store),
             )
         )
 
@@ -686,4 +690,6 @@ def create_app(
             raise HTTPException(404, f"no speaker with id {speaker_id}")
         return page("speaker.html", sp=sp)
 
+    app.include_router(review_router)
+    app.include_router(watch_router)  # watch terms per corpus: /settings/watch, /api/watch-terms
     return app
