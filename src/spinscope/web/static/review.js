@@ -2,7 +2,7 @@
    reject, re-speak and add statements; mark the article reviewed. Corrections are stored by the
    server (/api/documents/{id}/review…) beside the model's layers, which are never changed.
    Article text and every value from the server are untrusted: they are only ever inserted with
-   textContent / createElement, never innerHTML. Offsets are Unicode code points, as the server's. */
+   textContent / createElement, never parsed as HTML. Offsets are Unicode code points, as the server's. */
 (function () {
   "use strict";
   var bar = document.getElementById("rv-bar");
