@@ -229,3 +229,73 @@ def test_cli_terms_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         assert result.exit_code == 2
         assert f"{bad}: terms file not found" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+# -- the web setting: the corpus's watch terms (table watch_terms, migration 0007) -----------
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Any:
+    from fastapi.testclient import TestClient
+
+    from spinscope.store import Store
+    from spinscope.web import create_app
+
+    store = Store(f"sqlite:///{tmp_path}/watch.db")
+    app = create_app(store=store, pipeline=Pipeline.build(("clean",)))
+    yield TestClient(app, raise_server_exceptions=False, base_url="http://127.0.0.1:8000"), store
+    store.close()
+
+
+def test_web_setting_marks_the_corpus_terms_in_every_article_view(web: Any) -> None:
+    from spinscope.web.watch import corpus_terms
+
+    client, store = web
+    doc = Document("Coup talk\n\nThe coup factory sent its agents. The Takfiri groups fled.\n")
+    Pipeline.build(("clean",))(doc)
+    store.add(doc)
+    page = client.get(f"/documents/{doc.id}").text
+    assert 'id="watch-terms"' not in page and 'href="/settings/watch"' in page
+    assert client.get("/api/watch-terms").json() == {"terms": []}
+
+    form = client.post(
+        "/settings/watch",
+        data={"terms": "# our list\nCoup Factory\ntakfiri\n\\#tag\ncoup factory\n"},
+        follow_redirects=False,
+    )
+    assert form.status_code == 303 and form.headers["location"] == "/settings/watch?saved=3"
+    assert corpus_terms(store) == ("Coup Factory", "takfiri", "#tag")
+    settings = client.get("/settings/watch?saved=3").text
+    assert "Saved: 3 terms." in settings and "\\#tag" in settings
+
+    page = client.get(f"/documents/{doc.id}").text
+    assert '<span class="seg r-body w" title="watch term: Coup Factory">coup factory</span>' in page
+    assert 'title="watch term: takfiri">Takfiri</span>' in page
+    assert page.count('<span class="swatch w">') == 2  # '#tag' is not in the text
+    stored = store.get(doc.id)
+    assert stored is not None and "watch" not in stored.layers  # the document is unchanged
+
+    put = client.put("/api/watch-terms", json={"terms": ["agents", " agents ", ""]})
+    assert put.status_code == 200 and put.json() == {"terms": ["agents"]}
+    page = client.get(f"/documents/{doc.id}").text
+    assert 'title="watch term: agents">agents</span>' in page and "Coup Factory" not in page
+
+
+def test_web_setting_refuses_bad_input_and_other_sites(web: Any) -> None:
+    from spinscope.web.watch import corpus_terms
+
+    client, store = web
+    client.put("/api/watch-terms", json={"terms": ["keep"]})
+    bad = client.post("/settings/watch", data={"terms": "ok\n---\n"})
+    assert bad.status_code == 422 and "has no letter or digit" in bad.text
+    assert "---" in bad.text  # the form comes back with what was typed
+    assert client.put("/api/watch-terms", json={"terms": ["x" * 201]}).status_code == 422
+    assert client.put("/api/watch-terms", json={"terms": "one"}).status_code == 422
+    assert client.put("/api/watch-terms", json={"terms": [], "more": 1}).status_code == 422
+    hostile = client.post(
+        "/settings/watch", data={"terms": "evil"}, headers={"Origin": "https://evil.example"}
+    )
+    assert hostile.status_code == 403
+    assert corpus_terms(store) == ("keep",)
+    page = client.post("/settings/watch", data={"terms": "</textarea><script>x</script>\n--"})
+    assert "<script>x</script>" not in page.text

@@ -158,9 +158,14 @@ class WatchTerms:
         return cls(read_terms(path))
 
     def __call__(self, doc: Document) -> Document:
+        doc.set_layer(LAYER, self.spans(doc))
+        return doc
+
+    def spans(self, doc: Document) -> list[Span]:
+        """The occurrences in ``doc``'s title and body (all of its text when it has no
+        regions), without touching ``doc``."""
         if "regions" in doc.layers:
             ranges = [(r.start, r.end) for r in doc.regions if r.label in ("title", "body")]
         else:
             ranges = [(0, len(doc.text))]
-        doc.set_layer(LAYER, find_terms(doc.text, self.terms, sorted(ranges)))
-        return doc
+        return find_terms(doc.text, self.terms, sorted(ranges))

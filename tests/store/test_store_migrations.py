@@ -11,7 +11,7 @@ from spinscope.store.engine import current_revision, migrate
 from spinscope.store.schema import metadata
 from spinscope.store.stats import stats_from_spans
 
-HEAD = "0006"
+HEAD = "0007"
 
 
 def _ignore_search_objects(obj: Any, name: str | None, type_: str, *_: Any) -> bool:

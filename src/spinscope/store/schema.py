@@ -186,3 +186,14 @@ reviews = Table(
     Column("reviewer", String(80), primary_key=True),
     Column("reviewed_at", String(32), nullable=False),
 )
+
+#: Watch terms (migration 0007, see web/watch.py): the corpus's own list of terms, marked in
+#: every article view as the ``watch`` layer; ``key`` is the term case-folded (one row per term).
+watch_terms = Table(
+    "watch_terms",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("term", String(200), nullable=False),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("added_at", String(32), nullable=False),
+)

@@ -10,6 +10,7 @@ Imports only the standard library and Jinja2, so ``outputs.html`` can use it wit
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -171,9 +172,12 @@ def _levels(spans: list[tuple[int, int]]) -> list[int]:
     return [min(lv, MAX_LEVELS - 1) for lv in out]
 
 
-def build_view(doc: Document, start: float = 0.0) -> ArticleView:
+def build_view(
+    doc: Document, start: float = 0.0, watch_terms: Sequence[str] | None = None
+) -> ArticleView:
     """The article view of ``doc``; counts are of the spans at or above ``start`` (the
-    confidence the slider starts at: spans below it are in the page, hidden until revealed)."""
+    confidence the slider starts at: spans below it are in the page, hidden until revealed).
+    ``watch_terms`` (the corpus's list) are marked beside ``doc``'s own ``watch`` layer."""
     text = doc.text
     n = len(text)
     d = doc.to_dict()
@@ -230,6 +234,14 @@ def build_view(doc: Document, start: float = 0.0) -> ArticleView:
         t_["level"] = lv
         t_["tip"] = _tip(t_)
     watch = [w for w in doc.layer("watch") if 0 <= w.start < w.end <= n]
+    if watch_terms:
+        from spinscope.watch import WatchTerms
+
+        have = {(w.start, w.end, w.label.casefold()) for w in watch}
+        for w in WatchTerms(watch_terms).spans(doc):
+            if (w.start, w.end, w.label.casefold()) not in have:
+                watch.append(w)
+        watch.sort(key=lambda w: (w.start, w.end, w.label))
 
     cuts = {0, n}
     for t_ in techs:
@@ -405,6 +417,7 @@ def render_article(
     speaker_ids: dict[str, int] | None = None,
     start_confidence: float | None = None,
     analysed_confidence: float | None = None,
+    watch_terms: Sequence[str] | None = None,
 ) -> str:
     """The article view; ``standalone`` inlines CSS/JS and drops site navigation.
 
@@ -415,11 +428,12 @@ def render_article(
     ``analysed_confidence``: the lowest confidence ``doc`` was analysed down to (default: the
     model's default view). In the web app, sliding below it reloads the page analysed further
     down (``?min_confidence=``); a standalone report can reveal only what it holds.
+    ``watch_terms``: the corpus's watch terms (web setting), marked beside the document's own.
     """
     default = default_min_confidence()
     start = default if start_confidence is None else start_confidence
     analysed = default if analysed_confidence is None else analysed_confidence
-    view = build_view(doc, start)
+    view = build_view(doc, start, watch_terms)
     tpl = environment().get_template("article.html")
     return tpl.render(
         view=view,
