@@ -7,9 +7,14 @@ Spans of different techniques may overlap or coincide, so each technique is deco
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
+
+from spinscope.attribution.spans import is_boundary
+from spinscope.techniques.windows import JOINERS as _JOINERS
+from spinscope.techniques.windows import joins
 
 N_TECH = 14
 N_OUT = 1 + 2 * N_TECH
@@ -202,7 +207,8 @@ def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     stay only where they belong to the phrase (their partner is inside the span, and the two do
     not just wrap it), so ``“coup factory”`` becomes ``coup factory`` while
     ``“a shameful betrayal” (sic)`` is kept whole.
-    ``None`` when nothing but punctuation is left."""
+    ``None`` when nothing but punctuation is left. The result never starts or ends inside a word
+    or a grapheme cluster (:func:`snap_words`)."""
 
     def keeps_left(a: int, b: int) -> bool:
         c = text[a]
@@ -235,7 +241,39 @@ def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
             break
     if a >= b or not any(ch.isalnum() for ch in text[a:b]):
         return None
-    return a, b
+    return snap_words(text, a, b)
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch) in ("Mn", "Mc", "Me")
+
+
+def inside_word(text: str, i: int) -> bool:
+    """Whether offset ``i`` cuts a word (``so|rdid``, ``war-|torn``, ``Russia|’s``) or a grapheme
+    cluster (a letter and its combining accent, half an emoji): a span must not start or end
+    there. Joiners (``-``, ``'``, ``’``) belong to a word only between two word characters."""
+    if i <= 0 or i >= len(text):
+        return False
+    if not is_boundary(text, i):
+        return True
+    left, right = text[i - 1], text[i]
+    if _wordish(left) and _wordish(right):
+        return True
+    if right in _JOINERS and _wordish(left):
+        return i + 1 < len(text) and _wordish(text[i + 1])
+    if left in _JOINERS and _wordish(right):
+        return i >= 2 and _wordish(text[i - 2])
+    return False
+
+
+def snap_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole words: an edge inside a word moves out to the word's edge
+    (a phrase found in part is shown whole, never as a fragment)."""
+    while start > 0 and inside_word(text, start):
+        start -= 1
+    while end < len(text) and inside_word(text, end):
+        end += 1
+    return start, end
 
 
 #: words a phrase does not start with (it may start with "the", "our", "their"): connectives,
@@ -251,12 +289,19 @@ def shed_edges(
     s: TokenSpan, stop: np.ndarray, text: str, starts: np.ndarray, ends: np.ndarray
 ) -> TokenSpan:
     """Drop function words at a span's end ("wreaking havoc on" → "wreaking havoc") and
-    connectives or prepositions at its start ("and Russia pose" → "Russia pose")."""
+    connectives or prepositions at its start ("and Russia pose" → "Russia pose"): whole words
+    only, never the first wordpiece of a longer word ("so" of "sordid")."""
     first, last = s.first, s.last
     while last > first and stop[last]:
         last -= 1
-    while first < last and text[int(starts[first]) : int(ends[first])].lower() in _LEADING:
-        first += 1
+    while first < last:
+        # the whole word at ``first`` (its wordpieces: "so" + "##rdid" is "sordid", not "so")
+        end = first
+        while end < last and starts[end + 1] == ends[end] and joins(text, int(starts[end + 1])):
+            end += 1
+        if end >= last or text[int(starts[first]) : int(ends[end])].lower() not in _LEADING:
+            break
+        first = end + 1
     if (first, last) == (s.first, s.last):
         return s
     return TokenSpan(first, last, s.technique, s.confidence)

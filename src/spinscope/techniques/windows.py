@@ -46,7 +46,7 @@ def tokenize_ranges(tok: Tokenizer, text: str, ranges: list[tuple[int, int]]) ->
             for i, (s, e) in zip(enc.ids, enc.offsets, strict=True):
                 if e <= s:
                     continue
-                if not (starts and starts[-1] < a + s == ends[-1] and _joins(text, a + s)):
+                if not (starts and starts[-1] < a + s == ends[-1] and joins(text, a + s)):
                     base += 1
                 ids.append(i)
                 starts.append(a + s)
@@ -60,13 +60,14 @@ def tokenize_ranges(tok: Tokenizer, text: str, ranges: list[tuple[int, int]]) ->
     )
 
 
-_JOINERS = "-'’"
+#: characters that join two word characters into one word (``war-torn``, ``Russia’s``)
+JOINERS = "-'’"
 
 
-def _joins(text: str, at: int) -> bool:
+def joins(text: str, at: int) -> bool:
     """Whether the piece starting at ``at`` continues the word before it (``war-torn``, ``##ri``)."""
     left, right = text[at - 1], text[at]
-    return (left.isalnum() or left in _JOINERS) and (right.isalnum() or right in _JOINERS)
+    return (left.isalnum() or left in JOINERS) and (right.isalnum() or right in JOINERS)
 
 
 @dataclass
