@@ -32,6 +32,12 @@ def train_attribution(
         help="Train the one-pass head (models/attribution_head: a small head on the shared"
         " technique encoder, no encoder of its own) instead of fine-tuning the tagger's MiniLM.",
     ),
+    extra: Path | None = typer.Option(
+        None,
+        "--extra",
+        help="Reviewed articles to add to the fit articles: a folder written by"
+        " `spinscope review export --format brat` (never used to tune or report; tagger only).",
+    ),
 ) -> None:
     """Train the attribution tagger on PolNeAR train, choose how it joins the rules on other
     train articles, report rules / tagger / hybrid on PolNeAR dev, and write the model card.
@@ -48,6 +54,19 @@ def train_attribution(
         _fail(f"{data}: not a PolNeAR folder (no train/text, dev/text)")
     target = out
     training = None
+    extra_dir = ""
+    if extra is not None:
+        if tune_only or head:
+            _fail(
+                "--extra adds reviewed articles to the tagger's training: not with --tune-only or --head"
+            )
+        from spinscope.attribution.train import load_extra
+
+        try:
+            load_extra(extra)
+        except ValueError as exc:
+            _fail(str(exc))
+        extra_dir = str(extra.resolve())
     if tune_only:
         if not (target / "encoder.onnx").exists() and not (target / "head.npz").exists():
             _fail(f"{target}: no trained tagger to tune")
@@ -65,7 +84,11 @@ def train_attribution(
             _fail(f"training needs the train extra (pip install -e '.[train]'): {exc}")
             return
         cfg = AttributionTrainConfig(
-            seed=seed, epochs=epochs, fit_articles=fit_articles, tune_articles=tune_articles
+            seed=seed,
+            epochs=epochs,
+            fit_articles=fit_articles,
+            tune_articles=tune_articles,
+            extra_dir=extra_dir,
         )
         training = train(data, target, cfg)
     import json

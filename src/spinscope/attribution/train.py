@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.attribution.polnear import GoldArticle, load_split
+from spinscope.attribution.polnear import GoldArticle, GoldAttribution, load_split
 from spinscope.attribution.tagger import CHANNELS, LABELS
 from spinscope.techniques.windows import (
     Tokens,
@@ -50,6 +51,9 @@ class AttributionTrainConfig:
     threads: int = 2
     per_channel: bool = True
     limit: int | None = None  # debug: cap both parts
+    #: reviewed articles as brat (``spinscope review export --format brat``) added to the fit
+    #: articles ("": none); never used to tune or report
+    extra_dir: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,6 +74,53 @@ def load_named(root: Path, names: list[str]) -> list[GoldArticle]:
     arts = [a for a in load_split(root, "train") if a.name in keep]
     order = {n: i for i, n in enumerate(names)}
     return sorted(arts, key=lambda a: order[a.name])
+
+
+_BRAT_T = re.compile(r"^(T\d+)\t(\w+) (\d+) (\d+)\t")
+_BRAT_E = re.compile(r"^(E\d+)\t(.*)$")
+
+
+def load_extra(extra: Path) -> list[GoldArticle]:
+    """Reviewed articles exported as brat (``spinscope review export --format brat``): each
+    ``ID.txt`` with its ``ID.ann`` — ``Content``, ``Cue`` and ``Source`` text-bounds joined by
+    ``Attribution`` events (a statement the reviewer added may have no cue). ValueError, naming
+    the file and line, for a folder without articles, a missing ``.ann``, an offset outside the
+    text or an event naming an unknown text-bound."""
+    extra = Path(extra)
+    texts = sorted(extra.glob("*.txt")) if extra.is_dir() else []
+    if not texts:
+        raise ValueError(
+            f"{extra}: not a reviewed brat export (no ID.txt files; write one with "
+            "spinscope review export --format brat)"
+        )
+    out: list[GoldArticle] = []
+    for txt in texts:
+        ann = txt.with_suffix(".ann")
+        if not ann.is_file():
+            raise ValueError(f"{txt}: no {ann.name} beside it")
+        with open(txt, encoding="utf-8", newline="") as f:  # offsets: no newline translation
+            text = f.read()
+        bounds: dict[str, tuple[int, int]] = {}
+        atts: list[GoldAttribution] = []
+        for n, line in enumerate(ann.read_text(encoding="utf-8").splitlines(), 1):
+            m = _BRAT_T.match(line)
+            if m:
+                a, b = int(m.group(3)), int(m.group(4))
+                if not 0 <= a < b <= len(text):
+                    raise ValueError(f"{ann}:{n}: [{a}, {b}) is outside the text")
+                bounds[m.group(1)] = (a, b)
+                continue
+            e = _BRAT_E.match(line)
+            if e:
+                args = dict(x.split(":", 1) for x in e.group(2).split() if ":" in x)
+                missing = [v for v in args.values() if v not in bounds]
+                if "Content" not in args or missing:
+                    raise ValueError(f"{ann}:{n}: an event needs a Content and known text-bounds")
+                cue = (bounds[args["Cue"]],) if "Cue" in args else ()
+                src = (bounds[args["Source"]],) if "Source" in args else None
+                atts.append(GoldAttribution((bounds[args["Content"]],), cue, src))
+        out.append(GoldArticle(txt.stem, text, atts))
+    return out
 
 
 @dataclass
@@ -127,7 +178,12 @@ def train(
     tok = load_tokenizer(base / "tokenizer.json")
     fit_names, tune_names = split_train(root, cfg)
     fit = [build_example(a, tok) for a in load_named(root, fit_names)]
-    log(f"attribution tagger: {len(fit)} fit articles, {len(tune_names)} tune articles")
+    extra = load_extra(Path(cfg.extra_dir)) if cfg.extra_dir else []
+    fit.extend(build_example(a, tok) for a in extra)
+    log(
+        f"attribution tagger: {len(fit)} fit articles ({len(extra)} reviewed), "
+        f"{len(tune_names)} tune articles"
+    )
 
     net = build_net(torch, nn, base)
     targets = np.concatenate([e.targets for e in fit])
@@ -195,6 +251,7 @@ def train(
         "config": asdict(cfg),
         "fit_articles": fit_names,
         "tune_articles": tune_names,
+        "extra_articles": [a.name for a in extra],
         "windows": len(wins),
         "history": history,
     }

@@ -210,12 +210,18 @@ class Calibrator:
     #: the columns of :data:`FEATURES` it was fitted on, in order
     features: tuple[str, ...] = FEATURES
 
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """The logistic regression's log-odds of each row of ``x`` (before any isotonic map)."""
+        if len(x) == 0:
+            return np.zeros(0, dtype=np.float64)
+        x = x[:, columns(self.features)]
+        return np.asarray(((x - self.mean) / self.scale) @ self.coef + self.intercept, np.float64)
+
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """Confidence of each row of ``x`` (all :data:`FEATURES` columns)."""
         if len(x) == 0:
             return np.zeros(0, dtype=np.float64)
-        x = x[:, columns(self.features)]
-        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        z = self.logit(x)
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         if self.iso_x is not None and self.iso_y is not None:
             p = np.interp(p, self.iso_x, self.iso_y)
@@ -294,6 +300,31 @@ def fit(
     return cal
 
 
+def recalibrate(cal: Calibrator, x: np.ndarray, y: np.ndarray, c: float = 1.0) -> Calibrator:
+    """``cal`` refitted to new outcomes: Platt scaling of its log-odds, ``z' = a·z + b``, with
+    ``a`` and ``b`` fitted by logistic regression on candidates ``x`` (all :data:`FEATURES`
+    columns) and outcomes ``y``. Two numbers, so a few reviewed articles are enough, and the
+    result is a :class:`Calibrator` over the same features (its coefficients times ``a``, its
+    intercept ``a·intercept + b``); an isotonic step, fitted on other outcomes, is dropped.
+    Needs scikit-learn."""
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(np.asarray(y).tolist())) < 2:
+        raise ValueError("recalibration needs outcomes of both kinds (kept and not kept)")
+    z = cal.logit(x)
+    lr = LogisticRegression(C=c, max_iter=1000).fit(z[:, None], y)
+    a, b = float(lr.coef_[0, 0]), float(lr.intercept_[0])
+    return Calibrator(
+        cal.mean.copy(), cal.scale.copy(), cal.coef * a, cal.intercept * a + b, None, None,
+        cal.features,
+    )  # fmt: skip
+
+
+def brier(conf: np.ndarray, y: np.ndarray) -> float:
+    """Mean squared error of the confidences against the outcomes."""
+    return float(np.mean((np.asarray(conf, np.float64) - y) ** 2)) if len(y) else 0.0
+
+
 def reliability(conf: np.ndarray, y: np.ndarray, bins: int = 10) -> list[dict[str, float]]:
     """Equal-width bins over [0, 1]: count, mean confidence, observed rate."""
     rows = []
@@ -322,3 +353,95 @@ def ece(conf: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
             for r in reliability(conf, y, bins)
         )
     )
+
+
+def refit_on_reviewed(
+    model_dir: Any,
+    texts: dict[str, str],
+    gold: dict[str, list[Any]],
+    log: Any = print,
+) -> tuple[Calibrator, dict[str, Any]]:
+    """The calibrator of the technique model in ``model_dir`` refitted (:func:`recalibrate`) on
+    reviewed articles ``texts`` with their final spans ``gold`` (``ptc.Gold`` by article id):
+    the model's view candidates of each article, an outcome of 1 where a final span of the
+    candidate's technique overlaps it (the outcome the shipped calibrator was fitted to).
+
+    Returns the new calibrator and a report: counts; ECE and Brier score of the old and new
+    confidences on these candidates, in-sample, and cross-fitted over two halves of the
+    articles where each half has outcomes of both kinds (None otherwise). ValueError when the
+    model has no calibrated view or the candidates' outcomes are all of one kind.
+    """
+    from spinscope.techniques.model import TechniqueTagger
+    from spinscope.techniques.ptc import PTC_TECHNIQUES
+
+    tagger = TechniqueTagger.load(model_dir)
+    view = tagger.config.get("view")
+    old = tagger.calibrator
+    if view is None or old is None:
+        raise ValueError(f"{model_dir}: this technique model has no calibrated view")
+    ids = sorted(texts)
+    log(f"encoding {len(ids)} reviewed articles with {model_dir}")
+    encs = tagger.encode([(texts[a], [(0, len(texts[a]))]) for a in ids])
+    rows: list[np.ndarray] = []
+    ys: list[int] = []
+    part: list[int] = []
+    for i, (art, enc) in enumerate(zip(ids, encs, strict=True)):
+        spans, x = tagger.candidates(
+            enc,
+            float(view["candidate_threshold"]),
+            int(view["merge_gap"]),
+            float(view.get("peak_ratio", 0.0)),
+        )
+        for (a, b, t), row in zip(spans, x, strict=True):
+            name = PTC_TECHNIQUES[t]
+            hit = any(g.technique == name and g.start < b and a < g.end for g in gold.get(art, []))
+            rows.append(row)
+            ys.append(int(hit))
+            part.append(i % 2)
+    x_all = np.stack(rows) if rows else np.zeros((0, len(FEATURES)), np.float32)
+    y = np.asarray(ys, dtype=np.int64)
+    kept = int(y.sum())
+    if kept == 0 or kept == len(y):
+        raise ValueError(
+            f"the model's candidates on the {len(ids)} reviewed articles are all "
+            f"{'kept' if kept else 'not kept'} ({kept} of {len(y)}): recalibration needs both"
+        )
+    new = recalibrate(old, x_all, y)
+    halves = np.asarray(part)
+    crossed: np.ndarray | None = np.zeros(len(y))
+    for h in (0, 1):
+        train = halves != h
+        if crossed is None or len(set(y[train].tolist())) < 2 or not (halves == h).any():
+            crossed = None
+            continue
+        crossed[halves == h] = recalibrate(old, x_all[train], y[train])(x_all[halves == h])
+    before, after = old(x_all), new(x_all)
+    report: dict[str, Any] = {
+        "articles": len(ids),
+        "candidates": len(y),
+        "kept": kept,
+        "platt": _platt(old.logit(x_all), new.logit(x_all)),
+        "in_sample": {
+            "ece_before": ece(before, y),
+            "ece_after": ece(after, y),
+            "brier_before": brier(before, y),
+            "brier_after": brier(after, y),
+        },
+        "cross_fitted": None
+        if crossed is None
+        else {
+            "ece_before": ece(before, y),
+            "ece_after": ece(crossed, y),
+            "brier_before": brier(before, y),
+            "brier_after": brier(crossed, y),
+        },
+    }
+    return new, report
+
+
+def _platt(z_old: np.ndarray, z_new: np.ndarray) -> dict[str, float] | None:
+    """``a`` and ``b`` of ``z_new = a·z_old + b`` (None when the old log-odds are all equal)."""
+    if len(z_old) < 2 or float(np.ptp(z_old)) == 0.0:
+        return None
+    a, b = np.polyfit(z_old, z_new, 1)
+    return {"a": round(float(a), 6), "b": round(float(b), 6)}

@@ -128,6 +128,7 @@ def _fold_done(fold_dir: Path, cfg: Any) -> bool:
     if had is None or not (fold_dir / "lexicon.json").exists():
         return False
     same = all(had.get(key) == getattr(cfg, key) for key in ("fold", "folds", "seed", "epochs"))
+    same = same and had.get("extra_dir", "") == getattr(cfg, "extra_dir", "")
     return same and had.get("sentence_loss", 0.0) == getattr(cfg, "sentence_loss", 0.0)
 
 
@@ -150,6 +151,12 @@ def train_techniques(
         min=0.0,
         help="Weight of the auxiliary sentence-level loss (0: off, as shipped; BENCHMARKS.md).",
     ),
+    extra: Path | None = typer.Option(
+        None,
+        "--extra",
+        help="Reviewed articles to add to every model's training: a folder written by"
+        " `spinscope review export --format ptc` (never used to evaluate or calibrate).",
+    ),
 ) -> None:
     """Train k fold models, choose decoding and fit the calibrator on their held-out folds,
     train the final model on all training articles, and write its model card.
@@ -166,6 +173,7 @@ def train_techniques(
     from spinscope.techniques.card import write_card
 
     _need_ptc(data)
+    extra_dir = _checked_extra(extra, data) if extra is not None else ""
     work = work or cv.default_cache()
     for k in range(folds):
         fold_dir = work / f"fold{k}"
@@ -176,34 +184,78 @@ def train_techniques(
             folds=folds,
             device=device,
             sentence_loss=sentence_loss,
+            extra_dir=extra_dir,
         )
         if not _fold_done(fold_dir, cfg):
             train(data, fold_dir, cfg)
     report = cv.run(data, folds, seed, cv_dir=work)
     target = out
     cfg = TrainConfig(
-        epochs=epochs, seed=seed, folds=folds, device=device, sentence_loss=sentence_loss
+        epochs=epochs,
+        seed=seed,
+        folds=folds,
+        device=device,
+        sentence_loss=sentence_loss,
+        extra_dir=extra_dir,
     )
     training = train(data, target, cfg)
     cv.apply(target, report)
     write_card(target, data, report, training)
 
 
+def _checked_extra(extra: Path, data: Path | None = None) -> str:
+    """``--extra``: a reviewed export, loaded and validated now (before any training); its
+    resolved path. Its ids must not be PTC training ids of ``data``."""
+    from spinscope.techniques.ptc import all_ids
+    from spinscope.techniques.train import load_extra
+
+    try:
+        texts, _ = load_extra(extra)
+    except ValueError as exc:
+        _fail(str(exc))
+    if data is not None:
+        clash = sorted(set(texts) & set(all_ids(data)))
+        if clash:
+            _fail(f"{extra}: article ids also in the PTC data: {', '.join(clash[:5])}")
+    return str(extra.resolve())
+
+
 @train_app.command("calibrate")
 def calibrate_techniques(
-    data: Path = typer.Option(..., help="PTC folder (splits.json, train/)."),
+    data: Path | None = typer.Option(
+        None, help="PTC folder (splits.json, train/); or give --extra instead."
+    ),
     model: Path = typer.Option(
         ..., help="Folder of the trained model to calibrate (rewritten in place)."
     ),
     split: str = typer.Option("validation", help="The split the model never trained on."),
     folds: int = typer.Option(2, help="Parts of the split for cross-fitting."),
     seed: int = typer.Option(13),
+    extra: Path | None = typer.Option(
+        None,
+        "--extra",
+        help="Refit only the confidence on your reviewed articles: a folder written by"
+        " `spinscope review export --format ptc` (instead of --data).",
+    ),
 ) -> None:
     """Choose decoding and fit the calibrator of an already trained model on the split it
     never saw (cross-fitted), write its lexicon from the other splits and its model card.
     Only for a model trained on one split of splits.json (its training_report.json names the
     split): a model trained on every training article, as the shipped one is, is refused;
-    `train techniques` (which reuses its cached fold models) re-chooses its decoding."""
+    `train techniques` (which reuses its cached fold models) re-chooses its decoding.
+
+    With --extra DIR (your reviewed articles, exported), the confidence of a calibrated model
+    (the shipped one included: copy its folder first) is refitted to your verdicts instead:
+    two numbers rescale its log-odds (Platt scaling), decoding and threshold stay; the
+    figures go to calibration_extra.json beside it."""
+    if extra is not None:
+        if data is not None:
+            _fail("give --data (a PTC split) or --extra (reviewed articles), not both")
+        _calibrate_extra(model, extra)
+        return
+    if data is None:
+        _fail("give --data (a PTC folder) or --extra (reviewed articles from review export)")
+        return
     try:
         from spinscope.techniques.train import write_lexicon
     except ImportError as exc:  # pragma: no cover - depends on extras
@@ -268,5 +320,46 @@ def train_evidence(
         f"{len(index)} spans from {len(set(index.articles))} articles, encoder "
         f"{index.fingerprint}, {size / 1e6:.1f} MB, {time.perf_counter() - t0:.0f} s "
         f"→ {model / INDEX_FILE}",
+        err=True,
+    )
+
+
+def _calibrate_extra(model: Path, extra: Path) -> None:
+    """``train calibrate --extra``: refit the model's confidence on reviewed articles."""
+    import json
+
+    try:
+        from spinscope.techniques.calibrate import refit_on_reviewed
+        from spinscope.techniques.train import load_extra
+    except ImportError as exc:  # pragma: no cover - depends on extras
+        _fail(f"calibration needs the train extra (pip install -e '.[train]'): {exc}")
+        return
+    config_path = model / "config.json"
+    if not config_path.is_file():
+        _fail(f"{model}: not a technique model folder (no config.json)")
+    try:
+        texts, gold = load_extra(extra)
+        cal, report = refit_on_reviewed(model, texts, gold, log=lambda m: typer.echo(m, err=True))
+    except (ValueError, OSError) as exc:
+        _fail(str(exc))
+        return
+    cfg = json.loads(config_path.read_text(encoding="utf-8"))
+    cfg["view"]["calibrator"] = cal.to_json()
+    config_path.write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
+    report["extra"] = str(extra.resolve())
+    (model / "calibration_extra.json").write_text(
+        json.dumps(report, indent=1) + "\n", encoding="utf-8"
+    )
+    ins, cross = report["in_sample"], report["cross_fitted"]
+    held = (
+        f"; cross-fitted over two halves of the articles: ECE {cross['ece_before']:.3f} → "
+        f"{cross['ece_after']:.3f}"
+        if cross
+        else "; too few articles of each kind to cross-fit"
+    )
+    typer.echo(
+        f"recalibrated on {report['candidates']} candidates of {report['articles']} reviewed "
+        f"articles ({report['kept']} kept): ECE {ins['ece_before']:.3f} → "
+        f"{ins['ece_after']:.3f} in-sample{held} → {config_path}",
         err=True,
     )

@@ -70,6 +70,9 @@ class TrainConfig:
     #: mean hidden state predicts which techniques occur in it (multi-label). Training only:
     #: it shapes the encoder for sentence-scale techniques and is not exported.
     sentence_loss: float = 0.0
+    #: a folder of reviewed articles in the PTC layout (``spinscope review export --format
+    #: ptc``) added to every model's training articles ("": none); never evaluated on
+    extra_dir: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -172,6 +175,45 @@ def load_split(data: Path, ids: list[str], tok: Any, limit: int | None) -> list[
     for g in labels:
         by.setdefault(g.article, []).append(g)
     return [build_example(a, texts[a], by.get(a, []), tok) for a in ids]
+
+
+def load_extra(extra: Path) -> tuple[dict[str, str], dict[str, list[Gold]]]:
+    """Reviewed articles in the PTC training layout (``train/articles/article{id}.txt`` and
+    ``train/labels/*.labels``, as ``spinscope review export --format ptc`` writes them): their
+    texts and technique spans by article. ValueError, naming the file and the problem, for a
+    folder that is not one, a label of an unknown article or technique, or offsets outside the
+    article."""
+    extra = Path(extra)
+    arts_dir, labels_dir = extra / "train" / "articles", extra / "train" / "labels"
+    if not arts_dir.is_dir() or not labels_dir.is_dir():
+        raise ValueError(
+            f"{extra}: not a reviewed export (no train/articles and train/labels; write one with "
+            "spinscope review export --format ptc)"
+        )
+    texts = read_articles(arts_dir)
+    if not texts:
+        raise ValueError(f"{arts_dir}: no articleNNN.txt files")
+    gold: dict[str, list[Gold]] = {a: [] for a in texts}
+    for g in read_labels(labels_dir):
+        where = f"{labels_dir}: article {g.article} [{g.start}, {g.end})"
+        if g.article not in texts:
+            raise ValueError(f"{where}: no such article in {arts_dir}")
+        if g.technique not in TECH_INDEX:
+            raise ValueError(f"{where}: {g.technique!r} is not one of the 14 PTC techniques")
+        if not 0 <= g.start < g.end <= len(texts[g.article]):
+            raise ValueError(f"{where}: outside the article ({len(texts[g.article])} characters)")
+        gold[g.article].append(g)
+    return texts, gold
+
+
+def extra_examples(extra: Path, tok: Any, taken: set[str] | None = None) -> list[Example]:
+    """Training examples of the reviewed articles in ``extra`` (:func:`load_extra`); an id
+    already among ``taken`` (the PTC training ids) is an error, not a silent duplicate."""
+    texts, gold = load_extra(extra)
+    clash = sorted(set(texts) & (taken or set()))
+    if clash:
+        raise ValueError(f"{extra}: article ids also in the PTC data: {', '.join(clash[:5])}")
+    return [build_example(a, texts[a], gold[a], tok) for a in sorted(texts)]
 
 
 # -- model ----------------------------------------------------------------------------------
@@ -516,6 +558,12 @@ def train(
     tok = load_tokenizer(base_model_dir() / "tokenizer.json")
     train_ids, eval_ids = split_ids(data, cfg)
     fit = load_split(data, train_ids, tok, cfg.limit)
+    n_extra = 0
+    if cfg.extra_dir:
+        more = extra_examples(Path(cfg.extra_dir), tok, set(all_ids(data)))
+        fit.extend(more)
+        n_extra = len(more)
+        log(f"train: {n_extra} reviewed articles from {cfg.extra_dir} added")
     # a held-out fold is scored after training (cv.py), not during it: no epoch is chosen on it
     val = load_split(data, eval_ids, tok, cfg.limit) if cfg.fold is None else []
     log(
@@ -526,6 +574,7 @@ def train(
     report = {
         "config": asdict(cfg),
         "train_articles": len(fit),
+        "extra_articles": n_extra,
         "silver_articles": len(silver or []),
         "history": history,
         "best": chosen,
