@@ -55,22 +55,21 @@ class EvidenceIndexError(ValueError):
 
 
 def encoder_fingerprint(model_dir: Path) -> str:
-    """SHA-256 (first 16 hex digits) of the encoder weights, tokenizer and window settings."""
+    """SHA-256 (first 16 hex digits) of the encoder weights and the tokenizer: what makes the
+    hidden states (window settings only move them slightly, so they are left out)."""
     model_dir = Path(model_dir)
     files = [model_dir / "encoder.onnx", model_dir / "tokenizer.json"]
     stamp = tuple((str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
-    cfg = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-    return _fingerprint(stamp, f"{cfg['max_tokens']}/{cfg['stride']}")
+    return _fingerprint(stamp)
 
 
 @functools.lru_cache(maxsize=8)
-def _fingerprint(stamp: tuple[tuple[str, int, int], ...], windows: str) -> str:
+def _fingerprint(stamp: tuple[tuple[str, int, int], ...]) -> str:
     h = hashlib.sha256()
     for path, _, _ in stamp:
         with open(path, "rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 h.update(block)
-    h.update(windows.encode())
     return h.hexdigest()[:16]
 
 
