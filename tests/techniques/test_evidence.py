@@ -334,3 +334,27 @@ def test_shipped_training_phrase_finds_itself_first(shared_file: object) -> None
             near += want.casefold() in top
     assert checked == own_context >= 15
     assert near / own_context >= 0.8, f"{near}/{own_context}"
+
+
+def test_cli_refuses_a_mismatched_index_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    import spinscope.cli as cli
+    import spinscope.pipeline as pipeline_mod
+
+    path = tmp_path / INDEX_FILE
+    _synthetic().save(path)
+
+    def build(*args: object, **options: object) -> object:
+        return EvidenceAnnotator(index_path=path)  # raises: another encoder's index
+
+    monkeypatch.setattr(pipeline_mod, "get_pipeline", build)
+    article = tmp_path / "a.txt"
+    article.write_text("Title\n\nThey are brutal thugs.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli.app, ["analyze", str(article)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("spinscope: error: ") and "0123456789abcdef" in result.stderr
+    assert "spinscope train evidence" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
