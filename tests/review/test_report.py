@@ -177,3 +177,25 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
         ],
     )
     assert res.exit_code == 2 and "csv" in res.output
+
+
+@pytest.mark.parametrize("reviewer", ["ana", "ben", None])
+def test_final_layers_are_the_stores_corrected_layers(store: Store, reviewer: str | None) -> None:
+    """The report counts what `?reviewed=only` counts: its final spans and statements are
+    spinscope.store.review.corrected_layers'."""
+    from spinscope.review.report import collect, effective_speaker, final_spans, final_statements
+    from spinscope.store import review as rv
+
+    doc_id = two_reviewers(store)
+    (rev,), _ = collect(store, reviewer)
+    corrected = rv.corrected_layers(store, doc_id, reviewer)
+    assert rev.reviewer == corrected["reviewer"]
+    assert final_spans(rev.state) == sorted(
+        (t["start"], t["end"], t["technique"]) for t in corrected["techniques"]
+    )
+    assert [a["key"] for a in final_statements(rev.state)] == [
+        a["key"] for a in corrected["attributions"]
+    ]
+    assert [effective_speaker(a) for a in final_statements(rev.state)] == [
+        a["speaker"] for a in corrected["attributions"]
+    ]
