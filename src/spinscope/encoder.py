@@ -23,12 +23,14 @@ import numpy as np
 
 from spinscope.document import Document, Span
 from spinscope.onnx_session import cpu_session
+from spinscope.techniques.decode import sentence_ends
 from spinscope.techniques.windows import (
     Tokens,
     Window,
     batch_inputs,
     load_tokenizer,
     make_windows,
+    stitch_weights,
     tokenize_ranges,
 )
 
@@ -61,6 +63,15 @@ class SharedEncoder:
         cfg = json.loads((self.model_dir / "config.json").read_text(encoding="utf-8"))
         self.max_tokens = int(cfg["max_tokens"])
         self.stride = int(cfg["stride"])
+        #: how windows are cut and stitched (``config.json`` "windows"; absent: the original
+        #: token windows, each token from the window where it is most central): ``align``
+        #: "tokens" | "sentences" (windows start and end at sentence edges); ``stitch`` "centre"
+        #: | "average" (every window covering a token, weighted down over ``ramp`` tokens from
+        #: an inner window edge)
+        win = cfg.get("windows", {})
+        self.align = str(win.get("align", "tokens"))
+        self.stitch = str(win.get("stitch", "centre"))
+        self.ramp = int(win.get("ramp", 32))
         self.tokenizer = load_tokenizer(self.model_dir / "tokenizer.json")
         self.session = cpu_session(self.model_dir / "encoder.onnx", threads)
         last = self.session.get_outputs()[-1].shape[-1]
@@ -85,30 +96,50 @@ class SharedEncoder:
         run = (session or self.session).run
         tokens = [tokenize_ranges(self.tokenizer, text, list(ranges)) for text, ranges in items]
         wins: list[Window] = []
-        for i, t in enumerate(tokens):
-            wins.extend(make_windows(len(t.ids), i, self.max_tokens, self.stride))
+        for i, ((text, _), t) in enumerate(zip(items, tokens, strict=True)):
+            wins.extend(self.windows(text, t, i))
         wins.sort(key=lambda w: w.hi - w.lo)
         hidden = [np.zeros((len(t.ids), HIDDEN), np.float32) for t in tokens]
         probs: list[np.ndarray | None] = [None] * len(tokens)
+        average = self.stitch == "average"
+        weight = [np.zeros((len(t.ids), 1), np.float32) for t in tokens] if average else []
         for k in range(0, len(wins), batch_size):
             chunk = wins[k : k + batch_size]
             ids, mask = batch_inputs(chunk, tokens)
             h, p = run(None, {"input_ids": ids, "attention_mask": mask})
             for r, w in enumerate(chunk):
-                a, b = w.keep_lo - w.lo + 1, w.keep_hi - w.lo + 1
-                hidden[w.doc][w.keep_lo : w.keep_hi] = h[r, a:b]
                 out = probs[w.doc]
                 if out is None:
                     out = probs[w.doc] = np.zeros((len(tokens[w.doc].ids), p.shape[-1]), p.dtype)
+                if average:  # weighted sums now, divided once every window is in
+                    wt = stitch_weights(w, len(tokens[w.doc].ids), self.ramp)[:, None]
+                    hidden[w.doc][w.lo : w.hi] += wt * h[r, 1 : 1 + w.hi - w.lo]
+                    out[w.lo : w.hi] += wt * p[r, 1 : 1 + w.hi - w.lo]
+                    weight[w.doc][w.lo : w.hi] += wt
+                    continue
+                a, b = w.keep_lo - w.lo + 1, w.keep_hi - w.lo + 1
+                hidden[w.doc][w.keep_lo : w.keep_hi] = h[r, a:b]
                 out[w.keep_lo : w.keep_hi] = p[r, a:b]
             if progress is not None:
                 progress(k + len(chunk), len(wins))
+        for i, wt in enumerate(weight):
+            hidden[i] /= np.maximum(wt, 1e-9)
+            out = probs[i]
+            if out is not None:
+                probs[i] = (out / np.maximum(wt, 1e-9)).astype(out.dtype)
         return [
             Encoded(
                 text, t, h, p if p is not None else np.zeros((len(t.ids), self.n_out), np.float32)
             )
             for (text, _), t, h, p in zip(items, tokens, hidden, probs, strict=True)
         ]
+
+    def windows(self, text: str, tokens: Tokens, doc: int = 0) -> list[Window]:
+        """The encoder windows of one tokenised text (the encoder passes it costs)."""
+        breaks = None
+        if self.align == "sentences":
+            breaks = sentence_ends(text, tokens.starts, tokens.ends)
+        return make_windows(len(tokens.ids), doc, self.max_tokens, self.stride, breaks)
 
     def encode_docs(
         self,

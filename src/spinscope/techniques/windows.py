@@ -81,12 +81,30 @@ class Window:
     keep_hi: int
 
 
-def make_windows(n_tokens: int, doc: int, max_tokens: int = 254, stride: int = 192) -> list[Window]:
-    """Overlapping windows; each token is *kept* from exactly one window (the most central)."""
+def make_windows(
+    n_tokens: int,
+    doc: int,
+    max_tokens: int = 254,
+    stride: int = 192,
+    breaks: np.ndarray | None = None,
+) -> list[Window]:
+    """Overlapping windows; each token is *kept* from exactly one window (the most central).
+
+    ``breaks`` (per token: a sentence ends after it) aligns windows to sentences: a window
+    starts at a sentence start and ends at a sentence end wherever one lies in reach (a sentence
+    longer than a window is cut), and the seam between two windows is the sentence boundary
+    nearest the middle of their overlap, so a sentence is read whole from one window. The next
+    window starts at the last sentence start within ``stride`` of the previous start (past half of
+it; else ``stride`` tokens on): windows
+    depend on the sentences they cover, not on the token count from the top of the document, so
+    an edit shifts the windows only until the next sentence start they share.
+    """
     if n_tokens == 0:
         return []
     if n_tokens <= max_tokens:
         return [Window(doc, 0, n_tokens, 0, n_tokens)]
+    if breaks is not None:
+        return _sentence_windows(n_tokens, doc, max_tokens, stride, breaks)
     starts = list(range(0, n_tokens - max_tokens, stride)) + [n_tokens - max_tokens]
     wins = [Window(doc, s, s + max_tokens, s, s + max_tokens) for s in starts]
     for left, right in zip(wins, wins[1:], strict=False):
@@ -94,6 +112,47 @@ def make_windows(n_tokens: int, doc: int, max_tokens: int = 254, stride: int = 1
         left.keep_hi = cut
         right.keep_lo = cut
     return wins
+
+
+def _sentence_windows(
+    n_tokens: int, doc: int, max_tokens: int, stride: int, breaks: np.ndarray
+) -> list[Window]:
+    bounds = np.flatnonzero(np.asarray(breaks[:n_tokens], dtype=bool)) + 1  # sentence starts
+    bounds = bounds[(bounds > 0) & (bounds < n_tokens)]
+
+    def last_bound(lo: int, hi: int) -> int | None:
+        """The last sentence start in ``(lo, hi]``."""
+        k = int(np.searchsorted(bounds, hi, side="right")) - 1
+        return int(bounds[k]) if k >= 0 and bounds[k] > lo else None
+
+    wins: list[Window] = []
+    lo = 0
+    while True:
+        if lo + max_tokens >= n_tokens:
+            wins.append(Window(doc, lo, n_tokens, lo, n_tokens))
+            break
+        end = last_bound(lo, lo + max_tokens)
+        hi = end if end is not None and end - lo > stride else lo + max_tokens
+        wins.append(Window(doc, lo, hi, lo, hi))
+        nxt = last_bound(lo + stride // 2, lo + stride)
+        lo = nxt if nxt is not None and nxt < hi else lo + stride
+    for left, right in zip(wins, wins[1:], strict=False):
+        mid = (right.lo + left.hi) / 2
+        inner = bounds[(bounds >= right.lo) & (bounds <= left.hi)]
+        cut = int(inner[np.argmin(np.abs(inner - mid))]) if len(inner) else int(mid)
+        left.keep_hi = cut
+        right.keep_lo = cut
+    return wins
+
+
+def stitch_weights(w: Window, n_tokens: int, ramp: int) -> np.ndarray:
+    """Weights of a window's tokens when overlapping windows are averaged: rising from an
+    inner window edge over ``ramp`` tokens (a token next to a cut has the least context), flat
+    at a document edge (nothing is cut there)."""
+    i = np.arange(w.lo, w.hi, dtype=np.float32)
+    left = i - w.lo + 1 if w.lo > 0 else np.full_like(i, ramp)
+    right = w.hi - i if w.hi < n_tokens else np.full_like(i, ramp)
+    return np.minimum(np.minimum(left, right), ramp) / ramp
 
 
 def batch_inputs(windows: list[Window], tokens: list[Tokens]) -> tuple[np.ndarray, np.ndarray]:
