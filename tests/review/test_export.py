@@ -58,6 +58,12 @@ def test_ptc_export_scores_to_the_reports_precision(store: Store, tmp_path: Path
         assert printed is not None
         assert res.stdout.strip() == f"{task}: {report['ptc'][task]['printed']}"
     assert report["ptc"]["si"]["printed"].startswith("P=0.5833")
+    # a second export into the same folder would mix articles: refused, one line
+    res = runner.invoke(
+        app, ["review", "export", "--db", _url(store), "--format", "ptc", "--out", str(out)]
+    )
+    assert res.exit_code == 2 and "the folder is not empty" in res.stderr
+    assert res.stderr.count("\n") == 1
 
 
 def test_ptc_export_of_one_reviewer(store: Store, tmp_path: Path) -> None:

@@ -58,6 +58,8 @@ def export(reviews: Sequence[Reviewed], out: Path, fmt: str) -> dict[str, Any]:
                 f"document {r.doc_id}: its text holds a carriage return, which text readers "
                 "turn into a line break, so no offset would hold; not exported"
             )
+    if out.is_dir() and any(out.iterdir()):
+        raise ValueError(f"{out}: the folder is not empty (an export writes into a new one)")
     out.mkdir(parents=True, exist_ok=True)
     files = {"ptc": _ptc, "brat": _brat, "jsonl": _jsonl}[fmt](reviews, out)
     manifest = {
