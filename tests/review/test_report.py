@@ -134,6 +134,14 @@ def test_cli_report_json_and_tables(store: Store) -> None:
     assert res.exit_code == 0, res.output
     assert "66.7 % [" in res.stdout  # shown highlights 2/3 with an interval
     assert "ana / ben" in res.stdout and "0.385" in res.stdout  # kappa 5/13
+    # a reviewer's name is printed as written, never read as rich markup
+    from spinscope.store import review as rv
+
+    doc_id = rv.reviewed_documents(store)[0]
+    rv.mark_reviewed(store, doc_id, "[/bold]x[red]")
+    res = runner.invoke(app, ["review", "report", "--db", url, "--reviewer", "[/bold]x[red]"])
+    assert res.exit_code == 0, res.output
+    assert "labels of [/bold]x[red];" in res.stdout
     res = runner.invoke(app, ["review", "report", "--db", url, "--reviewer", "nobody", "--json"])
     assert res.exit_code == 2
     assert res.stderr.strip() == (

@@ -73,12 +73,14 @@ def _num(x: float | None, digits: int = 3) -> str:
 def print_report(report: dict[str, Any]) -> None:
     """The report as rich tables (every figure with its Wilson 95 % interval)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     con = Console(highlight=False)
-    who = report["reviewer"] or "each article's latest reviewer"
+    who = escape(report["reviewer"]) if report["reviewer"] else "each article's latest reviewer"
+    n = report["documents"]
     con.print(
-        f"[bold]Review report[/bold]: {report['documents']} reviewed articles, labels of {who}; "
+        f"[bold]Review report[/bold]: {n} reviewed article{'' if n == 1 else 's'}, labels of {who}; "
         f"default view: confidence ≥ {_num(report['default_confidence'], 2)}"
     )
     tech = report["techniques"]
@@ -140,7 +142,7 @@ def print_report(report: dict[str, Any]) -> None:
             g.add_column(col)
         for row in report["agreement"]:
             g.add_row(
-                " / ".join(row["reviewers"]),
+                escape(" / ".join(row["reviewers"])),
                 str(row["documents"]),
                 _num(row["techniques"]["kappa"]),
                 _num(row["statements"]["kappa"]),
