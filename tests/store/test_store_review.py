@@ -360,6 +360,17 @@ def test_rejected_statement_gives_its_spans_back_to_the_outlet(store: Store, doc
     assert voice["Doubt"] == "a:a1" and cs <= a
 
 
+def _head() -> str | None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from spinscope.store.engine import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
 def test_a_0005_store_upgrades_in_place(store: Store) -> None:
     """A database made at 0005 (before review) gains the review tables and keeps its
     documents; downgrading drops only them."""
@@ -380,3 +391,114 @@ def test_a_0005_store_upgrades_in_place(store: Store) -> None:
     assert item["current_speaker"] == "Z"
     mark_reviewed(store, docs[0].id, "ann")
     assert reviewed_documents(store) == [docs[0].id]
+
+
+# -- counts over reviewed articles, with corrected labels ------------------------------------
+
+
+def _corpus(store: Store) -> list[Document]:
+    docs = [
+        make_doc(
+            f'Body {i}: officials said "evil {i} enemy" and evil plans failed.',
+            title=f"T{i}",
+            authors=("Ann", f"Writer {i % 2}"),
+            outlet=None if i == 0 else f"Outlet {i % 2}",
+            published=f"2019-0{1 + i % 3}-02",
+            techniques=(("evil", "Loaded_Language", 0.9), ("enemy", "Name_Calling,Labeling", 0.7)),
+            quotes=((f"evil {i} enemy", "said", ("Gen. Ann Roe", "Bo Poe")[i % 2]),),
+        )
+        for i in range(4)
+    ]
+    store.add_many(docs)
+    return docs
+
+
+def test_reviewed_without_corrections_counts_as_the_model(store: Store) -> None:
+    from spinscope.store import STATS_BY
+    from spinscope.store.stats import corrected_stats, stats_from_spans, story_stats
+
+    docs = _corpus(store)
+    assert corrected_stats(store, "technique").rows == []
+    for d in docs:
+        mark_reviewed(store, d.id, "ann")
+    for by in STATS_BY:
+        cs = corrected_stats(store, by)
+        assert cs.rows == stats_from_spans(store, by), by
+        assert cs.per_story == story_stats(store, by), by
+        assert cs.documents == 4
+
+
+def test_reviewed_only_counts_corrected_labels(store: Store, doc: Document) -> None:
+    from spinscope.store.speakers import corrected_speaker, corrected_speakers
+    from spinscope.store.stats import StatRow, corrected_stats, stats
+
+    other = make_doc(
+        'Elsewhere "a shameful plan" was described, said Bo Poe.',
+        title="Other",
+        outlet="Other Outlet",
+        techniques=(("shameful", "Loaded_Language", 0.9),),
+        quotes=(("a shameful plan", "said", "Bo Poe"),),
+    )
+    store.add(other)
+    model_before = stats(store, "technique")
+    k_evil = _key(doc, "evil enemy", "Name_Calling,Labeling")
+    add_correction(store, doc.id, "ann", "techniques", "reject", k_evil)
+    add_correction(
+        store,
+        doc.id,
+        "ann",
+        "techniques",
+        "relabel",
+        _key(doc, "corrupt", "Loaded_Language"),
+        {"technique": "Doubt"},
+    )
+    # a span the default view hid, confirmed by the reviewer: it counts
+    add_correction(
+        store, doc.id, "ann", "techniques", "confirm", _key(doc, "disgrace", "Loaded_Language")
+    )
+    a, b = _at(doc, "will fall")
+    add_correction(
+        store,
+        doc.id,
+        "ann",
+        "techniques",
+        "add",
+        None,
+        {"start": a, "end": b, "technique": "Slogans"},
+    )
+    # the statement was Bo Poe's, not the general's; "Mr. Poe" is the corpus's Bo Poe
+    add_correction(store, doc.id, "ann", "attributions", "speaker", "a:a1", {"speaker": "Mr. Poe"})
+    assert corrected_stats(store, "technique").documents == 0  # nothing reviewed yet
+    mark_reviewed(store, doc.id, "ann")
+    cs = corrected_stats(store, "technique")
+    assert cs.documents == 1 and cs.stories == 1
+    assert cs.rows == [
+        StatRow("Doubt", "Doubt", 1, 1),
+        StatRow("Loaded_Language", "Loaded_Language", 1, 1),
+        StatRow("Slogans", "Slogans", 1, 1),
+    ]
+    assert corrected_stats(store, "outlet").rows == [
+        StatRow("Daily Example", t_, 1, 1) for t_ in ("Doubt", "Loaded_Language", "Slogans")
+    ]
+    assert corrected_stats(store, "outlet").outlet_documents == {"Daily Example": 1}
+    assert corrected_stats(store, "speaker").rows == [StatRow("Bo Poe", "Slogans", 1, 1)]
+    assert stats(store, "technique") == model_before  # the model's counts are untouched
+    listed = corrected_speakers(store)
+    assert listed["labels"] == "corrected" and listed["documents"] == 1
+    [poe] = listed["items"]
+    assert poe["name"] == "Bo Poe" and poe["statements"] == 1 and poe["id"] is not None
+    assert corrected_speakers(store, q="nobody")["total"] == 0
+    page = corrected_speaker(store, poe["id"])
+    assert page is not None
+    assert page["statements_total"] == 1 and page["documents"] == 1
+    assert page["statements"][0]["document"]["id"] == doc.id
+    assert [x["technique"] for x in page["techniques"]] == ["Slogans"]
+    assert page["labels"] == "corrected"
+    # the general has no statement left in reviewed articles
+    gen = store.speaker_ids(doc)["Gen. Ann Roe"]
+    general = corrected_speaker(store, gen)
+    assert general is not None and general["statements_total"] == 0
+    assert corrected_speaker(store, 10**9) is None
+    # a typed name no article gives is a speaker of its own, without a page
+    add_correction(store, doc.id, "ann", "attributions", "speaker", "a:a1", {"speaker": "Cy Dee"})
+    assert [(i["id"], i["name"]) for i in corrected_speakers(store)["items"]] == [(None, "Cy Dee")]

@@ -286,3 +286,89 @@ def test_openapi_lists_the_review_endpoints(client: TestClient) -> None:
         assert paths[path][method]["tags"] == ["review"], path
     body = spec["components"]["schemas"]["TechniqueCorrection"]["properties"]
     assert body["reviewer"]["maxLength"] == 80
+
+
+# -- ?reviewed=only ------------------------------------------------------------------------------
+
+
+def test_reviewed_only_counts_and_says_so(client: TestClient, store: Store, doc: Document) -> None:
+    other: Document = SC.make_doc(
+        'Elsewhere "a shameful plan" was described, said Bo Poe.',
+        title="Other",
+        outlet="Other Outlet",
+        techniques=(("shameful", "Loaded_Language", 0.9),),
+        quotes=(("a shameful plan", "said", "Bo Poe"),),
+    )
+    store.add(other)
+    st = client.get(_url(doc), params={"reviewer": "ann"}).json()
+    evil = st["techniques"][0]["key"]
+    tech = _url(doc, "/techniques")
+    _post(client, tech, {"reviewer": "ann", "action": "reject", "key": evil}, 201)
+    _post(
+        client,
+        _url(doc, "/attributions"),
+        {"reviewer": "ann", "action": "speaker", "key": "a:a1", "speaker": "Bo Poe"},
+        201,
+    )
+    a, b = _at(doc, "will fall")
+    _post(
+        client,
+        tech,
+        {"reviewer": "ann", "action": "add", "start": a, "end": b, "technique": "Slogans"},
+        201,
+    )
+    _post(client, _url(doc, "/done"), {"reviewer": "ann"}, 200)
+
+    model = client.get("/api/stats", params={"by": "technique"}).json()
+    assert model["labels"] == "model" and model["documents"] == 2
+    assert {r["group"]: r["spans"] for r in model["rows"]} == {
+        "Loaded_Language": 2,
+        "Name_Calling,Labeling": 1,
+    }
+    got = client.get("/api/stats", params={"by": "technique", "reviewed": "only"}).json()
+    assert got["labels"] == "corrected" and got["documents"] == 1 and got["stories"] == 1
+    assert {r["group"]: (r["spans"], r["stories"]) for r in got["rows"]} == {
+        "Loaded_Language": (1, 1),
+        "Slogans": (1, 1),
+    }
+    by_speaker = client.get("/api/stats", params={"by": "speaker", "reviewed": "only"}).json()
+    assert [(r["group"], r["technique"]) for r in by_speaker["rows"]] == [("Bo Poe", "Slogans")]
+    r = client.get("/api/stats", params={"by": "technique", "reviewed": "only", "format": "csv"})
+    assert r.headers["x-spinscope-labels"] == "corrected"
+    assert "spinscope-technique-reviewed.csv" in r.headers["content-disposition"]
+    assert r.text.splitlines()[1:] == [
+        "Loaded_Language,Loaded_Language,1,1,1,1",
+        "Slogans,Slogans,1,1,1,1",
+    ]
+    r = client.get("/api/stats", params={"by": "technique", "format": "csv"})
+    assert r.headers["x-spinscope-labels"] == "model"
+    assert client.get("/api/stats", params={"reviewed": "all"}).status_code == 422
+
+    html = client.get("/dashboard", params={"by": "technique", "reviewed": "only"}).text
+    assert 'data-labels="corrected"' in html and "1 reviewed documents" in html
+    assert "Slogans" in html and "Name_Calling" not in html
+    assert 'href="/api/stats?by=technique&amp;format=csv&amp;reviewed=only"' in html
+    html = client.get("/dashboard", params={"by": "technique"}).text
+    assert 'data-labels="model"' in html
+    assert 'id="reviewed-link" href="/dashboard?by=technique&amp;reviewed=only"' in html
+
+    speakers = client.get("/api/speakers", params={"reviewed": "only"}).json()
+    assert speakers["labels"] == "corrected" and speakers["documents"] == 1
+    [poe] = speakers["items"]
+    assert (poe["name"], poe["statements"], poe["documents"]) == ("Bo Poe", 1, 1)
+    everyone = client.get("/api/speakers").json()
+    assert everyone["labels"] == "model" and everyone["documents"] == 2
+    assert {i["name"] for i in everyone["items"]} == {"Bo Poe", "Ann Roe"}
+    one = client.get(f"/api/speakers/{poe['id']}", params={"reviewed": "only"}).json()
+    assert one["labels"] == "corrected" and one["statements_total"] == 1
+    assert one["statements"][0]["document"]["id"] == doc.id
+    assert client.get(f"/api/speakers/{poe['id']}").json()["statements_total"] == 1
+    assert client.get(f"/api/speakers/{poe['id']}").json()["labels"] == "model"
+    page = client.get(f"/speakers/{poe['id']}", params={"reviewed": "only"}).text
+    assert 'data-labels="corrected"' in page and "Reviewed articles only (1)" in page
+    page = client.get("/speakers", params={"reviewed": "only"}).text
+    assert (
+        'data-labels="corrected"' in page and f'href="/speakers/{poe["id"]}?reviewed=only"' in page
+    )
+    assert "Ann Roe" not in page
+    assert 'data-labels="model"' in client.get("/speakers").text

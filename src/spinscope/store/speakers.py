@@ -21,12 +21,15 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from spinscope.store import schema as t
+
+if TYPE_CHECKING:
+    from spinscope.store.store import Store
 
 #: Words dropped from a person's name when keying it (lower case, without final dot).
 TITLES = frozenset(
@@ -369,3 +372,279 @@ def unresolved_statements(conn: Connection) -> int:
     at = t.attributions
     q = select(func.count()).select_from(at).where(at.c.speaker_seq.is_(None))
     return int(conn.execute(q).scalar_one())
+
+
+# -- reviewed articles, corrected speakers (issue 25) --------------------------------------
+
+
+def speaker_for_name(conn: Connection, name: str) -> tuple[int | None, str]:
+    """The corpus speaker a reviewer's typed name is (``(id, name)``): matched by key as the
+    store links names (titles, middle initials and case do not count; a surname alone is the
+    one person of the corpus with it); else ``(None, the name as listed)``."""
+    sp = t.speakers
+    for type_ in ENTITY_TYPES:
+        cleaned = clean_name(name, type_)
+        if not cleaned:
+            continue
+        key = key_of(cleaned, type_)
+        if key.surname_only and key.surname:
+            people = conn.execute(
+                select(sp.c.seq, sp.c.name).where(
+                    sp.c.type == "person", sp.c.surname == key.surname, sp.c.key != key.key
+                )
+            ).all()
+            if len(people) == 1:
+                return int(people[0].seq), str(people[0].name)
+        row = conn.execute(
+            select(sp.c.seq, sp.c.name)
+            .where(sp.c.key == key.key)
+            .order_by((sp.c.type != type_), sp.c.seq)
+            .limit(1)
+        ).first()
+        if row is not None:
+            return int(row.seq), str(row.name)
+        return None, display_name(cleaned, type_)
+    return None, " ".join(name.split())[:NAME_MAX]
+
+
+def corrected_speakers_of(
+    conn: Connection, layers: list[dict[str, Any]]
+) -> dict[tuple[int, str], tuple[int | None, str]]:
+    """Corpus speakers of corrected statements: for :func:`spinscope.store.review.
+    corrected_corpus` items (with ``seq``), ``(document seq, statement key) → (speaker id or
+    None, name)``. A model statement whose speaker the reviewer kept keeps the store's link;
+    a changed or added one is matched by :func:`speaker_for_name`. Statements without a
+    speaker (unresolved, or not an entity) are absent."""
+    at, sp = t.attributions, t.speakers
+    seqs = sorted({int(doc["seq"]) for doc in layers})
+    linked: dict[tuple[int, str], tuple[int, str]] = {}
+    for i in range(0, len(seqs), 500):
+        q = (
+            select(at.c.document_seq, at.c.attribution_id, sp.c.seq, sp.c.name)
+            .select_from(at.join(sp, sp.c.seq == at.c.speaker_seq))
+            .where(at.c.document_seq.in_(seqs[i : i + 500]))
+        )
+        for r in conn.execute(q):
+            linked[(int(r[0]), str(r[1]))] = (int(r[2]), str(r[3]))
+    out: dict[tuple[int, str], tuple[int | None, str]] = {}
+    typed: dict[str, tuple[int | None, str]] = {}
+    for doc in layers:
+        seq = int(doc["seq"])
+        for a in doc["attributions"]:
+            name = a.get("speaker")
+            if a.get("attribution_id") is not None and name == a.get("model_speaker"):
+                hit = linked.get((seq, str(a["attribution_id"])))
+                if hit is not None:
+                    out[(seq, a["key"])] = hit
+                continue
+            if not name:
+                continue
+            if name not in typed:
+                typed[name] = speaker_for_name(conn, name)
+            out[(seq, a["key"])] = typed[name]
+    return out
+
+
+def _statement_index(
+    store: Store, reviewer: str | None
+) -> tuple[list[dict[str, Any]], dict[tuple[int, str], tuple[int | None, str]], dict[int, str]]:
+    """(corrected layers of the reviewed documents, their statements' speakers, speaker id →
+    type)."""
+    from spinscope.store.review import corrected_corpus
+
+    layers = list(corrected_corpus(store, reviewer))
+    with store.engine.connect() as conn:
+        who = corrected_speakers_of(conn, layers)
+        ids = sorted({i for i, _ in who.values() if i is not None})
+        types: dict[int, str] = {}
+        for k in range(0, len(ids), 500):
+            q = select(t.speakers.c.seq, t.speakers.c.type).where(
+                t.speakers.c.seq.in_(ids[k : k + 500])
+            )
+            types.update((int(a), str(b)) for a, b in conn.execute(q))
+    return layers, who, types
+
+
+def corrected_speakers(
+    store: Store,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    reviewer: str | None = None,
+) -> dict[str, Any]:
+    """Speakers of the reviewed documents' corrected statements (as ``Store.speakers``, most
+    statements first; ``q``: every word in the name): ``{"total", "items": [{"id" (None for
+    a name no stored article gives), "name", "type", "statements", "documents"}],
+    "unresolved", "documents", "labels": "corrected"}``."""
+    from spinscope.store.store import query_terms
+
+    layers, who, types = _statement_index(store, reviewer)
+    counts: dict[tuple[int | None, str], tuple[int, set[int]]] = {}
+    unresolved = 0
+    for doc in layers:
+        seq = int(doc["seq"])
+        for a in doc["attributions"]:
+            hit = who.get((seq, a["key"]))
+            if hit is None:
+                unresolved += 1
+                continue
+            n, docs = counts.get(hit, (0, set()))
+            docs.add(seq)
+            counts[hit] = (n + 1, docs)
+    terms = [w.lower() for w in query_terms(q or "")[:8]]
+    items: list[dict[str, Any]] = [
+        {
+            "id": sid,
+            "name": name,
+            "type": types.get(sid) if sid is not None else None,
+            "statements": n,
+            "documents": len(docs),
+        }
+        for (sid, name), (n, docs) in counts.items()
+        if all(w in name.lower() for w in terms)
+    ]
+    items.sort(key=lambda i: (-int(i["statements"]), str(i["name"]), int(i["id"] or 0)))
+    limit, offset = max(0, min(limit, 500)), max(0, offset)
+    return {
+        "total": len(items),
+        "items": items[offset : offset + limit],
+        "unresolved": unresolved,
+        "documents": len(layers),
+        "labels": "corrected",
+    }
+
+
+def corrected_speaker(
+    store: Store, speaker_id: int, limit: int = 200, reviewer: str | None = None
+) -> dict[str, Any] | None:
+    """One corpus speaker over the reviewed documents, from the corrected statements (the
+    shape of ``Store.speaker``, with ``"labels": "corrected"`` and ``"reviewed_documents"``);
+    None when there is no such speaker."""
+    sp, at, docs = t.speakers, t.attributions, t.documents
+    with store.engine.connect() as conn:
+        head = conn.execute(
+            select(sp.c.seq, sp.c.name, sp.c.type).where(sp.c.seq == speaker_id)
+        ).first()
+    if head is None:
+        return None
+    layers, who, _types = _statement_index(store, reviewer)
+    mine: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for doc in layers:
+        for a in doc["attributions"]:
+            hit = who.get((int(doc["seq"]), a["key"]))
+            if hit is not None and hit[0] == speaker_id:
+                mine.append((doc, a))
+    seqs = sorted({int(d["seq"]) for d, _ in mine})
+    info: dict[int, Any] = {}
+    roles: dict[tuple[int, str], str | None] = {}
+    with store.engine.connect() as conn:
+        for k in range(0, len(seqs), 500):
+            chunk = seqs[k : k + 500]
+            for r in conn.execute(
+                select(
+                    docs.c.seq,
+                    docs.c.id,
+                    docs.c.title,
+                    docs.c.published,
+                    docs.c.text,
+                    t.outlets.c.name.label("outlet"),
+                )
+                .select_from(docs.outerjoin(t.outlets, t.outlets.c.seq == docs.c.outlet_seq))
+                .where(docs.c.seq.in_(chunk))
+            ):
+                info[int(r.seq)] = r
+            for d, aid, role in conn.execute(
+                select(at.c.document_seq, at.c.attribution_id, at.c.role).where(
+                    at.c.document_seq.in_(chunk)
+                )
+            ):
+                roles[(int(d), str(aid))] = role
+    story_of = store.story_of()
+    voiced: dict[str, tuple[int, set[int]]] = {}
+    statements: list[dict[str, Any]] = []
+    order: list[tuple[str, int, int]] = []
+    once: set[tuple[int, str]] = set()
+    variants: dict[str, int] = {}
+    role_seen: dict[str, list[Any]] = {}
+    for doc, a in mine:
+        seq = int(doc["seq"])
+        r = info[seq]
+        text = str(r.text)
+        content = text[a["content"]["start"] : a["content"]["end"]]
+        once.add((story_of.get(seq, seq), " ".join(content.split())))
+        variants[a["speaker"]] = variants.get(a["speaker"], 0) + 1
+        role = (
+            roles.get((seq, str(a["attribution_id"])))
+            if a["attribution_id"] is not None and a["speaker"] == a["model_speaker"]
+            else None
+        )
+        if role:
+            seen = role_seen.setdefault(role, [r.published, r.published, 0])
+            if r.published:
+                seen[0] = min(x for x in (seen[0], r.published) if x)
+                seen[1] = max(x for x in (seen[1], r.published) if x)
+            seen[2] += 1
+        spans = []
+        for tech in doc["techniques"]:
+            if tech["attribution"] != a["key"]:
+                continue
+            n, ds = voiced.get(tech["technique"], (0, set()))
+            ds.add(seq)
+            voiced[tech["technique"]] = (n + 1, ds)
+            piece = " ".join(text[tech["start"] : tech["end"]].split())
+            spans.append(
+                {
+                    "technique": tech["technique"],
+                    "confidence": tech["confidence"],
+                    "text": piece if len(piece) <= 200 else piece[:199] + "…",
+                }
+            )
+        shown = " ".join(content.split())
+        statements.append(
+            {
+                "document": {
+                    "id": r.id,
+                    "title": r.title,
+                    "outlet": r.outlet,
+                    "published": r.published,
+                },
+                "attribution": a["attribution_id"] or a["key"],
+                "kind": None,
+                "as": a["speaker"],
+                "linked": a["status"],
+                "cue": None,
+                "role": role,
+                "venue": None,
+                "text": shown if len(shown) <= 500 else shown[:499] + "…",
+                "techniques": spans,
+            }
+        )
+        order.append((str(r.published or ""), seq, int(a["content"]["start"])))
+    # newest first (date, then the latest stored), in text order within an article
+    ranked = sorted(range(len(statements)), key=lambda i: order[i][2])
+    ranked.sort(key=lambda i: order[i][:2], reverse=True)
+    statements = [statements[i] for i in ranked]
+    return {
+        "id": head.seq,
+        "name": head.name,
+        "type": head.type,
+        "variants": [
+            {"name": n, "mentions": k}
+            for n, k in sorted(variants.items(), key=lambda x: (-x[1], x[0]))
+        ],
+        "documents": len(seqs),
+        "stories": len({story_of.get(s, s) for s in seqs}),
+        "statements_total": len(mine),
+        "statements_once": len(once),
+        "techniques": [
+            {"technique": k, "spans": n, "documents": len(ds)}
+            for k, (n, ds) in sorted(voiced.items(), key=lambda x: (-x[1][0], x[0]))
+        ],
+        "roles": [
+            {"role": k, "first": v[0], "last": v[1], "statements": v[2]}
+            for k, v in sorted(role_seen.items(), key=lambda x: (x[1][0] or "", x[0]))
+        ],
+        "statements": statements[: max(0, min(limit, 1000))],
+        "labels": "corrected",
+        "reviewed_documents": len(layers),
+    }

@@ -237,3 +237,114 @@ def default_view(store: Store) -> str:
             if len(known) >= 2:
                 return by
     return "technique"
+
+
+# -- reviewed articles with corrected labels (issue 25) -------------------------------------
+
+
+@dataclass
+class CorrectedStats:
+    """Statistics over reviewed documents only, from their corrected labels."""
+
+    #: rows of every group, as :func:`stats`
+    rows: list[StatRow]
+    #: the same with each distinct story once (:func:`story_stats`), among reviewed documents
+    per_story: list[StatRow]
+    #: reviewed documents, and distinct stories among them
+    documents: int
+    stories: int
+    #: reviewed documents per outlet (those without spans too; as :func:`outlet_documents`)
+    outlet_documents: dict[str, int]
+
+
+def corrected_stats(store: Store, by: str, reviewer: str | None = None) -> CorrectedStats:
+    """Technique spans per group over the reviewed documents (``reviewer``'s, or anyone's with
+    each document's latest review), counting the corrected labels: rejected spans out,
+    relabelled and resized ones as corrected, added ones in, a speaker's spans those inside
+    statements the reviewer left them or gave them (see :mod:`spinscope.store.review`).
+    Each distinct story counts once in ``per_story``: the earliest-stored reviewed copy."""
+    from spinscope.store.review import corrected_corpus
+    from spinscope.store.speakers import corrected_speakers_of
+
+    if by not in STATS_BY:
+        raise ValueError(f"unknown statistic {by!r}; choose one of {', '.join(STATS_BY)}")
+    layers = list(corrected_corpus(store, reviewer))
+    seqs = [int(doc["seq"]) for doc in layers]
+    docs, da = t.documents, t.document_authors
+    meta: dict[int, tuple[str, str]] = {}
+    authors: dict[int, list[str]] = {}
+    with store.engine.connect() as conn:
+        for i in range(0, len(seqs), 500):
+            chunk = seqs[i : i + 500]
+            for r in conn.execute(
+                select(docs.c.seq, t.outlets.c.name, docs.c.month)
+                .select_from(docs.outerjoin(t.outlets, t.outlets.c.seq == docs.c.outlet_seq))
+                .where(docs.c.seq.in_(chunk))
+            ):
+                meta[int(r[0])] = (str(r[1] or UNKNOWN), str(r[2] or UNKNOWN))
+            for seq, author in conn.execute(
+                select(da.c.document_seq, t.authors.c.name)
+                .join(t.authors, t.authors.c.seq == da.c.author_seq)
+                .where(da.c.document_seq.in_(chunk))
+                .order_by(da.c.document_seq, da.c.position)
+            ):
+                authors.setdefault(int(seq), []).append(str(author))
+        speakers = corrected_speakers_of(conn, layers) if by == "speaker" else {}
+    story_of = store.story_of()
+    first: dict[int, int] = {}
+    for seq in seqs:  # in stored order: the first reviewed copy stands for its story
+        first.setdefault(story_of.get(seq, seq), seq)
+    stands = set(first.values())
+    counts: dict[tuple[str, str], list[int]] = {}
+    docs_of: dict[tuple[str, str], set[int]] = {}
+    story_docs: dict[tuple[str, str], set[int]] = {}
+    outlets: dict[str, int] = {}
+    for doc in layers:
+        seq = int(doc["seq"])
+        outlet, month = meta.get(seq, (UNKNOWN, UNKNOWN))
+        outlets[outlet] = outlets.get(outlet, 0) + 1
+        for tech in doc["techniques"]:
+            name = str(tech["technique"])
+            if by == "technique":
+                groups = [name]
+            elif by == "outlet":
+                groups = [outlet]
+            elif by == "month":
+                groups = [month]
+            elif by == "author":
+                groups = list(dict.fromkeys(authors.get(seq, [])))
+            else:
+                hit = speakers.get((seq, tech["attribution"])) if tech["attribution"] else None
+                groups = [hit[1]] if hit else []
+            for g in groups:
+                key = (g, name)
+                c = counts.setdefault(key, [0, 0])
+                c[0] += 1
+                docs_of.setdefault(key, set()).add(seq)
+                if seq in stands:
+                    c[1] += 1
+                    story_docs.setdefault(key, set()).add(seq)
+    rows = sorted(
+        (StatRow(g, tq, c[0], len(docs_of[(g, tq)])) for (g, tq), c in counts.items()),
+        key=lambda r: (r.group, r.technique),
+    )
+    per_story = [
+        StatRow(r.group, r.technique, counts[(r.group, r.technique)][1], len(s))
+        for r in rows
+        if (s := story_docs.get((r.group, r.technique)))
+    ]
+    return CorrectedStats(rows, per_story, len(layers), len(stands), outlets)
+
+
+def top_rows(rows: list[StatRow], by: str, top: int) -> tuple[list[StatRow], int]:
+    """The rows of the ``top`` groups with the most spans (latest months for ``month``), and
+    the number of groups: :func:`top_stats` for rows already counted."""
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r.group] = totals.get(r.group, 0) + r.spans
+    if by == "month":
+        groups = sorted(totals, reverse=True)[:top]
+    else:
+        groups = sorted(totals, key=lambda g: (-totals[g], g))[:top]
+    keep = set(groups)
+    return [r for r in rows if r.group in keep], len(totals)

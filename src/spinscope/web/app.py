@@ -50,11 +50,13 @@ from spinscope.ingest.url import is_url, load_url
 from spinscope.store import DEFAULT_URL, STATS_BY, Store, stats, to_csv
 from spinscope.store.duplicates import DEFAULT_THRESHOLD as DUP_THRESHOLD
 from spinscope.store.duplicates import INDEX_THRESHOLD as DUP_INDEX_THRESHOLD
-from spinscope.store.speakers import unresolved_statements
+from spinscope.store.speakers import corrected_speaker, corrected_speakers, unresolved_statements
 from spinscope.store.stats import (
+    corrected_stats,
     default_view,
     outlet_documents,
     story_stats,
+    top_rows,
     top_stats,
     with_stories,
 )
@@ -98,6 +100,12 @@ MAX_OFFSET = 1_000_000_000
 #: raises instead of finding nothing).
 MAX_ID = 2**63 - 1
 MAX_QUERY_CHARS = 500
+#: ``?reviewed=only``: reviewed articles only, with the reviewers' corrected labels (issue 25).
+REVIEWED = Query(
+    None,
+    pattern="^only$",
+    description="'only': count reviewed articles only, with their corrected labels",
+)
 #: Longest URL accepted (as the command line: ``spinscope.ingest.url.is_url``).
 MAX_URL_CHARS = 8192
 DASHBOARD_GROUPS = 30
@@ -492,25 +500,42 @@ def create_app(
     def api_stats(
         by: str = Query("technique", pattern="^(" + "|".join(STATS_BY) + ")$"),
         format: str = Query("json", pattern="^(json|csv)$"),
+        reviewed: str | None = REVIEWED,
     ) -> Response | dict[str, Any]:
         """Technique spans per outlet | author | speaker | technique | month (JSON or CSV).
 
         Each row has the raw counts (``spans``, ``documents``) and, beside them, the counts
         with each distinct story once (``story_spans``, ``stories``: a near-duplicate cluster,
         e.g. a wire story republished by many outlets, counts as its earliest-ingested copy);
-        ``documents`` and ``stories`` at the top count the whole corpus."""
-        rows = stats(store, by)
-        per_story = story_stats(store, by, rows)
+        ``documents`` and ``stories`` at the top count the whole corpus.
+
+        ``reviewed=only``: the reviewed articles only, counting the reviewers' corrected labels
+        (rejected spans out, relabelled and resized as corrected, added spans in; speakers as
+        corrected). ``labels`` says which are counted (``model`` | ``corrected``), as the CSV's
+        ``X-Spinscope-Labels`` header and file name do."""
+        if reviewed:
+            cs = corrected_stats(store, by)
+            rows, per_story = cs.rows, cs.per_story
+            n_docs, n_stories, labels = cs.documents, cs.stories, "corrected"
+        else:
+            rows = stats(store, by)
+            per_story = story_stats(store, by, rows)
+            n_docs, n_stories, labels = store.count(), store.story_count(), "model"
         if format == "csv":
+            name = f"spinscope-{by}-reviewed" if reviewed else f"spinscope-{by}"
             return Response(
                 to_csv(rows, per_story),
                 media_type="text/csv; charset=utf-8",
-                headers={"Content-Disposition": f'attachment; filename="spinscope-{by}.csv"'},
+                headers={
+                    "Content-Disposition": f'attachment; filename="{name}.csv"',
+                    "X-Spinscope-Labels": labels,
+                },
             )
         return {
             "by": by,
-            "documents": store.count(),
-            "stories": store.story_count(),
+            "labels": labels,
+            "documents": n_docs,
+            "stories": n_stories,
             "rows": with_stories(rows, per_story),
         }
 
@@ -616,16 +641,27 @@ def create_app(
     @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(
         by: str | None = Query(None, pattern="^(" + "|".join(STATS_BY) + ")$"),
+        reviewed: str | None = REVIEWED,
     ) -> HTMLResponse:
         by = by or default_view(store)
-        rows, n_groups = top_stats(store, by, top=DASHBOARD_GROUPS)
-        # by outlet, every outlet is listed with its documents, those without spans as zeros
-        docs = outlet_documents(store) if by == "outlet" else None
+        if reviewed:
+            cs = corrected_stats(store, by)
+            rows, n_groups = top_rows(cs.rows, by, DASHBOARD_GROUPS)
+            keep = {r.group for r in rows}
+            per_story = [r for r in cs.per_story if r.group in keep]
+            docs = cs.outlet_documents if by == "outlet" else None
+            n_documents, stories = cs.documents, cs.stories
+        else:
+            rows, n_groups = top_stats(store, by, top=DASHBOARD_GROUPS)
+            per_story = story_stats(store, by, rows)
+            # by outlet, every outlet is listed with its documents, those without spans as zeros
+            docs = outlet_documents(store) if by == "outlet" else None
+            n_documents, stories = store.count(), store.story_count()
         pv = charts.pivot(
             rows,
             by,
             top=DASHBOARD_GROUPS,
-            per_story=story_stats(store, by, rows),
+            per_story=per_story,
             group_documents=docs,
         )
         n_groups = max(n_groups, len(docs or ()))
@@ -636,9 +672,11 @@ def create_app(
             pivot=pv,
             chart=charts.bars(pv),
             n_groups=n_groups,
-            n_documents=store.count(),
-            stories=store.story_count(),
+            n_documents=n_documents,
+            stories=stories,
             speaker_ids=store.speaker_ids_by_name(pv.groups) if by == "speaker" else {},
+            reviewed=bool(reviewed),
+            labels="corrected" if reviewed else "model",
         )
 
     @app.get("/api/speakers", tags=["api"])
@@ -646,33 +684,62 @@ def create_app(
         q: str = Query("", max_length=MAX_QUERY_CHARS),
         limit: int = Query(50, ge=1, le=500),
         offset: int = Query(0, ge=0, le=MAX_OFFSET),
+        reviewed: str | None = REVIEWED,
     ) -> dict[str, Any]:
         """Corpus speakers (one per person or body, whatever the name variant), most
         statements first; ``q`` matches any of their names. ``unresolved``: statements whose
-        speaker the article does not settle (shown as the mention, never a speaker here)."""
+        speaker the article does not settle (shown as the mention, never a speaker here).
+        ``reviewed=only``: the reviewed articles' statements with their corrected speakers (a
+        name typed by a reviewer that no article gives is listed with ``id`` null);
+        ``labels`` says which (``model`` | ``corrected``), ``documents`` over how many."""
+        if reviewed:
+            return corrected_speakers(store, q, limit=limit, offset=offset)
         total, items = store.speakers(q, limit=limit, offset=offset)
         with store.engine.connect() as conn:
             unresolved = unresolved_statements(conn)
-        return {"total": total, "items": items, "unresolved": unresolved}
+        return {
+            "total": total,
+            "items": items,
+            "unresolved": unresolved,
+            "documents": store.count(),
+            "labels": "model",
+        }
 
     @app.get("/api/speakers/{speaker_id}", tags=["api"])
-    def api_speaker(speaker_id: int = FastAPIPath(ge=0, le=MAX_ID)) -> dict[str, Any]:
+    def api_speaker(
+        speaker_id: int = FastAPIPath(ge=0, le=MAX_ID), reviewed: str | None = REVIEWED
+    ) -> dict[str, Any]:
         """One speaker across the corpus: name variants, every statement (newest first, up to
-        200; ``statements_total`` counts all), techniques in their voice, roles over time."""
-        sp = store.speaker(speaker_id)
+        200; ``statements_total`` counts all), techniques in their voice, roles over time.
+        ``reviewed=only``: over the reviewed articles, with the corrected statements and
+        speakers (``labels``: ``model`` | ``corrected``)."""
+        sp = _speaker(speaker_id, reviewed)
         if sp is None:
             raise HTTPException(404, f"no speaker with id {speaker_id}")
         return sp
+
+    def _speaker(speaker_id: int, reviewed: str | None) -> dict[str, Any] | None:
+        if reviewed:
+            return corrected_speaker(store, speaker_id)
+        sp = store.speaker(speaker_id)
+        return None if sp is None else {**sp, "labels": "model"}
 
     @app.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
     def speakers_page(
         q: str = Query("", max_length=MAX_QUERY_CHARS),
         offset: int = Query(0, ge=0, le=MAX_OFFSET),
+        reviewed: str | None = REVIEWED,
     ) -> HTMLResponse:
         limit = 50
-        total, items = store.speakers(q, limit=limit, offset=offset)
-        with store.engine.connect() as conn:
-            unresolved = unresolved_statements(conn)
+        if reviewed:
+            found = corrected_speakers(store, q, limit=limit, offset=offset)
+            total, items, unresolved = found["total"], found["items"], found["unresolved"]
+            n_documents = found["documents"]
+        else:
+            total, items = store.speakers(q, limit=limit, offset=offset)
+            with store.engine.connect() as conn:
+                unresolved = unresolved_statements(conn)
+            n_documents = None
         return page(
             "speakers.html",
             q=q,
@@ -681,14 +748,18 @@ def create_app(
             offset=offset,
             limit=limit,
             unresolved=unresolved,
+            reviewed=bool(reviewed),
+            n_documents=n_documents,
         )
 
     @app.get("/speakers/{speaker_id}", response_class=HTMLResponse, include_in_schema=False)
-    def speaker_page(speaker_id: int = FastAPIPath(ge=0, le=MAX_ID)) -> HTMLResponse:
-        sp = store.speaker(speaker_id)
+    def speaker_page(
+        speaker_id: int = FastAPIPath(ge=0, le=MAX_ID), reviewed: str | None = REVIEWED
+    ) -> HTMLResponse:
+        sp = _speaker(speaker_id, reviewed)
         if sp is None:
             raise HTTPException(404, f"no speaker with id {speaker_id}")
-        return page("speaker.html", sp=sp)
+        return page("speaker.html", sp=sp, reviewed=bool(reviewed))
 
     app.include_router(review_router)
     app.include_router(watch_router)  # watch terms per corpus: /settings/watch, /api/watch-terms
