@@ -30,6 +30,7 @@ from spinscope.techniques import calibrate, decode
 from spinscope.techniques.model import si_fragments
 from spinscope.techniques.ptc import (
     PTC_TECHNIQUES,
+    TOPIC_CLUSTERS,
     Gold,
     fold_ids,
     read_articles,
@@ -81,9 +82,13 @@ class Held:
 Source = tuple[int, Path, list[str]]
 
 
-def fold_sources(cv_dir: Path, data: Path, folds: int, seed: int) -> list[Source]:
-    """k-fold over all training articles: fold model ``cv_dir/fold{k}`` never saw fold ``k``."""
-    return [(k, cv_dir / f"fold{k}", ids) for k, ids in enumerate(fold_ids(data, folds, seed))]
+def fold_sources(
+    cv_dir: Path, data: Path, folds: int, seed: int, fold_split: str = "random"
+) -> list[Source]:
+    """k-fold over all training articles: fold model ``cv_dir/fold{k}`` never saw fold ``k``
+    (folds of random articles or of whole topic clusters, ``ptc.fold_ids``)."""
+    ids = fold_ids(data, folds, seed, fold_split)
+    return [(k, cv_dir / f"fold{k}", part) for k, part in enumerate(ids)]
 
 
 def split_sources(model_dir: Path, data: Path, split: str, folds: int, seed: int) -> list[Source]:
@@ -109,8 +114,11 @@ def held_out(
         cache = None
         if cache_dir is not None:
             onnx = model_dir / "encoder.onnx"
+            enc = tagger.encoder  # windows other than the original ones: part of the key
+            cut = (enc.align, enc.stitch)
+            cut_key = "" if cut == ("tokens", "centre") else f"|{cut}|{enc.ramp}"
             key = hashlib.sha256(
-                f"{onnx.resolve()}|{onnx.stat().st_mtime}|{','.join(ids)}".encode()
+                f"{onnx.resolve()}|{onnx.stat().st_mtime}|{','.join(ids)}{cut_key}".encode()
             ).hexdigest()[:16]
             cache = cache_dir / f"heldout-{key}.pkl"
             if cache.exists():
@@ -412,15 +420,27 @@ def run(
     model_dir: Path | None = None,
     split: str = "validation",
     log: Callable[[str], None] = print,
+    fold_split: str = "random",
 ) -> dict[str, Any]:
-    """Cross-validate fold models in ``cv_dir`` (k-fold over all articles), or else one model
-    ``model_dir`` on the ``split`` it never trained on, cross-fitted in ``folds`` parts."""
+    """Cross-validate fold models in ``cv_dir`` (k-fold over all articles, ``fold_split``
+    random articles or whole topic clusters), or else one model ``model_dir`` on the ``split``
+    it never trained on, cross-fitted in ``folds`` parts. The report's ``fold_split`` says which
+    (``"split"`` for one model and its held-out split)."""
     if cv_dir is not None:
-        sources = fold_sources(cv_dir, data, folds, seed)
-        recipe = (
-            f"ptc.fold_ids(data, {folds}, {seed}): all training ids sorted, shuffled with "
-            f"random.Random({seed}), every {folds}th id to a fold; fold model k never saw fold k"
-        )
+        sources = fold_sources(cv_dir, data, folds, seed, fold_split)
+        if fold_split == "grouped":
+            recipe = (
+                f"ptc.fold_ids(data, {folds}, {seed}, 'grouped'): the training articles in "
+                f"{TOPIC_CLUSTERS} topic clusters (TF-IDF + k-means, random_state={seed}), whole "
+                f"clusters to {folds} folds, largest first to the smallest fold; fold model k "
+                "never saw an article of fold k's topics"
+            )
+        else:
+            recipe = (
+                f"ptc.fold_ids(data, {folds}, {seed}): all training ids sorted, shuffled with "
+                f"random.Random({seed}), every {folds}th id to a fold; fold model k never saw "
+                "fold k"
+            )
     elif model_dir is not None:
         sources = split_sources(model_dir, data, split, folds, seed)
         recipe = (
@@ -431,7 +451,9 @@ def run(
     else:
         raise ValueError("give cv_dir (fold models) or model_dir (one model and a split)")
     held = held_out(sources, data, default_cache(), log)
-    return cross_validate(held, data, folds, recipe, log)
+    report = cross_validate(held, data, folds, recipe, log)
+    report["fold_split"] = fold_split if cv_dir is not None else "split"
+    return report
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -445,10 +467,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--split", default="validation")
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--fold-split", choices=["random", "grouped"], default="random")
     ap.add_argument("--out", type=Path, default=None, help="write the report here (JSON)")
     ap.add_argument("--apply", type=Path, default=None, help="write decoding into this model")
     a = ap.parse_args(argv)
-    rep = run(a.data, a.folds, a.seed, a.cv_dir, a.model, a.split)
+    rep = run(a.data, a.folds, a.seed, a.cv_dir, a.model, a.split, fold_split=a.fold_split)
     if a.out:
         a.out.write_text(json.dumps(rep, indent=1) + "\n", encoding="utf-8")
     if a.apply:

@@ -62,13 +62,70 @@ def all_ids(data_dir: Path) -> list[str]:
     return sorted({a for ids in read_splits(data_dir).values() for a in ids})
 
 
-def fold_ids(data_dir: Path, k: int, seed: int) -> list[list[str]]:
-    """``k`` disjoint folds over :func:`all_ids`, shuffled with ``seed`` (same on every machine)."""
+#: how cross-validation folds are cut: random articles, or whole topic clusters
+FOLD_SPLITS = ("random", "grouped")
+#: topic clusters of the grouped split (371 articles: about 15 per cluster, 8 per fold of 3)
+TOPIC_CLUSTERS = 24
+
+
+def fold_ids(data_dir: Path, k: int, seed: int, split: str = "random") -> list[list[str]]:
+    """``k`` disjoint folds over :func:`all_ids` (same on every machine).
+
+    ``random``: the ids shuffled with ``seed``, every ``k``-th to a fold. ``grouped``: whole
+    topic clusters (:func:`topic_clusters`) to a fold, so a fold model never saw an article
+    of the topics it is scored on — closer to news from outlets and stories it never met
+    (PTC ids carry no source to group by).
+    """
     import random
 
+    if split == "grouped":
+        return assign_groups(topic_clusters(data_dir, TOPIC_CLUSTERS, seed), k)
+    if split != "random":
+        raise ValueError(f"fold split must be one of {', '.join(FOLD_SPLITS)}, not {split!r}")
     ids = all_ids(data_dir)
     random.Random(seed).shuffle(ids)
     return [sorted(ids[i::k]) for i in range(k)]
+
+
+def topic_clusters(data_dir: Path, n_clusters: int, seed: int) -> dict[str, int]:
+    """``{article id: cluster}``: k-means (``random_state=seed``, 10 starts) over TF-IDF
+    vectors of the training articles (English stop words out, words in 2 to 50 % of articles,
+    sublinear term frequency). Clusters are numbered by their smallest article id."""
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    ids = all_ids(data_dir)
+    texts = read_articles(Path(data_dir) / "train" / "articles")
+    missing = [a for a in ids if a not in texts]
+    if missing:
+        raise FileNotFoundError(f"{data_dir}: articles missing: {missing[:3]}")
+    vec = TfidfVectorizer(
+        stop_words="english",
+        min_df=2,
+        max_df=0.5,
+        sublinear_tf=True,
+        token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
+    )
+    x = vec.fit_transform([texts[a] for a in ids])
+    labels = KMeans(n_clusters=n_clusters, n_init=10, random_state=seed).fit_predict(x)
+    first: dict[int, str] = {}
+    for a, c in zip(ids, labels, strict=True):
+        first.setdefault(int(c), a)  # ids are sorted: the first seen is the smallest
+    order = {c: i for i, c in enumerate(sorted(first, key=lambda c: first[c]))}
+    return {a: order[int(c)] for a, c in zip(ids, labels, strict=True)}
+
+
+def assign_groups(groups: dict[str, int], k: int) -> list[list[str]]:
+    """Whole groups to ``k`` folds: largest group first, each to the fold with the fewest
+    articles so far (the lower fold on a tie). Every id lands in exactly one fold."""
+    members: dict[int, list[str]] = {}
+    for a, g in groups.items():
+        members.setdefault(g, []).append(a)
+    folds: list[list[str]] = [[] for _ in range(k)]
+    for g in sorted(members, key=lambda g: (-len(members[g]), min(members[g]))):
+        smallest = min(range(k), key=lambda i: (len(folds[i]), i))
+        folds[smallest].extend(members[g])
+    return [sorted(f) for f in folds]
 
 
 def format_si(spans: Iterable[Gold]) -> str:

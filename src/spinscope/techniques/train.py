@@ -62,6 +62,7 @@ class TrainConfig:
     eval_split: str = ""  # "" = no per-epoch evaluation: the last epoch is kept
     folds: int = 3  # k of the cross-validation that chooses decoding and calibrates
     fold: int | None = None  # train on all but this fold (cross-validation)
+    fold_split: str = "random"  # folds of random articles or of whole topic clusters (ptc.py)
     per_channel: bool = True  # int8 weights quantised per output channel
     limit: int | None = None  # debug: only the first N articles of each split
     device: str = "auto"  # "cpu", "cuda" or "auto" (cuda when torch sees a GPU)
@@ -140,7 +141,7 @@ def sentence_targets(text: str, tokens: Tokens, gold: list[Gold]) -> tuple[np.nd
 def split_ids(data: Path, cfg: TrainConfig) -> tuple[list[str], list[str]]:
     """(train ids, per-epoch evaluation ids) for ``cfg``: a fold, all articles, or named splits."""
     if cfg.fold is not None:
-        folds = fold_ids(data, cfg.folds, cfg.seed)
+        folds = fold_ids(data, cfg.folds, cfg.seed, cfg.fold_split)
         held = folds[cfg.fold]
         return [a for k, f in enumerate(folds) if k != cfg.fold for a in f], held
     splits = read_splits(data)
@@ -665,6 +666,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=TrainConfig.seed)
     ap.add_argument("--fold", type=int, default=None, help="train on all but this fold")
     ap.add_argument("--folds", type=int, default=TrainConfig.folds)
+    ap.add_argument(
+        "--fold-split",
+        choices=["random", "grouped"],
+        default=TrainConfig.fold_split,
+        help="folds of random articles or of whole topic clusters",
+    )
     ap.add_argument("--device", default=TrainConfig.device)
     ap.add_argument("--sentence-loss", type=float, default=TrainConfig.sentence_loss)
     a = ap.parse_args(argv)
@@ -674,6 +681,7 @@ def main(argv: list[str] | None = None) -> None:
         seed=a.seed,
         fold=a.fold,
         folds=a.folds,
+        fold_split=a.fold_split,
         device=a.device,
         sentence_loss=a.sentence_loss,
     )
