@@ -15,11 +15,14 @@ import sys
 from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
 from spinscope import __version__
+from spinscope.cli_options import DB_HELP, fail, outlet_option, terms_option
+from spinscope.cli_options import OUTLET_HELP as _OUTLET_HELP
+from spinscope.cli_options import TERMS_HELP as _TERMS_HELP
 
 if TYPE_CHECKING:
     from spinscope.document import Document
@@ -72,12 +75,6 @@ def _root(
     """See how a news article is built: clean text, persuasion techniques, who said what."""
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
-    """One line on stderr and exit: the only way commands report user errors."""
-    typer.echo(f"spinscope: error: {' '.join(message.split())}", err=True)
-    raise typer.Exit(code)
-
-
 # -- analyze --------------------------------------------------------------------------------
 
 
@@ -92,29 +89,6 @@ def _default_view() -> str:
         return f"{float(json.loads(config.read_text('utf-8'))['view']['min_confidence']):.2f}"
     except (OSError, KeyError, TypeError, ValueError):
         return "the installed model's (none is installed)"
-
-
-_OUTLET_HELP = (
-    "Outlet of inputs that name none themselves (plain text; JSONL records without an"
-    " 'outlet'): a site name from HTML metadata or a JSONL field is kept."
-)
-_TERMS_HELP = (
-    "Watch terms: a UTF-8 file with one term or phrase per line ('#' starts a comment line)."
-    " Every whole-word occurrence, in any case, is marked as the 'watch' layer, in its own"
-    " colour, apart from (and never counted as) the model's techniques."
-)
-
-
-def terms_option(path: Path | None) -> tuple[str, ...] | None:
-    """``--terms FILE`` read into terms; a bad file is a one-line error naming it."""
-    if path is None:
-        return None
-    from spinscope.watch import WatchTermsError, read_terms
-
-    try:
-        return read_terms(path)
-    except WatchTermsError as e:
-        fail(str(e))
 
 
 @app.command(
@@ -191,16 +165,6 @@ def analyze(
         _analyze_batch(paths, output, options, outlet=outlet)
     else:
         _analyze_one(paths[0], fmt or Format.text, output, options, outlet=outlet)
-
-
-def outlet_option(outlet: str | None) -> str | None:
-    """``--outlet NAME`` with its white space normalised; a one-line error if empty or long."""
-    if outlet is None:
-        return None
-    name = " ".join(outlet.split())
-    if not name or len(name) > 300:
-        fail("--outlet needs a name of 1 to 300 characters")
-    return name
 
 
 def _with_outlet(entries: Any, outlet: str | None) -> Any:
@@ -462,7 +426,7 @@ app.add_typer(review_app, name="review")
 
 # -- store and web: ingest, serve (spinscope.store.loader, spinscope.web.serve) -------------
 
-_DB_HELP = "Database URL: sqlite:///FILE (default: spinscope.db here) or postgresql://…"
+_DB_HELP = DB_HELP
 
 
 @app.command()

@@ -9,6 +9,9 @@ from typing import Any
 
 import typer
 
+from spinscope.cli_options import fail as _fail
+from spinscope.cli_options import outlet_option
+
 #: Where ``--dashboard`` serves the Dask dashboard: loopback only (it shows inputs and tasks).
 DASHBOARD = "127.0.0.1:8787"
 #: Inputs of at most this many bytes on disk, all together, run in this process (one worker
@@ -102,7 +105,6 @@ def batch(
     ),
 ) -> None:
     """Analyse a corpus on Dask: resumable, every record accounted for (results/errors/skipped)."""
-    from spinscope.cli import outlet_option  # the same rule as analyze/ingest
     from spinscope.errors import BATCH_INSTALL, InputError
 
     missing = missing_modules(dashboard)
@@ -165,11 +167,6 @@ def batch(
         for f in summary.failed[:10]:
             typer.echo(f"spinscope: error: partition {f}", err=True)
         _fail(f"{len(summary.failed)} partition(s) failed; rerun with --resume", code=1)
-
-
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"spinscope: error: {' '.join(message.split())}", err=True)
-    raise typer.Exit(code)
 
 
 class _Progress:
