@@ -372,3 +372,16 @@ def test_reviewed_only_counts_and_says_so(client: TestClient, store: Store, doc:
     )
     assert "Ann Roe" not in page
     assert 'data-labels="model"' in client.get("/speakers").text
+
+
+def test_report_routes(client: TestClient, doc: Document) -> None:
+    r = client.get("/api/review/report")
+    assert r.status_code == 404 and "no reviewed articles" in r.json()["error"]
+    page = client.get("/review/report")
+    assert page.status_code == 200 and 'id="review-report-empty"' in page.text
+    _post(client, _url(doc, "/done"), {"reviewer": "ann"}, 200)
+    report = client.get("/api/review/report").json()
+    assert report["documents"] == 1
+    assert client.get("/api/review/report", params={"reviewer": "bo"}).status_code == 404
+    assert client.get("/api/review/report", params={"reviewer": "x" * 81}).status_code == 422
+    assert 'id="review-precision"' in client.get("/review/report").text
