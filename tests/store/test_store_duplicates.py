@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import make_doc
+from conftest import body, make_doc, story
 from spinscope import cli
 from spinscope.document import Document
 from spinscope.store import Store
 from spinscope.store import duplicates as dup
 from spinscope.store.engine import migrate
-
-WORDS = (
-    "government minister election border policy report police court market energy health "
-    "school war peace trade union crisis budget vote tax city village army leader party press "
-    "people worker farmer price oil gas water road rail port bank loan debt law rule right"
-).split()
-
-
-def story(seed: int, paragraphs: int = 6, words: int = 60) -> list[str]:
-    rng = random.Random(seed)
-    return [" ".join(rng.choice(WORDS) for _ in range(words)) + "." for _ in range(paragraphs)]
-
-
-def body(paras: list[str]) -> str:
-    return "\n\n".join(paras)
 
 
 def test_shingles_ignore_case_punctuation_and_spacing() -> None:

@@ -3,27 +3,12 @@ one republished story holding one statement are one statement in one story."""
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from conftest import make_doc
+from conftest import body, make_doc, story
 from spinscope.store import Store
-
-WORDS = (
-    "government minister election border policy report police court market energy health "
-    "school war peace trade union crisis budget vote tax city village army leader party press"
-).split()
-
-
-def story(seed: int, paragraphs: int = 6, words: int = 60) -> list[str]:
-    rng = random.Random(seed)
-    return [" ".join(rng.choice(WORDS) for _ in range(words)) + "." for _ in range(paragraphs)]
-
-
-def body(paras: list[str]) -> str:
-    return "\n\n".join(paras)
 
 
 def _story_with_quote(seed: int, quote: str) -> str:
