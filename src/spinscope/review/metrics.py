@@ -64,6 +64,15 @@ def char_values(length: int, spans: Iterable[tuple[int, int, str]]) -> list[str]
     return ["+".join(sorted(c)) if c else NONE for c in cover]
 
 
+def _masks(length: int, spans: Iterable[tuple[int, int, str]], bit: dict[str, int]) -> np.ndarray:
+    """Each character's set of covering techniques as a bit mask (0: none), :func:`char_values`
+    in numbers."""
+    out = np.zeros(length, dtype=np.int64)
+    for start, end, tech in spans:
+        out[max(0, start) : min(length, end)] |= np.int64(1) << bit[tech]
+    return out
+
+
 def span_alpha(
     docs: Sequence[tuple[int, Sequence[Sequence[tuple[int, int, str]]]]],
 ) -> float | None:
@@ -71,24 +80,27 @@ def span_alpha(
 
     ``docs``: per document, its text length and each reviewer's spans ``(start, end, technique)``
     (the same reviewers, in the same order, for every document). Units: every character of every
-    document (:func:`char_values`). ``None`` when undefined (no characters, or a single value
-    everywhere).
+    document, valued as :func:`char_values` says (a set of techniques, or none). ``None`` when
+    undefined (no characters, or a single value everywhere).
     """
     if not docs:
         return None
     coders = len(docs[0][1])
     if coders < 2 or any(len(layers) != coders for _, layers in docs):
         raise ValueError("α needs the same two or more reviewers on every document")
-    rows: list[list[str]] = [[] for _ in range(coders)]
-    for length, layers in docs:
-        for r, spans in enumerate(layers):
-            rows[r].extend(char_values(length, spans))
-    categories = sorted({v for row in rows for v in row})
-    if not rows[0] or len(categories) < 2:
+    names = sorted({t for _, layers in docs for spans in layers for _, _, t in spans})
+    if len(names) > 62:
+        raise ValueError("α over spans handles at most 62 distinct techniques")
+    bit = {t: i for i, t in enumerate(names)}
+    rows = [
+        np.concatenate([_masks(length, layers[r], bit) for length, layers in docs])
+        for r in range(coders)
+    ]
+    values, codes = np.unique(np.stack(rows), return_inverse=True)
+    if codes.size == 0 or len(values) < 2:
         return None
-    code = {v: i for i, v in enumerate(categories)}
-    data = np.asarray([[code[v] for v in row] for row in rows], dtype=np.float64)
     import krippendorff
 
+    data = codes.reshape(coders, -1).astype(np.float64)
     value = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
     return None if math.isnan(value) else value
