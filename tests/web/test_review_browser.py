@@ -98,6 +98,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 #: the page's point at code point ``off`` of the article text, ``side`` of the way across it
+#: (scrolled into view first)
 POINT_JS = """([off, side]) => {
   const root = document.getElementById('article-text');
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -110,12 +111,34 @@ POINT_JS = """([off, side]) => {
       const r = document.createRange();
       r.setStart(n, a);
       r.setEnd(n, a + cps[off - pos].length);
-      const q = r.getClientRects()[0];
+      let q = r.getClientRects()[0];
+      if (q.top < 0 || q.bottom > window.innerHeight) {
+        n.parentNode.scrollIntoView({block: 'center'});
+        q = r.getClientRects()[0];
+      }
       return {x: q.left + q.width * side, y: q.top + q.height / 2};
     }
     pos += cps.length;
   }
   return null;
+}"""
+
+
+#: select code points [a, b) of the article text as a keyboard or script would (no mouse)
+SELECT_JS = """([a, b]) => {
+  const root = document.getElementById('article-text');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const at = [];
+  let pos = 0, n;
+  while ((n = walker.nextNode())) {
+    if (!n.parentNode.closest('.seg')) continue;
+    const cps = Array.from(n.data);
+    for (const off of [a, b]) {
+      if (off >= pos && off < pos + cps.length) at.push([n, cps.slice(0, off - pos).join('').length]);
+    }
+    pos += cps.length;
+  }
+  window.getSelection().setBaseAndExtent(at[0][0], at[0][1], at[1][0], at[1][1]);
 }"""
 
 
@@ -240,10 +263,10 @@ def test_a_whole_review_is_stored_and_shown_again(
     field.press("Enter")
     expect(_status(page, welch)).to_have_attribute("data-status", "speaker")
 
-    # add a statement with a typed speaker
+    # add a statement with a typed speaker, from a selection made without the mouse
     said = text.index("Damascus welcomed the offer")
     said_end = said + len("Damascus welcomed the offer")
-    _drag(page, _point(page, said + 1, 0.2), _point(page, said_end - 2, 0.8))
+    page.evaluate(SELECT_JS, [said + 1, said_end - 2])  # inside words: snapped to them
     expect(page.locator("#rv-add .rv-add-text")).to_have_text("“Damascus welcomed the offer”")
     page.fill("#rv-add-speaker", "a Syrian official")
     page.click("#rv-add .rv-add-statement")

@@ -527,6 +527,20 @@
       window.setTimeout(offerSelection, 0);
     }
   });
+  // a selection made with the keyboard (or any other way): offered once it settles
+  var mouseDown = false, settle = 0;
+  document.addEventListener("mousedown", function () { mouseDown = true; }, true);
+  document.addEventListener("mouseup", function () { mouseDown = false; }, true);
+  document.addEventListener("selectionchange", function () {
+    if (!on || mouseDown || drag) { return; }
+    window.clearTimeout(settle);
+    settle = window.setTimeout(function () {
+      var span = selectionSpan();
+      if (span && !(pending && !addBox.hidden && pending.start === span.start && pending.end === span.end)) {
+        offerSelection();
+      }
+    }, 250);
+  });
   window.addEventListener("resize", function () { draw(); });
   textEl.addEventListener("toggle", function () { draw(); }, true);  // a residue run opened
 
