@@ -40,6 +40,7 @@ HIDDEN = 384
 
 
 def default_encoder_dir() -> Path:
+    """The shipped encoder's folder, ``models/techniques`` (the technique model's too)."""
     return Path(str(resources.files("spinscope") / "models" / "techniques"))
 
 

@@ -11,21 +11,21 @@ import functools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from spinscope.document import Document, Span
-from spinscope.encoder import Encoded, get_encoder
+from spinscope.encoder import Encoded, default_encoder_dir, get_encoder
 from spinscope.techniques import calibrate, decode
 
 __all__ = ["Encoded", "TechniqueTagger", "REVEAL_FLOOR", "default_model_dir"]
 
 
 def default_model_dir() -> Path:
-    return Path(str(resources.files("spinscope") / "models" / "techniques"))
+    """The shipped technique model's folder: the shared encoder's (one folder holds both)."""
+    return default_encoder_dir()
 
 
 #: The lowest confidence a view reveals (the HTML report and the web slider hold candidates down
