@@ -180,8 +180,8 @@ class AttributionExtractor:
             if lemma in EVIDENTIAL:
                 src = _root_token(parses, c.source) if c.source else None
                 if src is not None and not (
-                    (src.head is tok and src.dep_ == "nsubj")
-                    or (src.head.dep_ == "agent" and src.head.head is tok)
+                    (src.head == tok and src.dep_ == "nsubj")
+                    or (src.head.dep_ == "agent" and src.head.head == tok)
                 ):
                     return True  # "Beijing is expected to …, but it …": nobody expects
                 has_clause = inner is not None and any(t.pos_ in ("VERB", "AUX") for t in inner)

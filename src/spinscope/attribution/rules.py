@@ -62,7 +62,7 @@ def _content_ranges(tok: Token) -> Iterator[tuple[str, int, int]]:
                 if g.dep_ in ("pobj", "pcomp"):
                     yield f"prep_{child.lower_}", g.left_edge.i, g.right_edge.i + 1
                     break
-    if tok.dep_ in HEAD_DEPS and tok.head is not tok:
+    if tok.dep_ in HEAD_DEPS and tok.head != tok:
         head = tok.head
         lo, hi = head.left_edge.i, head.right_edge.i + 1
         tlo, thi = tok.left_edge.i, tok.right_edge.i + 1
@@ -126,7 +126,7 @@ def _find_source(tok: Token, relation: str) -> Token | None:
                         return g
             if coarse_pos(t) == "N" and child.dep_ == "poss":
                 return child
-        if t.head is t:
+        if t.head == t:
             break
         if t.dep_ in ("conj", "advcl", "xcomp", "pcomp", "relcl", "acl"):
             if t.dep_ in ("relcl", "acl") and coarse_pos(t.head) == "N":

@@ -408,6 +408,9 @@ class SpeakerResolver:
             return found or self._unnamed("", kind, span)
         head = _of_head(head)  # "a lot of people" → people
         self._how = "name"
+        if _several(head):
+            self._how = "unnamed"
+            return self._unnamed(_description(head, self._chunk(head, span)), "unknown", span)
         owned = _owned_body(head)
         if owned is not None:  # "Donald Trump's campaign", "the Clinton campaign"
             return self._named(owned, "organization", None, span)
@@ -426,6 +429,14 @@ class SpeakerResolver:
                     appos_role = _description(head)
                     self._how = "appos"
                     break
+        if (
+            name_toks
+            and _ent_type(name_toks) == "NORP"
+            and head.tag_ in ("NN", "NNP")
+            and any(c.dep_ == "det" and c.lower_ in INDEFINITE for c in head.children)
+        ):  # "a Republican who …": one unnamed member of a group, not a speaker called so
+            self._how = "unnamed"
+            return self._unnamed(_description(head, self._chunk(head, span)), "person", span)
         if name_toks:
             name_toks = _extend_name(name_toks)
             name = _clean_name(_text(name_toks))
@@ -496,6 +507,7 @@ class SpeakerResolver:
             and lo <= e.start
             and e.end <= hi
             and not _name_of_other(e, head)
+            and not _in_modifier(e, head)
         ]
         inside.sort(key=lambda e: (head not in e, -e.start))  # the head's, else the last
         if inside:
@@ -656,7 +668,7 @@ def _name_of_other(ent: Any, head: Token) -> bool:
         return False
     if (
         root.dep_ in ("compound", "poss", "nmod", "amod")
-        and root.head is head
+        and root.head == head  # spaCy makes a new Token per access: never `is`
         and head.pos_ == "NOUN"
         and (head.tag_ == "NNS" or head.lemma_.lower() in DOCUMENT_NOUNS | ORG_NOUNS)
     ):
@@ -666,9 +678,9 @@ def _name_of_other(ent: Any, head: Token) -> bool:
     prep = root.head
     return bool(
         prep.lower_ in ("for", "of", "with", "from", "to")
-        and prep.head is head
+        and prep.head == head
         and ent.start > 0
-        and ent.doc[ent.start - 1] is prep
+        and ent.doc[ent.start - 1] == prep
         and head.lemma_.lower() in PERSON_NOUNS | ORG_NOUNS
         and head.pos_ == "NOUN"
     )
@@ -766,8 +778,37 @@ def _text(toks: Sequence[Token]) -> str:
     return str(toks[0].doc[toks[0].i : toks[-1].i + 1].text).strip()
 
 
+#: Determiners that introduce someone new ("An AIPAC spokesman" is nobody named before).
+INDEFINITE = frozenset({"a", "an", "another", "some", "any", "one", "no", "several", "many"})
+
+
 def _definite(head: Token) -> bool:
-    return any(c.dep_ in ("det", "poss") and c.lower_ != "a" for c in head.children)
+    return any(c.dep_ in ("det", "poss") and c.lower_ not in INDEFINITE for c in head.children)
+
+
+def _in_modifier(ent: Any, head: Token) -> bool:
+    """ "Griffin, an Obama backer", "a reporter, who worked for Mr. Bannon", "the website, run
+    by Michael McDonald": a name inside a relative or participle clause of the mention's head,
+    or inside an apposition that is not itself the name, describes the speaker; it is not the
+    speaker."""
+    for child in head.children:
+        if child.dep_ not in ("relcl", "acl", "appos"):
+            continue
+        lo, hi = child.left_edge.i, child.right_edge.i + 1
+        if not (lo <= ent.start and ent.end <= hi):
+            continue
+        if child.dep_ == "appos" and ent.start <= child.i < ent.end:
+            return False  # "the Republican nominee, Mike Pence": the apposition is the name
+        return True
+    return False
+
+
+def _several(head: Token) -> bool:
+    """ "Edwards and others": a name joined with others is several speakers, not the one."""
+    return any(
+        c.dep_ == "conj" and c.lower_ in ("others", "other", "colleagues", "allies")
+        for c in head.children
+    )
 
 
 def _name_tokens(head: Token) -> list[Token]:
@@ -870,7 +911,7 @@ def _clause_role(verb: Token, person: Token) -> str:
         hi < len(sdoc)
         and hi - verb.i < 16
         and sdoc[hi].text not in _CLAUSE_STOP
-        and sdoc[hi] is not person.head
+        and sdoc[hi] != person.head
         and not _breaks_line(sdoc[hi - 1])
     ):
         hi += 1
