@@ -45,13 +45,12 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "results" / "technique_stability.json"
 #: the replacement word of a "replace" edit (a plain word, nothing a technique reads)
 REPLACEMENT = "also"
-#: the schemes ``--compare`` measures: (align, stitch, stride)
+#: the schemes ``--compare`` measures: (align, stitch, max_tokens, stride)
 SCHEMES = [
-    ("tokens", "centre", 192),
-    ("sentences", "centre", 192),
-    ("tokens", "average", 192),
-    ("sentences", "average", 192),
-    ("tokens", "average", 128),
+    ("tokens", "centre", 254, 192),
+    ("sentences", "centre", 254, 192),
+    ("sentences", "average", 254, 192),
+    ("sentences", "average", 128, 64),
 ]
 
 Key = tuple[int, int, str]  # start, end, technique
@@ -290,15 +289,20 @@ def windows_per_article(tagger: TechniqueTagger, texts: dict[str, str]) -> float
 
 
 def run_scheme(
-    tagger: TechniqueTagger, texts: dict[str, str], scheme: tuple[str, str, int], a: Any
+    tagger: TechniqueTagger, texts: dict[str, str], scheme: tuple[str, str, int, int], a: Any
 ) -> dict[str, Any]:
     enc = tagger.encoder
-    enc.align, enc.stitch, enc.stride = scheme
+    enc.align, enc.stitch, enc.max_tokens, enc.stride = scheme
     t0 = time.perf_counter()
     st = measure_edits(tagger, texts, a.spans, a.random, a.seed)
     copies = measure_copies(tagger, texts)
     return {
-        "windows": {"align": enc.align, "stitch": enc.stitch, "stride": enc.stride},
+        "windows": {
+            "align": enc.align,
+            "stitch": enc.stitch,
+            "max_tokens": enc.max_tokens,
+            "stride": enc.stride,
+        },
         "windows_per_article": windows_per_article(tagger, texts),
         "edits": {
             "edits": st.edits,
@@ -321,6 +325,7 @@ def main() -> None:
     ap.add_argument("--compare", action="store_true", help="every scheme in SCHEMES")
     ap.add_argument("--align", choices=["tokens", "sentences"], default=None)
     ap.add_argument("--stitch", choices=["centre", "average"], default=None)
+    ap.add_argument("--max-tokens", type=int, default=None)
     ap.add_argument("--stride", type=int, default=None)
     ap.add_argument("--spans", type=int, default=3, help="spans per text whose neighbours change")
     ap.add_argument("--random", type=int, default=3, help="words anywhere changed per text")
@@ -333,11 +338,18 @@ def main() -> None:
         texts, source = local_texts(), "examples/ and tests/data/behaviour"
     tagger = TechniqueTagger.load()
     enc = tagger.encoder
-    shipped = (enc.align, enc.stitch, enc.stride)
+    shipped = (enc.align, enc.stitch, enc.max_tokens, enc.stride)
     schemes = (
         SCHEMES
         if a.compare
-        else [(a.align or enc.align, a.stitch or enc.stitch, a.stride or enc.stride)]
+        else [
+            (
+                a.align or enc.align,
+                a.stitch or enc.stitch,
+                a.max_tokens or enc.max_tokens,
+                a.stride or enc.stride,
+            )
+        ]
     )
     results = []
     for scheme in schemes:
@@ -348,7 +360,9 @@ def main() -> None:
         "what": __doc__.split("\n\n")[0],
         "texts": source,
         "n_texts": len(texts),
-        "shipped_windows": dict(zip(("align", "stitch", "stride"), shipped, strict=True)),
+        "shipped_windows": dict(
+            zip(("align", "stitch", "max_tokens", "stride"), shipped, strict=True)
+        ),
         "default_view": tagger.default_confidence,
         "reveal_floor": REVEAL_FLOOR,
         "settings": {"spans": a.spans, "random": a.random, "seed": a.seed},

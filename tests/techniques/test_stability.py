@@ -1,0 +1,138 @@
+"""Stable confidences (issue 26): windows cut at sentences, overlapping windows averaged, and
+what an edit outside a span or a different lead-in does to the spans.
+
+The window tests are exact (token arithmetic and a stand-in encoder). The model tests run the
+shipped model on this repository's texts (``bench/technique_stability.py`` measures the same on
+the PTC gate articles).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from spinscope.encoder import HIDDEN, get_encoder
+from spinscope.techniques.windows import Window, make_windows, stitch_weights, tokenize_ranges
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sentences(lengths: list[int]) -> np.ndarray:
+    """``breaks`` of a document whose sentences have these token lengths."""
+    out = np.zeros(sum(lengths), dtype=bool)
+    out[np.cumsum(lengths) - 1] = True
+    return out
+
+
+def random_lengths(seed: int, n: int = 60) -> list[int]:
+    rng = random.Random(seed)
+    return [rng.randint(5, 45) for _ in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sentence_windows_cover_every_token_once(seed: int) -> None:
+    lengths = random_lengths(seed)
+    if seed == 5:
+        lengths[10] = 400  # one sentence longer than a window
+    breaks = sentences(lengths)
+    n = len(breaks)
+    starts = set((np.cumsum(lengths) - np.asarray(lengths)).tolist())
+    wins = make_windows(n, 0, 254, 192, breaks)
+    owned = np.zeros(n, dtype=int)
+    for w in wins:
+        assert 0 <= w.lo <= w.keep_lo <= w.keep_hi <= w.hi <= n
+        assert w.hi - w.lo <= 254
+        owned[w.keep_lo : w.keep_hi] += 1
+    assert (owned == 1).all()
+    inner = [w for w in wins if 400 not in lengths]
+    assert all(w.lo in starts for w in inner)  # windows start at sentence starts
+    assert all(w.hi in starts or w.hi == n for w in inner)  # and end at sentence ends
+    assert all(w.keep_lo in starts for w in inner)  # a sentence is read from one window
+    assert len(wins) <= len(make_windows(n, 0, 254, 192)) + 2  # about the same encoder passes
+
+
+def test_an_edit_moves_sentence_windows_only_near_it() -> None:
+    """Deleting a token from the first sentence shifts every token window after it; the
+    sentence windows after the next shared sentence start stay where they were."""
+    lengths = random_lengths(11)
+    edited = [lengths[0] - 1, *lengths[1:]]
+
+    def moved(breaks_a: np.ndarray | None, breaks_b: np.ndarray | None) -> int:
+        n = sum(lengths)
+        a = make_windows(n, 0, 254, 192, breaks_a)
+        b = make_windows(n - 1, 0, 254, 192, breaks_b)
+        same = {(w.lo - 1, w.hi - 1) for w in a if w.lo > 0}
+        return sum(1 for w in b if w.lo > 0 and (w.lo, w.hi) not in same)
+
+    # token windows: all but the last (aligned to the document's end) read other tokens
+    assert moved(None, None) >= len(make_windows(sum(lengths) - 1, 0)) - 2
+    assert moved(sentences(lengths), sentences(edited)) <= 1
+
+
+def test_stitch_weights_fall_towards_inner_edges_only() -> None:
+    w = stitch_weights(Window(0, 100, 354, 100, 354), 1000, 32)
+    assert w[0] == pytest.approx(1 / 32) and w[-1] == pytest.approx(1 / 32)
+    assert w[127] == 1.0 and (np.diff(w[:32]) > 0).all()
+    first = stitch_weights(Window(0, 0, 254, 0, 254), 1000, 32)
+    assert first[0] == 1.0 and first[-1] == pytest.approx(1 / 32)  # the document starts here
+
+
+class _PositionSession:
+    """Stands in for the ONNX session: every output of a window position is the position's
+    absolute token index plus 1000 × the window's first token, so the stitch can be checked."""
+
+    def __init__(self, n_out: int) -> None:
+        self.n_out = n_out
+        self.firsts: list[int] = []
+
+    def run(self, _names: Any, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        ids = feeds["input_ids"]
+        b, t = ids.shape
+        h = np.zeros((b, t, HIDDEN), np.float32)
+        p = np.zeros((b, t, self.n_out), np.float32)
+        for r in range(b):
+            lo = int(ids[r, 1])  # the stand-in tokens are their own positions (see below)
+            self.firsts.append(lo)
+            h[r, 1:] = (1000 * lo + lo + np.arange(t - 1))[:, None]
+            p[r, 1:] = (1000 * lo + lo + np.arange(t - 1))[:, None]
+        return [h, p]
+
+
+@pytest.mark.parametrize("stitch", ["centre", "average"])
+def test_encoder_stitches_as_configured(stitch: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    enc = get_encoder()
+    text = " ".join(f"w{i}." for i in range(400))
+    monkeypatch.setattr(enc, "stitch", stitch)
+    monkeypatch.setattr(enc, "align", "sentences")
+    tokens = tokenize_ranges(enc.tokenizer, text, [(0, len(text))])
+    n = len(tokens.ids)
+
+    def positions(tok: Any, t: str, r: Any) -> Any:  # tokens that are their own positions
+        out = tokenize_ranges(tok, t, r)
+        out.ids = np.arange(len(out.ids), dtype=np.int64)
+        return out
+
+    monkeypatch.setattr("spinscope.encoder.tokenize_ranges", positions)
+    session = _PositionSession(enc.n_out or 29)
+    (got,) = enc.encode([(text, [(0, len(text))])], session=session)
+    wins = enc.windows(text, tokens)
+    assert len(session.firsts) == len(wins) > 2  # one pass per window
+    want = np.zeros(n)
+    if stitch == "centre":
+        for w in wins:
+            want[w.keep_lo : w.keep_hi] = (
+                1001 * w.lo + np.arange(w.keep_hi - w.keep_lo) + (w.keep_lo - w.lo)
+            )
+    else:
+        total = np.zeros(n)
+        for w in wins:
+            wt = stitch_weights(w, n, enc.ramp)
+            want[w.lo : w.hi] += wt * (1001 * w.lo + np.arange(w.hi - w.lo))
+            total[w.lo : w.hi] += wt
+        want /= total
+    assert np.allclose(got.probs[:, 0], want, rtol=1e-5)
+    assert np.allclose(got.hidden[:, 0], want, rtol=1e-5)  # the heads read the same stitch
