@@ -308,6 +308,8 @@ def test_a_whole_review_is_stored_and_shown_again(
     # a reload shows the reviewed state: both the model's value and the correction
     page.reload()
     shot = tmp_path / "reviewed.png"
+    expect(page.locator("#rv-reviewer")).to_contain_text(REVIEWER)  # not asked again
+    expect(page.locator("#rv-name")).to_be_hidden()
     expect(page.locator("#rv-panel")).to_be_visible()
     expect(page.locator("#rv-done")).to_have_text("Reviewed ✓")
     expect(page.locator("#rv-panel .rv-reviewed")).to_have_text(f"Reviewed by {REVIEWER}")

@@ -295,7 +295,7 @@
     acts.appendChild(button("Not a statement", "rv-reject", "reject (x)", function () { act("reject"); }));
     var inp = el("input", "rv-speaker");
     inp.type = "text";
-    inp.maxLength = 200;
+    inp.maxLength = 300;
     inp.setAttribute("list", "rv-speakers");
     inp.setAttribute("aria-label", "speaker");
     inp.placeholder = "speaker (r)";
@@ -542,6 +542,13 @@
     }, 250);
   });
   window.addEventListener("resize", function () { draw(); });
+  if (window.ResizeObserver) {  // the text moved (help shown, a residue run opened, fonts): redraw
+    var redraw = 0;
+    new ResizeObserver(function () {
+      window.cancelAnimationFrame(redraw);
+      redraw = window.requestAnimationFrame(function () { if (!drag) { draw(); } });
+    }).observe(col);
+  }
   textEl.addEventListener("toggle", function () { draw(); }, true);  // a residue run opened
 
   // ---- adding what the model missed: select text, then add a span or a statement ----------
@@ -568,6 +575,11 @@
     var span = selectionSpan();
     if (!span) { return; }
     pending = span;
+    var snapped = rangeOf(span.start, span.end), sel = window.getSelection();
+    if (snapped && sel.rangeCount && sel.getRangeAt(0).toString() !== snapped.toString()) {
+      sel.removeAllRanges();  // show what will be marked: the selection widened to whole words
+      sel.addRange(snapped);
+    }
     clear(addBox);
     addBox.appendChild(button("×", "pop-close", "close (Esc)", closeAdd));
     addBox.appendChild(el("div", "rv-add-text", "“" + excerpt(span.start, span.end, 160) + "”"));
@@ -584,6 +596,7 @@
     var inp = el("input", "rv-speaker");
     inp.id = "rv-add-speaker";
     inp.type = "text";
+    inp.maxLength = 300;
     inp.setAttribute("list", "rv-speakers");
     inp.setAttribute("aria-label", "speaker");
     inp.placeholder = "speaker";
@@ -600,7 +613,8 @@
     var q = r ? r.getBoundingClientRect() : { left: 40, bottom: 40 };
     var w = addBox.offsetWidth, h = addBox.offsetHeight;
     addBox.style.left = Math.max(8, Math.min(q.left, window.innerWidth - w - 8)) + "px";
-    addBox.style.top = Math.max(8, Math.min(q.bottom + 8, window.innerHeight - h - 8)) + "px";
+    var top = q.bottom + 8 + h <= window.innerHeight - 8 ? q.bottom + 8 : q.top - h - 8;  // below, else above
+    addBox.style.top = Math.max(8, Math.min(top, window.innerHeight - h - 8)) + "px";
   }
   function closeAdd() { addBox.hidden = true; pending = null; }
   function addSpan(technique) {
@@ -675,7 +689,10 @@
       render();
     }).catch(function (err) { say(err.message, true); });
   }
-  function toggleHelp(v) { help.hidden = v === undefined ? !help.hidden : !v; }
+  function toggleHelp(v) {
+    help.hidden = v === undefined ? !help.hidden : !v;
+    draw();
+  }
 
   function typing(t) {
     return t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA" || t.isContentEditable);
