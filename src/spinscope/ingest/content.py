@@ -1,5 +1,6 @@
-"""Decoded text or HTML into one Document: the reader every input kind shares (files, JSONL
-records, WARC bodies, fetched pages), so none of them needs another's module."""
+"""Decoded text or HTML into one Document: the reader files, JSONL records and fetched pages
+share, so none of them needs another's module (WARC bodies go to
+:func:`~spinscope.ingest.html.from_html` directly, with their HTTP charset)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def document_from_content(content: str, source: Source, kind: str, name: str) -> Document:
-    """A Document from decoded text or HTML; shared by JSONL and WARC readers."""
+    """A Document from decoded text or HTML; shared by the file, JSONL and URL readers."""
     if "\x00" in content[:HEAD_BYTES] or _binary_ratio(content) > 0.01:
         raise InputError(name, "looks like binary data, not text")
     if _SURROGATE.search(content):

@@ -232,6 +232,21 @@ def sniff_kind(head: bytes) -> str:
     return "text-like"
 
 
+def head_kind(head: bytes) -> str:
+    """``warc`` | ``binary`` | ``jsonl`` | ``text-like`` from an input's first bytes: the one
+    sniff a file or stream gets before it goes to its reader.
+
+    ``jsonl``: the first line, read as UTF-8, is a JSONL record, so the input is read record by
+    record without decoding it whole. ``text-like`` content is told text from HTML (or from
+    JSONL whose first record is longer than ``head`` or not UTF-8) once decoded, by
+    :func:`text_kind`.
+    """
+    kind = sniff_kind(head)
+    if kind == "text-like" and looks_like_jsonl(head.decode("utf-8", "ignore")):
+        return "jsonl"
+    return kind
+
+
 def text_kind(text: str) -> str:
     """``jsonl`` | ``html`` | ``text`` for decoded content."""
     if looks_like_jsonl(text):

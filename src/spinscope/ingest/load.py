@@ -1,4 +1,12 @@
-"""One input — a path, a stream, bytes or a ``str`` — into Documents (or one-line errors).
+"""The one dispatcher of ``spinscope.ingest``: inputs — paths, directories, streams, bytes, a
+``str``, URLs — into Documents (or one-line errors).
+
+Each input is sniffed once (:func:`~spinscope.ingest.detect.head_kind` on its first bytes) and
+handed to one reader: WARC files to :mod:`~spinscope.ingest.warc`, JSONL to
+:mod:`~spinscope.ingest.jsonl`, URLs to :mod:`~spinscope.ingest.url`, text and HTML (after
+decoding, :func:`~spinscope.ingest.detect.text_kind`) to
+:func:`~spinscope.ingest.content.document_from_content`. Directories are listed by
+:mod:`~spinscope.ingest.walk`. No reader imports this module: imports go one way.
 
 How :func:`load` tells a path from text, for ``str`` arguments:
 
@@ -18,7 +26,8 @@ and WARC files may be larger; the limit then applies to each record.
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Union
 
@@ -30,12 +39,14 @@ from spinscope.ingest.detect import (
     DecodeError,
     binary_kind,
     decode,
+    head_kind,
     is_cut_gzip_warc,
     sniff_kind,
     text_kind,
 )
 from spinscope.ingest.jsonl import Item, iter_records
-from spinscope.ingest.url import is_url, load_url
+from spinscope.ingest.url import is_url, iter_url, load_url
+from spinscope.ingest.walk import walk
 
 if TYPE_CHECKING:
     from spinscope.ingest.warc import Skip
@@ -72,6 +83,58 @@ def load(text_or_path: str | Path | bytes, name: str | None = None) -> Document:
         return _single(_iter_str(text_or_path, label, Source(kind="text")), label)
     label = name or "<input>"
     raise InputError(label, f"unsupported input type {type(text_or_path).__name__}")
+
+
+def iter_inputs(paths: Iterable[str | Path], stdin: BinaryIO | None = None) -> Iterator[Entry]:
+    """Every document (or error) from paths, directories (recursively), ``-`` (stdin) and
+    ``http(s)://`` URLs (each fetched once, see :mod:`spinscope.ingest.url`).
+
+    Every input is accounted for: a file that cannot be read, an unlistable or empty directory,
+    a bad JSONL line or WARC record each yield an :class:`~spinscope.errors.InputError` entry,
+    so that results + errors = inputs.
+    """
+    for p in paths:
+        if str(p) == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from _iter_stream(stream, "<stdin>", Source(path=None, kind="text"))
+        elif isinstance(p, str) and is_url(p):
+            yield from iter_url(p)
+        elif Path(p).is_dir():
+            yield from _iter_dir(Path(p))
+        else:
+            yield from _iter_path(Path(p), str(p))
+
+
+def is_batch_input(paths: list[str | Path]) -> bool:
+    """Whether ``paths`` mean a batch (JSONL output): several, a directory, or a JSONL/WARC file."""
+    if len(paths) != 1:
+        return True
+    p = str(paths[0])
+    if p == "-":
+        return False
+    path = Path(p)
+    if path.is_dir():
+        return True
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # never open a FIFO: it would block
+            return False
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError:
+        return False
+    return head_kind(head) in ("warc", "jsonl")
+
+
+def _iter_dir(root: Path) -> Iterator[Entry]:
+    found = False
+    for item in walk(root):
+        found = True
+        if isinstance(item, tuple):
+            yield item
+        else:
+            yield from _iter_path(item, str(item))
+    if not found:
+        yield str(root), InputError(str(root), "directory holds no files")
 
 
 def _is_path_like(s: str) -> bool:
@@ -124,11 +187,12 @@ def _iter_path(path: Path, name: str) -> Iterator[Entry]:
     try:
         with path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)
-            if sniff_kind(head) == "warc" or is_cut_gzip_warc(head):
+            kind = head_kind(head)
+            if kind == "warc" or is_cut_gzip_warc(head):
                 kind_is_warc = True
             else:
                 kind_is_warc = False
-                yield from _iter_stream(fh, name, source, head=head, size=st.st_size)
+                yield from _iter_head(fh, name, source, head, kind, size=st.st_size)
     except OSError as e:
         yield name, InputError(name, f"cannot read ({e.strerror or e})")
         return
@@ -136,24 +200,28 @@ def _iter_path(path: Path, name: str) -> Iterator[Entry]:
         yield from _iter_warc(path, name)
 
 
-def _iter_stream(
+def _iter_stream(fh: BinaryIO, name: str, source: Source) -> Iterator[Item]:
+    """Documents from an open binary stream: one for text/HTML, one per record for JSONL."""
+    head = fh.read(HEAD_BYTES)
+    yield from _iter_head(fh, name, source, head, head_kind(head))
+
+
+def _iter_head(
     fh: BinaryIO,
     name: str,
     source: Source,
-    head: bytes | None = None,
+    head: bytes,
+    kind: str,
     size: int | None = None,
 ) -> Iterator[Item]:
-    """Documents from an open binary stream: one for text/HTML, one per record for JSONL."""
-    if head is None:
-        head = fh.read(HEAD_BYTES)
-    kind = sniff_kind(head)
+    """The rest of a stream whose ``head`` was sniffed as ``kind`` (:func:`head_kind`)."""
     if kind == "warc":
         yield name, InputError(name, "WARC input must be given as a file path, not a stream")
         return
     if kind == "binary":
         yield name, InputError(name, f"not text: {binary_kind(head)}")
         return
-    if text_kind(head.decode("utf-8", "ignore")) == "jsonl":
+    if kind == "jsonl":
         yield from iter_records(
             _lines(head, fh), name, document_from_content, MAX_INPUT_BYTES, path=source.path
         )
@@ -165,10 +233,14 @@ def _iter_stream(
     if size > MAX_INPUT_BYTES:
         yield name, InputError(name, _too_large(size))
         return
-    yield from _iter_bytes(data, name, source)
+    if not data:
+        yield name, InputError(name, "empty file")
+        return
+    yield from _iter_decoded(data, name, source)
 
 
 def _iter_bytes(data: bytes, name: str, source: Source) -> Iterator[Item]:
+    """Bytes handed over whole (``load(bytes)``): sniffed once, then decoded."""
     if not data:
         yield name, InputError(name, "empty file")
         return
@@ -182,6 +254,11 @@ def _iter_bytes(data: bytes, name: str, source: Source) -> Iterator[Item]:
     if kind == "binary":
         yield name, InputError(name, f"not text: {binary_kind(data[:HEAD_BYTES])}")
         return
+    yield from _iter_decoded(data, name, source)
+
+
+def _iter_decoded(data: bytes, name: str, source: Source) -> Iterator[Item]:
+    """Text-like bytes decoded (BOM, UTF-8, else a legacy encoding) and read by kind."""
     try:
         text, encoding = decode(data)
     except DecodeError as e:

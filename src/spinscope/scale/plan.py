@@ -94,7 +94,7 @@ def classify(inputs: Iterable[str]) -> Inputs:
     nothing vanishes.
     """
     from spinscope.ingest.url import is_url
-    from spinscope.ingest.walk import _walk  # ingest's own directory walk (sorted, recursive)
+    from spinscope.ingest.walk import walk  # ingest's own directory walk (sorted, recursive)
 
     out = Inputs()
     seen: set[str] = set()  # a file named twice (itself and via its directory) is one input
@@ -103,7 +103,7 @@ def classify(inputs: Iterable[str]) -> Inputs:
             listed: list[Path | str] = [raw]
         elif Path(raw).is_dir():
             # an unlistable directory comes back as an error item: iter_inputs reports it
-            listed = [w if isinstance(w, Path) else w[0] for w in _walk(Path(raw))]
+            listed = [w if isinstance(w, Path) else w[0] for w in walk(Path(raw))]
             listed = listed or [raw]  # iter_inputs reports "directory holds no files"
         else:
             listed = [Path(raw)]
@@ -131,7 +131,7 @@ def records_cap(total_records: int, workers: int, n_partitions: int) -> int | No
 
 
 def _add(out: Inputs, path: Path) -> None:
-    from spinscope.ingest.detect import sniff_kind, text_kind
+    from spinscope.ingest.detect import head_kind  # the sniff ingest dispatches on
 
     try:
         st = path.stat()
@@ -142,10 +142,10 @@ def _add(out: Inputs, path: Path) -> None:
     except OSError:
         out.files.append((str(path), 0))
         return
-    kind = sniff_kind(head)
+    kind = head_kind(head)
     if kind == "warc":
         out.warc.append(str(path))
-    elif kind != "binary" and text_kind(head.decode("utf-8", "ignore")) == "jsonl":
+    elif kind == "jsonl":
         out.jsonl.append(str(path))
     else:
         out.files.append((str(path), st.st_size))
