@@ -343,6 +343,51 @@ def test_a_whole_review_is_stored_and_shown_again(
     print(f"screenshot: {shot}")
 
 
+@pytest.mark.browser
+@pytest.mark.usefixtures("chromium")
+def test_a_refused_write_is_said_and_not_shown_as_stored(
+    page: Any, served: tuple[str, Store, Document]
+) -> None:
+    """The server's one-line error is shown; the item keeps its state until a write succeeds.
+    Also: ? shows the keys, Esc closes them, the mode is off again on a click."""
+    from playwright.sync_api import expect
+
+    from spinscope.store import review
+
+    base, store, doc = served
+    key = _tkey(doc, "coup factory")
+    refusal = "technique: 'Nope' is not one of the 14 PTC techniques"
+
+    def refuse(route: Any) -> None:
+        route.fulfill(status=422, content_type="application/json", json={"error": refusal})
+
+    page.goto(f"{base}/documents/{doc.id}")
+    page.evaluate("() => localStorage.setItem('spinscope.reviewer', 'Grace Hopper')")
+    page.click("#rv-toggle")
+    expect(page.locator("#rv-name")).to_be_hidden()  # a name set before is not asked again
+    expect(_status(page, key)).to_have_attribute("data-status", "model")
+    page.keyboard.press("?")
+    expect(page.locator("#rv-help")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#rv-help")).to_be_hidden()
+    page.route("**/review/techniques", refuse)
+    page.click(f'#rv-panel .rv-row[data-key="{key}"] .rv-text')
+    page.keyboard.press("c")
+    expect(page.locator("#rv-status")).to_have_text(refusal)
+    expect(page.locator("#rv-status")).to_have_class("rv-status rv-bad")
+    expect(_status(page, key)).to_have_attribute("data-status", "model")
+    page.unroute("**/review/techniques", refuse)
+    page.keyboard.press("c")
+    expect(_status(page, key)).to_have_attribute("data-status", "confirmed")
+    expect(page.locator("#rv-status")).to_have_class("rv-status")
+    state = review.review_state(store, doc.id, "Grace Hopper")
+    assert {t["key"]: t["status"] for t in state["techniques"]}[key] == "confirmed"
+    assert state["reviewed"] is False
+    page.click("#rv-toggle")  # review mode off: the plain analysis again
+    expect(page.locator("#rv-panel")).to_be_hidden()
+    expect(page.locator("#rv-overlay .rv-box")).to_have_count(0)
+
+
 def test_the_page_works_without_javascript(client: Any, analysed_sample: Document) -> None:
     """The review toolbar is hidden until review.js shows it: the page is the plain analysis."""
     r = client.post("/api/analyze", json={"text": analysed_sample.text})
