@@ -335,6 +335,14 @@ def test_a_whole_review_is_stored_and_shown_again(
     )
     expect(resized_row.locator(".rv-was-text s")).to_have_text("“foreign-backed terrorists”")
     expect(page.locator("#article-text .t.rv-rejected").first).to_contain_text("wreaking havoc")
+    expect(page.locator("#article-text .t.rv-st-confirmed.rv-last")).to_have_text(
+        "murder and massacre"
+    )
+    relabelled_text = page.locator("#article-text .t.rv-st-relabelled.rv-last")
+    expect(relabelled_text).to_have_text("coup factory")
+    expect(relabelled_text).to_have_attribute("data-rv-label", "Loaded_Language")
+    after = relabelled_text.evaluate("e => getComputedStyle(e, '::after').content")
+    assert after == '"→ " attr(data-rv-label)' or "Loaded_Language" in after, after
     expect(page.locator(f'#rv-overlay .rv-box-added[data-key="{added_key}"]').first).to_be_visible()
     expect(
         page.locator(f'#rv-overlay .rv-box-statement[data-key="{statement_key}"]').first

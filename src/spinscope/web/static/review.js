@@ -416,22 +416,31 @@
   }
 
   // ---- marks in the article: rejected spans struck, corrected extents outlined ------------
+  var MARKS = ["rv-rejected", "rv-last", "rv-st-confirmed", "rv-st-relabelled", "rv-st-resized"];
   function markText() {
-    textEl.querySelectorAll(".rv-rejected").forEach(function (n) { n.classList.remove("rv-rejected"); });
+    textEl.querySelectorAll(".rv-marked").forEach(function (n) {
+      n.classList.remove.apply(n.classList, MARKS.concat(["rv-marked"]));
+      n.removeAttribute("data-rv-label");
+    });
     if (!on || !state) { return; }
     state.techniques.forEach(function (t) {
-      if (t.status !== "rejected") { return; }
       var i = pageTechIndex(t);
-      if (i >= 0) {
-        textEl.querySelectorAll('.t[data-i="' + i + '"]').forEach(function (n) { n.classList.add("rv-rejected"); });
-      }
+      if (i < 0 || t.status === "model") { return; }
+      var pieces = textEl.querySelectorAll('.t[data-i="' + i + '"]');
+      pieces.forEach(function (n, j) {
+        n.classList.add("rv-marked", t.status === "rejected" ? "rv-rejected" : "rv-st-" + t.status);
+        if (j === pieces.length - 1) {
+          n.classList.add("rv-last");
+          if (t.current) { n.setAttribute("data-rv-label", t.current.technique); }
+        }
+      });
     });
     state.attributions.forEach(function (a) {
       if (a.status !== "rejected") { return; }
       var i = pageAttIndex(a);
       if (i < 0) { return; }
       textEl.querySelectorAll("[data-a]").forEach(function (n) {
-        if (n.getAttribute("data-a").split(" ").indexOf(String(i)) >= 0) { n.classList.add("rv-rejected"); }
+        if (n.getAttribute("data-a").split(" ").indexOf(String(i)) >= 0) { n.classList.add("rv-marked", "rv-rejected"); }
       });
     });
   }
