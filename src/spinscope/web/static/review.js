@@ -2,7 +2,8 @@
    reject, re-speak and add statements; mark the article reviewed. Corrections are stored by the
    server (/api/documents/{id}/review…) beside the model's layers, which are never changed.
    Article text and every value from the server are untrusted: they are only ever inserted with
-   textContent / createElement, never parsed as HTML. Offsets are Unicode code points, as the server's. */
+   textContent / createElement, never parsed as HTML. Offsets are Unicode code points, as the
+   server's (the page's text nodes count UTF-16 units: converted both ways here). */
 (function () {
   "use strict";
   var bar = document.getElementById("rv-bar");
@@ -322,7 +323,8 @@
     if (cur < 0 && items.length) { cur = 0; }
     clear(panel);
     panel.appendChild(el("h2", null, "Review"));
-    var done = el("p", "rv-reviewed", state.reviewed ? "Reviewed by " + state.reviewer : "Not yet marked reviewed");
+    var done = el("p", "rv-reviewed",
+      state.reviewed ? "Reviewed by " + state.reviewer : "Not yet marked reviewed");
     done.classList.toggle("rv-yes", !!state.reviewed);
     panel.appendChild(done);
     var others = (state.reviewers || []).filter(function (r) { return r !== state.reviewer; });
@@ -440,7 +442,9 @@
       var i = pageAttIndex(a);
       if (i < 0) { return; }
       textEl.querySelectorAll("[data-a]").forEach(function (n) {
-        if (n.getAttribute("data-a").split(" ").indexOf(String(i)) >= 0) { n.classList.add("rv-marked", "rv-rejected"); }
+        if (n.getAttribute("data-a").split(" ").indexOf(String(i)) >= 0) {
+          n.classList.add("rv-marked", "rv-rejected");
+        }
       });
     });
   }
@@ -593,13 +597,12 @@
     addBox.appendChild(button("×", "pop-close", "close (Esc)", closeAdd));
     addBox.appendChild(el("div", "rv-add-text", "“" + excerpt(span.start, span.end, 160) + "”"));
     var tRow = el("div", "rv-add-row");
-    var sel = labelSelect(labelsTpl.options[0].value);
-    sel.id = "rv-add-technique";
-    sel.setAttribute("aria-label", "technique");
-    tRow.appendChild(sel);
-    tRow.appendChild(button("Add technique span", "rv-add-span", "mark a missed technique span (a)", function () {
-      addSpan(sel.value);
-    }));
+    var label = labelSelect(labelsTpl.options[0].value);
+    label.id = "rv-add-technique";
+    label.setAttribute("aria-label", "technique");
+    tRow.appendChild(label);
+    tRow.appendChild(button("Add technique span", "rv-add-span", "mark a missed technique span (a)",
+      function () { addSpan(label.value); }));
     addBox.appendChild(tRow);
     var aRow = el("div", "rv-add-row");
     var inp = el("input", "rv-speaker");
@@ -613,9 +616,8 @@
       if (ev.key === "Enter") { ev.preventDefault(); addStatement(inp.value); }
     });
     aRow.appendChild(inp);
-    aRow.appendChild(button("Add statement", "rv-add-statement", "add a missed statement with its speaker", function () {
-      addStatement(inp.value);
-    }));
+    aRow.appendChild(button("Add statement", "rv-add-statement", "add a missed statement with its speaker",
+      function () { addStatement(inp.value); }));
     addBox.appendChild(aRow);
     addBox.hidden = false;
     var r = rangeOf(span.start, span.end);
@@ -693,7 +695,9 @@
     say("saving…");
     request("POST", api + "/done", { reviewer: getReviewer() }).then(function (j) {
       state.reviewed = !!j.reviewed;
-      if (state.reviewers && state.reviewers.indexOf(state.reviewer) < 0) { state.reviewers.push(state.reviewer); }
+      if (state.reviewers && state.reviewers.indexOf(state.reviewer) < 0) {
+        state.reviewers.push(state.reviewer);
+      }
       say("marked reviewed");
       render();
     }).catch(function (err) { say(err.message, true); });
@@ -704,7 +708,8 @@
   }
 
   function typing(t) {
-    return t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA" || t.isContentEditable);
+    return t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA" ||
+      t.isContentEditable);
   }
   document.addEventListener("keydown", function (ev) {
     if (!on || ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
