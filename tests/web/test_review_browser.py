@@ -297,9 +297,14 @@ def test_a_whole_review_is_stored_and_shown_again(
     expect(_status(page, key)).to_have_attribute("data-status", "resized")
     resized_end = text.index("foreign-backed terrorists") + len("foreign-backed terrorists")
 
-    # add a span: a selection from inside "spent" to inside "trillions" becomes those two words
+    # add a span: a mouse selection from inside "spent" to inside "trillions" becomes those words
     spent = text.index("spent trillions")
-    _drag(page, _point(page, spent + 2, 0.3), _point(page, spent + len("spent tril"), 0.7))
+    # (a click, then a shift-click: headless Chromium's drag-selection under synthetic mouse
+    # events misses at some positions of any page, this one's or a bare one)
+    page.mouse.click(*_point(page, spent + 2, 0.3))
+    page.keyboard.down("Shift")
+    page.mouse.click(*_point(page, spent + len("spent tril"), 0.7))
+    page.keyboard.up("Shift")
     expect(page.locator("#rv-add")).to_be_visible()
     expect(page.locator("#rv-add .rv-add-text")).to_have_text("“spent trillions”")
     page.select_option("#rv-add-technique", "Exaggeration,Minimisation")
