@@ -109,7 +109,7 @@ def test_a_cached_fold_of_the_other_split_is_not_reused(tmp_path: Path) -> None:
     d = tmp_path / "fold0"
     d.mkdir()
     (d / "lexicon.json").write_text("{}", "utf-8")
-    had = {"fold": 0, "folds": 3, "seed": 13, "epochs": 8}  # trained before --fold-split
+    had: dict[str, object] = {"fold": 0, "folds": 3, "seed": 13, "epochs": 8}  # before --fold-split
     (d / "training_report.json").write_text(json.dumps({"config": had}), "utf-8")
     assert _fold_done(d, TrainConfig(epochs=8, seed=13, fold=0, folds=3))
     assert not _fold_done(d, TrainConfig(epochs=8, seed=13, fold=0, folds=3, fold_split="grouped"))
