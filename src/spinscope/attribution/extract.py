@@ -98,6 +98,7 @@ class AttributionExtractor:
         if tagged is None and self.tagger is not None and self.settings.mode != "rules":
             tagged = self.tagger.tag(doc)
         cands = statements_only(doc.text, self.combined(doc.text, parses, tagged))
+        choose_sources(doc.text, parses, cands)
         resolver = SpeakerResolver(
             doc.text, parses, scorer=self.speaker_scorer, context=self._context(doc)
         )
@@ -472,6 +473,84 @@ def _root_token(parses: Sequence[tuple[int, SpacyDoc]], span: tuple[int, int]) -
         sp = sdoc.char_span(span[0] - offset, span[1] - offset, alignment_mode="expand")
         return sp.root if sp is not None and len(sp) else None
     return None
+
+
+#: A dateline opening a paragraph: "CLEVELAND, July 19 (UPI) —", "Washington (AFP) –",
+#: "LA CROSSE, Wisc. —". Nobody in it speaks; the sentence's subject comes after the dash.
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*(?:[A-Z][A-Za-z.'’-]*(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,4}"
+    r"(?:,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?[ \t]*(?:\([A-Za-z]{2,10}\))?)[ \t]*[—–-][ \t]+"
+)
+#: Documents someone issues: "His office put out a statement saying …", "Forbes shot back in an
+#: article stating …", "Sen. Paul has released a Web video that accuses …" — the issuer speaks.
+ISSUED = frozenset(
+    {"statement", "article", "video", "ad", "letter", "release", "tweet", "post", "op-ed", "memo"}
+)
+
+
+def choose_sources(
+    text: str, parses: Sequence[tuple[int, SpacyDoc]], cands: Sequence[Candidate]
+) -> None:
+    """The source phrase each statement is credited to, where the first choice is a phrase
+    that cannot be the speaker (issue 21): a dateline ("CLEVELAND", "Washington (AFP") gives
+    way to the cue's subject after it, or to no source; a document that someone issued ("a
+    statement saying …") to its issuer, the subject of the verb it is the object of."""
+    datelines = [(m.start(), m.end()) for m in _DATELINE.finditer(text) if _dateline(m.group(0))]
+    for c in cands:
+        if c.source is None:
+            continue
+        if any(a <= c.source[0] < b for a, b in datelines):
+            end = next(b for a, b in datelines if a <= c.source[0] < b)
+            c.source, c.source_token = _subject_after(parses, c, end)
+            continue
+        tok = c.source_token or _root_token(parses, c.source)
+        if tok is None or tok.lemma_.lower() not in ISSUED:
+            continue
+        issuer = _issuer(tok)
+        if issuer is not None:
+            off = _offset_of(parses, issuer)
+            lo, hi = source_span(issuer.doc, issuer)
+            c.source = char_range(issuer.doc, lo, hi, off)
+            c.source_token = issuer
+
+
+def _dateline(s: str) -> bool:
+    """A place in capitals ("CLEVELAND"), a news agency ("(AFP)") or "Place, State" before the
+    dash — not "Trump — the man who …"."""
+    first = s.split()[0].strip(",") if s.split() else ""
+    return (len(first) >= 3 and first.isupper()) or "(" in s or "," in s
+
+
+def _subject_after(
+    parses: Sequence[tuple[int, SpacyDoc]], c: Candidate, start: int
+) -> tuple[tuple[int, int] | None, Token | None]:
+    """The cue's subject when it stands after ``start`` (the end of a dateline), else none."""
+    cue = c.cue_token or (_root_token(parses, c.cue) if c.cue is not None else None)
+    if cue is None:
+        return None, None
+    src = find_source(cue, "ccomp")
+    if src is None or not is_entity(src):
+        return None, None
+    off = _offset_of(parses, src)
+    lo, hi = source_span(src.doc, src)
+    while lo < hi and off + src.doc[lo].idx < start:
+        lo += 1
+    if lo >= hi or not (lo <= src.i < hi):
+        return None, None
+    return char_range(src.doc, lo, hi, off), src
+
+
+def _issuer(doc_tok: Token) -> Token | None:
+    """The subject of the verb whose object (or prepositional object) the document is."""
+    verb = doc_tok.head
+    if doc_tok.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head  # "shot back in an article"
+    elif doc_tok.dep_ != "dobj":
+        return None
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    subj = next((t for t in verb.children if t.dep_ == "nsubj"), None)
+    return subj if subj is not None and is_entity(subj) else None
 
 
 #: A transcript turn: a quote that opens with its speaker's label ("WALLACE: Let's start …").

@@ -125,9 +125,12 @@ class DecisionScorer:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def shown(self, d: Decision) -> bool:
-        """A settled pronoun is shown whatever the score (its wrong names are counted in the
-        budget the threshold was chosen under); any other name when it reaches the threshold."""
-        return bool(d.feats.get("settled")) or self.prob(d) >= self.threshold
+        """A name is shown when its probability reaches the threshold. Models fitted with
+        ``settled_always`` (before issue 21's refit on 84 articles) also show every settled
+        pronoun whatever its score."""
+        if self.meta.get("settled_always", True) and d.feats.get("settled"):
+            return True
+        return self.prob(d) >= self.threshold
 
 
 #: Weights set by hand before any fit (the ablation's "ranker + abstain"): a name in the
@@ -219,7 +222,12 @@ def rivals_between(
 #: the name in four of the project's speaker regression tests (a "he" / "she" after two people
 #: of different gender, a "he" after one named person, "the group Clean Water Action"), so the
 #: shipped model is chosen at 0.03 (threshold 0.87); ``fit --target 0.02`` gives the other.
-TARGET_WRONG = 0.03
+TARGET_WRONG = 0.02
+#: Show every "settled" pronoun whatever its score. On the 84 annotated train articles 9 of
+#: the 75 settled pronouns name the wrong person (12 %), more than any name the model keeps:
+#: the feature stays, the override is off (cross-validated right names shown at the 2 % point:
+#: 283 with it, 469 without).
+SETTLED_ALWAYS = False
 SEED = 21
 #: L2 strength (inverse), chosen by cross-validation on train (0.05 / 0.1 / 0.2 / 0.5 / 1.0)
 C = 0.1
@@ -309,6 +317,7 @@ def fit_data(
     folds: int = 5,
     target: float = TARGET_WRONG,
     c: float = C,
+    settled_always: bool = SETTLED_ALWAYS,
 ) -> dict[str, Any]:
     """The model (a JSON-ready dict) from :func:`collect`'s output."""
     from sklearn.linear_model import LogisticRegression
@@ -336,6 +345,8 @@ def fit_data(
         oof[te] = m.predict_proba(xs[te])[:, 1]
     wrong = (yv == 0).astype(int)
     settled = x[:, FEATURES.index("settled")] > 0
+    if not settled_always:
+        settled = np.zeros(len(yv), dtype=bool)
     thr = choose_threshold(oof, wrong, matched_total, target, settled)
     kept = (oof >= thr) | settled
     final = LogisticRegression(C=c, max_iter=2000, random_state=SEED).fit(xs, yv)
@@ -368,6 +379,7 @@ def fit_data(
         "mean": [round(float(v), 6) for v in mean],
         "scale": [round(float(v), 6) for v in scale],
         "threshold": thr,
+        "settled_always": settled_always,
         "target_wrong_named": target,
         "trained_on": f"{len(data)} annotated articles",
         "seed": SEED,

@@ -116,6 +116,11 @@ def same_name(shown: str, gold: str, person: bool = True) -> bool:
     return False
 
 
+#: Gold kinds the README gives "as described" even when capitalised ("Republicans", "North
+#: Carolina election officials", "CNN/ORC poll"): a shown description matching them is right.
+DESCRIBED_KINDS = frozenset({"group", "document"})
+
+
 def is_description(gold: str) -> bool:
     """A gold speaker that is no name ("a campaign spokeswoman", "sources", "?")."""
     g = gold.strip()
@@ -131,7 +136,8 @@ def judge(speaker: dict[str, Any] | None, gold: GoldSpeaker) -> str:
             return RIGHT
         return WRONG
     desc = speaker.get("role")
-    if desc and is_description(gold.speaker) and gold.speaker != "?":
+    described = is_description(gold.speaker) or gold.kind in DESCRIBED_KINDS
+    if desc and described and gold.speaker != "?":
         a = [_stem(w) for w in _words(str(desc)) if w not in _DETERMINERS]
         b = [_stem(w) for w in _words(gold.speaker) if w not in _DETERMINERS]
         if a and b and (set(a) <= set(b) or set(b) <= set(a) or a[-1] == b[-1]):

@@ -236,6 +236,15 @@ class SpeakerResolver:
                 out.append(cl.as_speaker())
         return out
 
+    def _gender(self, cl: Cluster) -> str | None:
+        """A person's gender from the fullest name the article gives (gender-guesser) or the
+        title, never from a pronoun."""
+        if cl.named:
+            g = name_gender(cl.name) or name_gender(self.canonical(cl.name))
+            if g is not None:
+                return g
+        return _gender_of(cl.role)
+
     def _name_feats(self, name: str) -> dict[str, float]:
         """Features of the name shown (the fullest the article gives)."""
         words = name.split()
@@ -278,7 +287,7 @@ class SpeakerResolver:
                 and x.named
                 and x.type == cl.type
                 and id(x) in before
-                and (want is None or _gender(x) in (None, want))  # "she" rivals no man
+                and (want is None or self._gender(x) in (None, want))  # "she" rivals no man
             ]
             feats["rivals"] = rivals_between([cl.type] * len(same_kind), same_kind, prior, pos)
         if self._how == "role":
@@ -313,7 +322,7 @@ class SpeakerResolver:
                 )
             )
         if self._how == "pronoun" and cl.named:
-            own = _gender(cl)  # from the name or the title, not a pronoun's guess
+            own = self._gender(cl)  # from the name or the title, not a pronoun's guess
             feats["gender_agree"] = float(own is not None and own == want)
             feats["first_person"] = float(low in ("i", "we", "me", "us"))
             # settled by the text: "it" for the one body or document named before, none other
@@ -586,7 +595,8 @@ class SpeakerResolver:
         people.sort(key=lambda c: -c.last)
         for cl in people:
             if cl.gender is None and cl.named:
-                cl.gender = name_gender(cl.name)  # "Hillary Clinton" is no "he"
+                # "Hillary Clinton" is no "he"; "Obama" is "Barack Obama" where the text says so
+                cl.gender = name_gender(cl.name) or name_gender(self.canonical(cl.name))
             if want is None or cl.gender in (None, want):
                 if want is not None:
                     cl.gender = want
@@ -648,11 +658,6 @@ _BYLINE = re.compile(
 OWNED_BODIES = frozenset(
     {"campaign", "administration", "camp", "team", "office", "foundation", "staff", "aides"}
 )
-
-
-def _gender(cl: Cluster) -> str | None:
-    """A person's gender from the name (gender-guesser) or the title, never from a pronoun."""
-    return (name_gender(cl.name) if cl.named else None) or _gender_of(cl.role)
 
 
 def _byline_names(text: str) -> set[str]:
