@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.document import Document
+from spinscope.document import Document, Span
 from spinscope.encoder import ENCODED, HIDDEN, Encoded, get_encoder
 from spinscope.techniques import decode
 from spinscope.techniques.labels import TECHNIQUES
@@ -170,13 +170,34 @@ class EvidenceIndex:
     ) -> list[dict[str, Any]]:
         """The ``k`` training phrases of ``technique`` most similar to ``vector`` (normalised),
         most similar first, one per distinct phrase (case and spacing ignored)."""
+        return self.nearest_many(vector[None, :], technique, k)[0]
+
+    def nearest_many(
+        self, vectors: np.ndarray, technique: str, k: int = EXAMPLES
+    ) -> list[list[dict[str, Any]]]:
+        """:meth:`nearest` for each row of ``vectors`` (one matrix product for them all)."""
         rows, vecs = self._by_technique.get(technique, (np.empty(0, np.int64), None))
         if vecs is None or not len(rows):
-            return []
-        sims = vecs @ vector.astype(np.float32)
+            return [[] for _ in range(len(vectors))]
+        sims = vectors.astype(np.float32) @ vecs.T
+        return [self._top(rows, row, k) for row in sims]
+
+    def _top(self, rows: np.ndarray, sims: np.ndarray, k: int) -> list[dict[str, Any]]:
+        # the few best first (a partial sort); all of them only if duplicates crowd those out
+        m = min(len(sims), 8 * k)
+        best = np.argpartition(-sims, m - 1)[:m] if m < len(sims) else np.arange(len(sims))
+        order = best[np.lexsort((best, -sims[best]))]
+        out = self._distinct(rows, sims, order, k)
+        if len(out) < k and m < len(sims):
+            out = self._distinct(rows, sims, np.lexsort((np.arange(len(sims)), -sims)), k)
+        return out
+
+    def _distinct(
+        self, rows: np.ndarray, sims: np.ndarray, order: np.ndarray, k: int
+    ) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         seen: set[str] = set()
-        for j in np.argsort(-sims, kind="stable"):
+        for j in order:
             text = self.texts[int(rows[j])]
             key = " ".join(text.casefold().split())
             if key in seen:
@@ -288,16 +309,26 @@ class EvidenceAnnotator:
             get_encoder(self.model_dir, self.threads).encode_docs(missing)
         for doc in todo:
             enc: Encoded = doc.runtime[ENCODED][self.key]
-            for span in doc.layer("techniques"):
-                ev = self.evidence(enc, span.start, span.end, span.label)
-                if ev is not None:
-                    span.attrs["evidence"] = ev
+            spans = doc.layer("techniques")
+            for span, ev in zip(spans, self.evidence_many(enc, spans), strict=True):
+                span.attrs["evidence"] = ev
         return docs
 
-    def evidence(self, enc: Encoded, start: int, end: int, technique: str) -> dict[str, Any] | None:
-        """``{"definition", "examples": [{"text", "similarity"}, …]}`` for one span."""
-        if self.index is None:
-            return None
-        v = pooled(enc, start, end)
-        examples = [] if v is None else self.index.nearest(v, technique)
-        return {"definition": TECHNIQUES.get(technique, ""), "examples": examples}
+    def evidence_many(self, enc: Encoded, spans: list[Span]) -> list[dict[str, Any]]:
+        """``{"definition", "examples": [{"text", "similarity"}, …]}`` for each span (the
+        spans of one technique are looked up together)."""
+        assert self.index is not None
+        found: list[list[dict[str, Any]]] = [[] for _ in spans]
+        by: dict[str, list[tuple[int, np.ndarray]]] = {}
+        for i, span in enumerate(spans):
+            v = pooled(enc, span.start, span.end)
+            if v is not None:
+                by.setdefault(span.label, []).append((i, v))
+        for technique, items in by.items():
+            answers = self.index.nearest_many(np.stack([v for _, v in items]), technique)
+            for (i, _), examples in zip(items, answers, strict=True):
+                found[i] = examples
+        return [
+            {"definition": TECHNIQUES.get(s.label, ""), "examples": ex}
+            for s, ex in zip(spans, found, strict=True)
+        ]
