@@ -108,3 +108,18 @@ def test_the_head_is_the_convolution_it_says() -> None:
     want = 1 / (1 + np.exp(-(h @ w["out_w"] + w["out_b"])))
     assert AttributionHead(w)(x) == pytest.approx(want, abs=1e-4)
     assert AttributionHead(w)(np.zeros((0, 4), np.float32)).shape == (0, 6)
+    # a deeper head says its dilations in the file: each layer runs with its own
+    w3 = {
+        **w,
+        "c3_w": rng.normal(size=(3, 5, 5)).astype(np.float32),
+        "c3_b": rng.normal(size=5).astype(np.float32),
+        "dilations": np.asarray([1, 2, 4]),
+    }
+    h3 = h + gelu(conv(h, w3["c3_w"], w3["c3_b"], 4))
+    want3 = 1 / (1 + np.exp(-(h3 @ w["out_w"] + w["out_b"])))
+    assert AttributionHead(w3)(x) == pytest.approx(want3, abs=1e-4)
+    assert AttributionHead({**w3, "dilations": np.asarray([1, 2, 2])})(x) != pytest.approx(
+        want3, abs=1e-4
+    )
+    with pytest.raises(ValueError, match="c3_w"):
+        AttributionHead({**w, "dilations": np.asarray([1, 2, 4])})

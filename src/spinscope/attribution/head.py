@@ -29,6 +29,8 @@ import numpy as np
 KERNEL = 3
 WIDTH = 128
 DILATIONS = (1, 2)
+#: what a head.npz without a ``dilations`` entry was trained with (the first shipped head)
+LEGACY_DILATIONS = (1, 2)
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -51,7 +53,14 @@ class AttributionHead:
     """Six channel probabilities per token from the shared encoder's hidden states."""
 
     def __init__(self, weights: dict[str, np.ndarray]) -> None:
-        self.w = {k: np.asarray(v, np.float32) for k, v in weights.items()}
+        self.w = {k: np.asarray(v, np.float32) for k, v in weights.items() if k != "dilations"}
+        if "dilations" in weights:
+            self.dilations = tuple(int(d) for d in np.asarray(weights["dilations"]).ravel())
+        else:
+            self.dilations = LEGACY_DILATIONS
+        missing = [f"c{i}_w" for i in range(1, len(self.dilations) + 1) if f"c{i}_w" not in self.w]
+        if missing or "out_w" not in self.w:
+            raise ValueError(f"attribution head: weights missing {missing or ['out_w']}")
 
     @classmethod
     def load(cls, path: Path) -> AttributionHead:
@@ -62,8 +71,10 @@ class AttributionHead:
         if len(hidden) == 0:
             return np.zeros((0, self.w["out_w"].shape[1]), np.float32)
         x = np.asarray(hidden, np.float32)
-        h = _gelu(_conv(x, self.w["c1_w"], self.w["c1_b"], DILATIONS[0]))
-        h = h + _gelu(_conv(h, self.w["c2_w"], self.w["c2_b"], DILATIONS[1]))
+        dilations = self.dilations
+        h = _gelu(_conv(x, self.w["c1_w"], self.w["c1_b"], dilations[0]))
+        for i, d in enumerate(dilations[1:], start=2):
+            h = h + _gelu(_conv(h, self.w[f"c{i}_w"], self.w[f"c{i}_b"], d))
         logits = h @ self.w["out_w"] + self.w["out_b"]
         return (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
 
@@ -140,15 +151,18 @@ def train_head(
     class Net(nn.Module):  # type: ignore[misc]
         def __init__(self) -> None:
             super().__init__()
-            self.c1 = nn.Conv1d(384, WIDTH, KERNEL, padding="same", dilation=DILATIONS[0])
-            self.c2 = nn.Conv1d(WIDTH, WIDTH, KERNEL, padding="same", dilation=DILATIONS[1])
+            self.convs = nn.ModuleList(
+                nn.Conv1d(384 if i == 0 else WIDTH, WIDTH, KERNEL, padding="same", dilation=d)
+                for i, d in enumerate(DILATIONS)
+            )
             self.out = nn.Linear(WIDTH, len(CHANNELS))
             self.drop = nn.Dropout(0.1)
             self.act = nn.GELU(approximate="tanh")
 
         def forward(self, x: Any) -> Any:  # x: (batch, n, 384)
-            h = self.act(self.c1(self.drop(x).transpose(1, 2)))
-            h = h + self.act(self.c2(self.drop(h)))
+            h = self.act(self.convs[0](self.drop(x).transpose(1, 2)))
+            for conv in self.convs[1:]:
+                h = h + self.act(conv(self.drop(h)))
             return self.out(self.drop(h.transpose(1, 2)))
 
     net = Net()
@@ -209,24 +223,24 @@ def train_head(
             best = (rec["val_loss"], {k: v.detach().clone() for k, v in net.state_dict().items()})
     assert best is not None
     sd = best[1]
-    weights = {
+    weights = {"out_w": sd["out.weight"].numpy().T, "out_b": sd["out.bias"].numpy()}
+    for i in range(len(DILATIONS)):
         # (c_out, c_in, k) -> (k, c_in, c_out)
-        "c1_w": sd["c1.weight"].numpy().transpose(2, 1, 0),
-        "c1_b": sd["c1.bias"].numpy(),
-        "c2_w": sd["c2.weight"].numpy().transpose(2, 1, 0),
-        "c2_b": sd["c2.bias"].numpy(),
-        "out_w": sd["out.weight"].numpy().T,
-        "out_b": sd["out.bias"].numpy(),
-    }
+        weights[f"c{i + 1}_w"] = sd[f"convs.{i}.weight"].numpy().transpose(2, 1, 0)
+        weights[f"c{i + 1}_b"] = sd[f"convs.{i}.bias"].numpy()
     out_dir.mkdir(parents=True, exist_ok=True)
-    np.savez(out_dir / "head.npz", **{k: v.astype(np.float32) for k, v in weights.items()})
+    np.savez(
+        out_dir / "head.npz",
+        dilations=np.asarray(DILATIONS, np.int64),
+        **{k: v.astype(np.float32) for k, v in weights.items()},
+    )
     # the numpy head gives what torch gave
     with torch.no_grad():
         net.load_state_dict(sd)
         net.eval()
         h0 = val[0][0].astype(np.float32)
         ref = torch.sigmoid(net(torch.from_numpy(h0)[None]))[0].numpy()
-    got = AttributionHead(weights)(h0)
+    got = AttributionHead({**weights, "dilations": np.asarray(DILATIONS)})(h0)
     if not np.allclose(ref, got, atol=1e-4):
         raise RuntimeError(f"numpy head differs from torch: {np.abs(ref - got).max()}")
     report = {
@@ -246,7 +260,11 @@ def train_head(
     write_config(out_dir)
     # what `train attribution --tune-only` and the model card read
     training = {
-        "config": {"seed": seed, "epochs": epochs, "head": f"conv k{KERNEL} w{WIDTH}"},
+        "config": {
+            "seed": seed,
+            "epochs": epochs,
+            "head": f"conv k{KERNEL} w{WIDTH} d{list(DILATIONS)}",
+        },
         "fit_articles": fit_names,
         "tune_articles": tune_names,
         "history": history,
