@@ -529,9 +529,13 @@ def _subject_after(
     if cue is None:
         return None, None
     src = find_source(cue, "ccomp")
-    if src is None or not is_entity(src):
+    if src is None:
         return None, None
     off = _offset_of(parses, src)
+    if off + src.idx < start:  # the parse made the dateline the subject, the name its apposition
+        src = next((t for t in src.children if t.dep_ == "appos" and off + t.idx >= start), None)
+    if src is None or not is_entity(src):
+        return None, None
     lo, hi = source_span(src.doc, src)
     while lo < hi and off + src.doc[lo].idx < start:
         lo += 1

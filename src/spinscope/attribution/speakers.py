@@ -540,6 +540,8 @@ class SpeakerResolver:
                 break
         if len(run) >= 3 and run[0].i > 0 and sdoc[run[0].i - 1].tag_ == "IN":
             run = run[1:]  # "Ambassador to Syria Qi Qianjin": the place belongs to the title
+        if run and _in_modifier(sdoc[run[0].i : run[-1].i + 1], head):
+            run = []  # "a reporter, who worked for Mr. Bannon"
         if len(run) >= 2 and run[0].i > lo:
             pre = [t for t in sdoc[lo : run[0].i]]
             while pre and (pre[0].pos_ == "DET" or pre[0].is_punct):
