@@ -179,7 +179,9 @@ class EvidenceIndex:
         rows, vecs = self._by_technique.get(technique, (np.empty(0, np.int64), None))
         if vecs is None or not len(rows):
             return [[] for _ in range(len(vectors))]
-        sims = vectors.astype(np.float32) @ vecs.T
+        # einsum, not BLAS: a product this small pays more for BLAS threads waking on a busy
+        # 2-core machine than it saves (24 ms vs 2.4 ms for 5 spans × 2123 phrases, measured)
+        sims = np.einsum("ij,kj->ik", vectors.astype(np.float32), vecs)
         return [self._top(rows, row, k) for row in sims]
 
     def _top(self, rows: np.ndarray, sims: np.ndarray, k: int) -> list[dict[str, Any]]:
