@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from spinscope.attribution.quotes import find_quotes
 from spinscope.attribution.resolve import Decision, DecisionScorer, name_gender, rivals_between
 
 Token = Any
@@ -155,8 +156,12 @@ class SpeakerResolver:
         # ("Senator X spoke on Tuesday. She said ..."); they are registered as the text is read.
         self.pending: list[tuple[int, Token]] = []
         for off, sdoc in parses:
+            # a name a speaker says inside a quotation is not whom the next "he said" is
+            quoted = [q.inner for q in find_quotes(text, off, off + len(sdoc.text))]
             for ent in sdoc.ents:
                 if ent.label_ != "PERSON":
+                    continue
+                if any(a <= off + ent.start_char < b for a, b in quoted):
                     continue
                 root = ent.root
                 if root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"):
