@@ -358,3 +358,55 @@ def test_cli_refuses_a_mismatched_index_in_one_line(
     assert result.stderr.startswith("spinscope: error: ") and "0123456789abcdef" in result.stderr
     assert "spinscope train evidence" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _with_evidence() -> Document:
+    text = "Title\n\nThey will wreak havoc on us <again>."
+    doc = Document(text)
+    doc.set_layer("regions", [Span(0, 5, "title"), Span(7, len(text), "body")])
+    a = text.index("wreak havoc")
+    evidence = {
+        "definition": TECHNIQUES["Loaded_Language"],
+        "examples": [
+            {"text": "wreaking havoc", "similarity": 0.912},
+            {"text": "<b>gruesome</b>", "similarity": 0.8},
+        ],
+    }
+    doc.set_layer(
+        "techniques",
+        [Span(a, a + 11, "Loaded_Language", {"confidence": 0.7, "evidence": evidence})],
+    )
+    return doc
+
+
+def test_terminal_table_shows_the_examples() -> None:
+    from rich.console import Console
+
+    from spinscope.outputs.terminal import renderable
+
+    console = Console(width=140, color_system=None, record=True)
+    console.print(renderable(_with_evidence(), colour=False))
+    out = console.export_text()
+    assert "like 0.91 “wreaking havoc”" in out and "like 0.80 “<b>gruesome</b>”" in out
+    assert TECHNIQUES["Loaded_Language"][:40] in out  # the definition, in the legend
+
+
+def test_html_pop_up_and_tooltip_carry_the_evidence() -> None:
+    """The report's pop-up reads ``evidence`` from the page's data; the highlight's tooltip has
+    it server-rendered (no JavaScript needed); example text is escaped."""
+    import re
+
+    from spinscope.outputs.html import render_document
+    from spinscope.web.render import static_text
+
+    page = render_document(_with_evidence())
+    data = json.loads(re.search(r'id="ss-data">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    (t,) = data["techniques"]
+    assert t["evidence"]["examples"][0] == {"text": "wreaking havoc", "similarity": 0.912}
+    assert t["definition"] == TECHNIQUES["Loaded_Language"]
+    tip = re.search(r'<span class="t tc8 lv0" data-i="0" title="([^"]*)">wreak havoc', page)
+    assert tip is not None
+    assert "Marked so in training articles:" in tip.group(1)
+    assert "“wreaking havoc”" in tip.group(1) and "&lt;b&gt;gruesome&lt;/b&gt;" in tip.group(1)
+    assert "<b>gruesome</b>" not in page
+    assert "t.evidence" in static_text("article.js")  # the pop-up lists the examples
