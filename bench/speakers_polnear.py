@@ -2,6 +2,8 @@
 
     python bench/speakers_polnear.py [--out bench/results/speakers_polnear.json] [--errors FILE]
     python bench/speakers_polnear.py --ablation   # ranker / + hand-set abstain / learned
+    python bench/speakers_polnear.py --split train --speakers data/speakers/polnear-train
+    python bench/speakers_polnear.py --model PATH  # another decision model (resolve fit --out)
 
 ``--ablation`` parses once and runs the attribution stage three times: the ranked resolution
 with every name shown (no abstention), with the hand-set weights (``resolve.HAND_WEIGHTS``,
@@ -32,6 +34,7 @@ from spinscope.attribution.speaker_eval import (
 from spinscope.paths import missing_message, shared_path
 
 POLNEAR = shared_path("data", "polnear")
+OUT = Path("bench/results/speakers_polnear.json")
 
 
 def table(report: dict[str, Any]) -> str:
@@ -51,10 +54,10 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def ablation(annotated: list[Any], out: Path) -> int:
+def ablation(annotated: list[Any], out: Path, model: Path | None = None) -> int:
     """Parse once (clean, sentences, the tagger's pass), then the attribution stage per setting."""
     from spinscope.attribution.extract import AttributionExtractor
-    from spinscope.attribution.resolve import default_scorer, hand_scorer
+    from spinscope.attribution.resolve import DecisionScorer, default_scorer, hand_scorer
     from spinscope.document import Document, Source
     from spinscope.pipeline import Pipeline
 
@@ -72,7 +75,11 @@ def ablation(annotated: list[Any], out: Path) -> int:
         "ranker + abstain (hand-set weights)": hand_scorer(),
         "ranker + abstain (learned weights)": default_scorer(),
     }
-    report: dict[str, Any] = {"command": "python bench/speakers_polnear.py --ablation"}
+    if model is not None:
+        settings[f"ranker + abstain ({model})"] = DecisionScorer.load(model)
+    report: dict[str, Any] = {
+        "command": "python bench/speakers_polnear.py " + " ".join(sys.argv[1:])
+    }
     for label, scorer in settings.items():
         ex = AttributionExtractor(speaker_scorer=scorer)
         results = [
@@ -91,23 +98,39 @@ def ablation(annotated: list[Any], out: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=Path, default=Path("bench/results/speakers_polnear.json"))
+    ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--errors", type=Path, help="write every judged attribution here (JSONL)")
     ap.add_argument("--polnear", type=Path, default=POLNEAR)
     ap.add_argument("--ablation", action="store_true", help="no abstain / hand-set / learned")
+    ap.add_argument("--split", default="dev", help="PolNeAR split (dev: the report set)")
+    ap.add_argument(
+        "--speakers", type=Path, help="speaker files (default: SPLIT/speakers of --polnear)"
+    )
+    ap.add_argument("--model", type=Path, help="a decision model JSON instead of the shipped one")
     args = ap.parse_args(argv)
-    if not (args.polnear / "dev" / "speakers").is_dir():
-        print(missing_message(args.polnear / "dev" / "speakers"), file=sys.stderr)
+    sdir = args.speakers or args.polnear / args.split / "speakers"
+    if not sdir.is_dir():
+        print(missing_message(sdir), file=sys.stderr)
         return 2
 
     from spinscope.document import Document, Source
     from spinscope.pipeline import Pipeline
 
-    annotated = load_annotated(args.polnear)
+    annotated = load_annotated(args.polnear, args.split, sdir)
+    if args.split != "dev" and args.out == OUT:
+        args.out = OUT.with_name(f"speakers_polnear_{args.split}.json")
     if args.ablation:
-        return ablation(annotated, args.out)
+        return ablation(annotated, args.out, args.model)
     t0 = time.perf_counter()
     pipe = Pipeline.build(("clean", "sentences", "attributions"))
+    if args.model is not None:
+        from spinscope.attribution.extract import AttributionExtractor
+        from spinscope.attribution.resolve import DecisionScorer
+
+        pipe.steps[-1] = (
+            "attributions",
+            AttributionExtractor(speaker_scorer=DecisionScorer.load(args.model)),
+        )
     docs = list(pipe.pipe(Document(a.text, source=Source(kind="text")) for a, _ in annotated))
     results = [
         score_speakers(a, rows, doc_predictions(d))
@@ -115,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     report = summarise(results)
     report["seconds"] = round(time.perf_counter() - t0, 1)
-    report["command"] = "python bench/speakers_polnear.py"
+    report["command"] = "python bench/speakers_polnear.py " + " ".join(argv or sys.argv[1:])
     print(table(report))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
