@@ -299,3 +299,30 @@ def test_web_setting_refuses_bad_input_and_other_sites(web: Any) -> None:
     assert corpus_terms(store) == ("keep",)
     page = client.post("/settings/watch", data={"terms": "</textarea><script>x</script>\n--"})
     assert "<script>x</script>" not in page.text
+
+
+def test_ingest_terms_are_stored_with_the_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spinscope.store import Store
+
+    monkeypatch.setattr(cli, "_pipeline", lambda options: Pipeline.build(("clean",), **options))
+    article = tmp_path / "a.txt"
+    article.write_text("Headline\n\nThe coup factory again.\n", encoding="utf-8")
+    terms = tmp_path / "terms.txt"
+    terms.write_text("coup factory\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path}/c.db"
+    result = runner.invoke(cli.app, ["ingest", str(article), "--db", db, "--terms", str(terms)])
+    assert result.exit_code == 0, result.stderr
+    store = Store(db)
+    try:
+        (row,) = store.search().items
+        doc = store.get(row.id)
+        assert doc is not None
+        assert [doc.text[s.start : s.end] for s in doc.layer("watch")] == ["coup factory"]
+    finally:
+        store.close()
+    result = runner.invoke(
+        cli.app, ["ingest", str(article), "--db", db, "--terms", str(terms), "--no-analyze"]
+    )
+    assert result.exit_code == 2 and "needs --analyze" in result.stderr
