@@ -149,3 +149,16 @@ def test_a_group_described_in_capitals_is_judged_by_its_description() -> None:
     assert judge({"name": None, "role": "Democrats", "type": "person"}, gold) == "unresolved"
     person = GoldSpeaker(0, 5, "Trump", "Donald Trump", "person")
     assert judge({"name": None, "role": "Trump", "type": "person"}, person) == "unresolved"
+
+
+def test_a_quote_is_its_adjacent_speakers_not_the_previous_ones(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # the "say" inside the quote cued a row over the whole sentence, continued from Borger
+    text = (
+        "Gloria Borger spoke to the senator on the show.\n\n"
+        '"That would be Hillary Clinton," Borger said.\n\n'
+        '"Oh well, I don\'t wanna say so, but if you say it," Sanders responded.\n\n'
+        '"I think she is the best," he said.'
+    )
+    row = _row(shown_all, text, "Oh well")
+    assert row.attrs["speaker"]["name"] == "Sanders"
+    assert text[row.start : row.end].endswith('say it,"')

@@ -250,6 +250,7 @@ class AttributionExtractor:
         cands = _drop_framing(list(best.values()))
         cands = _dedupe(sorted(cands, key=lambda c: -c.score))
         cands.extend(self._quote_candidates(text, sdoc, offset, quotes, cands))
+        cands = _outside_cue_first(cands, quotes)
         cands.sort(key=lambda c: c.cue[0] if c.cue else c.content[0])
         for i, c in enumerate(cands):
             if c.cue is not None:
@@ -272,7 +273,10 @@ class AttributionExtractor:
         """Quotes not explained by the parse: adjacent cue, continuation, or no speaker."""
         out: list[Candidate] = []
         for q in quotes:
-            if any(_covered(q.start, q.end, c.content) for c in existing):
+            # a row cued inside this very quote ("if you say it") does not explain it
+            if any(
+                _covered(q.start, q.end, c.content) and not _cued_inside(c, q) for c in existing
+            ):
                 continue
             inner = text[q.start : q.end]
             n_words = len(inner.split())
@@ -780,6 +784,27 @@ def _cut_at_own_cue(text: str, cands: list[Candidate], quotes: Sequence[Quote]) 
                         break
             if end - a.content[0] >= 2:
                 a.content = (a.content[0], end)
+
+
+def _cued_inside(c: Candidate, q: Quote) -> bool:
+    return c.cue is not None and q.start <= c.cue[0] < q.end
+
+
+def _outside_cue_first(cands: list[Candidate], quotes: Sequence[Quote]) -> list[Candidate]:
+    """ "“Oh well, if you say it,” Sanders responded": the quote is Sanders's (its cue beside
+    it), not a statement cued by the "say" inside it and handed to the previous speaker."""
+    beside = {c.content for c in cands if c.origin == "quote:cue"}
+    return [
+        c
+        for c in cands
+        if not any(
+            _cued_inside(c, q)
+            and (q.start, q.end) in beside
+            and _covered(q.start, q.end, c.content)
+            for q in quotes
+        )
+        or c.origin == "quote:cue"
+    ]
 
 
 def _hygiene(text: str, cands: list[Candidate]) -> list[Candidate]:
