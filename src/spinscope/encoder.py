@@ -64,12 +64,16 @@ class SharedEncoder:
         cfg = json.loads((self.model_dir / "config.json").read_text(encoding="utf-8"))
         self.max_tokens = int(cfg["max_tokens"])
         self.stride = int(cfg["stride"])
-        #: how windows are cut and stitched (``config.json`` "windows"; absent: the original
-        #: token windows, each token from the window where it is most central): ``align``
+        #: how windows are cut and stitched (``config.json`` "windows", which may also set
+        #: ``max_tokens`` and ``stride`` for inference; absent: the original token windows, each
+        #: token from the window where it is most central): ``align``
         #: "tokens" | "sentences" (windows start and end at sentence edges); ``stitch`` "centre"
         #: | "average" (every window covering a token, weighted down over ``ramp`` tokens from
         #: an inner window edge)
         win = cfg.get("windows", {})
+        #: inference windows may be shorter than the training windows (top-level keys)
+        self.max_tokens = int(win.get("max_tokens", self.max_tokens))
+        self.stride = int(win.get("stride", self.stride))
         self.align = str(win.get("align", "tokens"))
         self.stitch = str(win.get("stitch", "centre"))
         self.ramp = int(win.get("ramp", 32))

@@ -9,6 +9,7 @@ the PTC gate articles).
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +137,96 @@ def test_encoder_stitches_as_configured(stitch: str, monkeypatch: pytest.MonkeyP
         want /= total
     assert np.allclose(got.probs[:, 0], want, rtol=1e-5)
     assert np.allclose(got.hidden[:, 0], want, rtol=1e-5)  # the heads read the same stitch
+
+
+# -- the shipped model -------------------------------------------------------------------------
+
+#: A span's confidence may move this much when one word in *another* sentence changes (p95 and
+#: max over the edits below). Measured: p95 0.023, max 0.053 with sentence-aligned averaged
+#: windows; 0.046 / 0.048 with the token windows before. The issue's target, 0.02 everywhere,
+#: is not reached: a word in the same window still changes every token's context.
+OTHER_SENTENCE_P95 = 0.03
+OTHER_SENTENCE_MAX = 0.065
+#: Share of sentences that show the same spans when a residue line precedes the text.
+SAME_IN_COPIES = 0.95
+
+
+def long_text() -> str:
+    """This repository's example articles and behaviour statements, one after another (several
+    encoder windows)."""
+    parts = [
+        p.read_text(encoding="utf-8").strip() for p in sorted((ROOT / "examples").rglob("*.txt"))
+    ]
+    beh = ROOT / "tests" / "data" / "behaviour"
+    parts += [p.read_text(encoding="utf-8").strip() for p in sorted(beh.glob("*.txt"))]
+    return "\n\n".join(parts) + "\n"
+
+
+def sentence_of(text: str, enc: Any) -> Any:
+    from spinscope.techniques.decode import sentence_ends
+
+    breaks = sentence_ends(text, enc.tokens.starts, enc.tokens.ends)
+    sent = np.concatenate([[0], np.cumsum(breaks)[:-1]])
+
+    def of(char: int) -> int:
+        return int(sent[max(int(np.searchsorted(enc.tokens.starts, char, side="right")) - 1, 0)])
+
+    return of
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Any:
+    from spinscope.techniques.model import TechniqueTagger
+
+    return TechniqueTagger.load()
+
+
+def spans_of(tagger: Any, text: str) -> tuple[dict[tuple[int, int, str], float], Any]:
+    (enc,) = tagger.encode([(text, [(0, len(text))])])
+    return {(a, b, t): c for a, b, t, c in tagger.spans(enc)}, enc
+
+
+def test_an_edit_in_another_sentence_barely_moves_a_span(tagger: Any) -> None:
+    from spinscope.techniques.model import REVEAL_FLOOR
+
+    text = long_text()
+    base, enc = spans_of(tagger, text)
+    assert len(tagger.encoder.windows(text, enc.tokens)) >= 3
+    of = sentence_of(text, enc)
+    words = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z]{4,}(?= )", text)]
+    rng = random.Random(26)
+    moves: list[float] = []
+    for s, e in rng.sample(words, 8):
+        edited = text[:s] + text[e + 1 :]  # the word and the space after it
+        got, _ = spans_of(tagger, edited)
+        shift = e + 1 - s
+        for (a, b, t), c in base.items():
+            if c < REVEAL_FLOOR or of(a) == of(s) or of(b - 1) == of(s):
+                continue
+            key = (a, b, t) if b <= s else (a - shift, b - shift, t)
+            if key in got:
+                moves.append(abs(got[key] - c))
+    assert len(moves) > 100
+    p95, top = float(np.percentile(moves, 95)), max(moves)
+    assert p95 <= OTHER_SENTENCE_P95 and top <= OTHER_SENTENCE_MAX, (p95, top)
+
+
+def test_copies_with_a_different_lead_in_show_the_same_spans(tagger: Any) -> None:
+    text = long_text()
+    base, enc = spans_of(tagger, text)
+    of = sentence_of(text, enc)
+    default = tagger.default_confidence
+    for lead in ("Share this article\n\n", "Advertisement\n\nRelated stories\n\n"):
+        got, _ = spans_of(tagger, lead + text)
+        k = len(lead)
+        shown_a: dict[int, set[Any]] = {}
+        shown_b: dict[int, set[Any]] = {}
+        for (a, b, t), c in base.items():
+            if c >= default:
+                shown_a.setdefault(of(a), set()).add((a, b, t))
+        for (a, b, t), c in got.items():
+            if c >= default and a >= k:
+                shown_b.setdefault(of(a - k), set()).add((a - k, b - k, t))
+        n = of(len(text) - 2) + 1
+        same = sum(shown_a.get(i, set()) == shown_b.get(i, set()) for i in range(n))
+        assert same / n >= SAME_IN_COPIES, (lead, same, n)

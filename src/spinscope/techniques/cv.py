@@ -115,8 +115,8 @@ def held_out(
         if cache_dir is not None:
             onnx = model_dir / "encoder.onnx"
             enc = tagger.encoder  # windows other than the original ones: part of the key
-            cut = (enc.align, enc.stitch)
-            cut_key = "" if cut == ("tokens", "centre") else f"|{cut}|{enc.ramp}"
+            cut = (enc.align, enc.stitch, enc.max_tokens, enc.stride)
+            cut_key = "" if cut == ("tokens", "centre", 254, 192) else f"|{cut}|{enc.ramp}"
             key = hashlib.sha256(
                 f"{onnx.resolve()}|{onnx.stat().st_mtime}|{','.join(ids)}{cut_key}".encode()
             ).hexdigest()[:16]

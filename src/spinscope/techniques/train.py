@@ -32,6 +32,7 @@ from spinscope.techniques.ptc import (
     score_tc,
 )
 from spinscope.techniques.windows import (
+    INFERENCE_WINDOWS,
     Tokens,
     Window,
     batch_inputs,
@@ -51,6 +52,9 @@ class TrainConfig:
     batch_size: int = 16
     max_tokens: int = 254
     stride: int = 192
+    #: windows start and end at sentence edges ("sentences", as inference cuts them since
+    #: issue 26) or every ``stride`` tokens ("tokens", the shipped v2 model's training)
+    window_align: str = "sentences"
     lr_encoder: float = 1.5e-4
     lr_heads: float = 1e-3
     warmup: float = 0.1
@@ -271,7 +275,10 @@ class Exportable:
 def _windows(examples: list[Example], cfg: TrainConfig) -> list[Window]:
     wins: list[Window] = []
     for i, ex in enumerate(examples):
-        wins.extend(make_windows(len(ex.tokens.ids), i, cfg.max_tokens, cfg.stride))
+        breaks = None
+        if cfg.window_align == "sentences":
+            breaks = decode.sentence_ends(ex.text, ex.tokens.starts, ex.tokens.ends)
+        wins.extend(make_windows(len(ex.tokens.ids), i, cfg.max_tokens, cfg.stride, breaks))
     return wins
 
 
@@ -638,6 +645,7 @@ def export(
         "techniques": list(PTC_TECHNIQUES),
         "max_tokens": cfg.max_tokens,
         "stride": cfg.stride,
+        "windows": {**INFERENCE_WINDOWS, "align": cfg.window_align},
         # provisional decoding; cv.py replaces it with settings chosen by cross-validation
         "si_threshold": best.get("si_threshold", 0.45),
         "flc_threshold": best.get("flc_tagging_threshold", 0.5),

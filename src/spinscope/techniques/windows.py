@@ -90,14 +90,14 @@ def make_windows(
 ) -> list[Window]:
     """Overlapping windows; each token is *kept* from exactly one window (the most central).
 
-    ``breaks`` (per token: a sentence ends after it) aligns windows to sentences: a window
-    starts at a sentence start and ends at a sentence end wherever one lies in reach (a sentence
-    longer than a window is cut), and the seam between two windows is the sentence boundary
-    nearest the middle of their overlap, so a sentence is read whole from one window. The next
-    window starts at the last sentence start within ``stride`` of the previous start (past half of
-it; else ``stride`` tokens on): windows
-    depend on the sentences they cover, not on the token count from the top of the document, so
-    an edit shifts the windows only until the next sentence start they share.
+        ``breaks`` (per token: a sentence ends after it) aligns windows to sentences: a window
+        starts at a sentence start and ends at a sentence end wherever one lies in reach (a sentence
+        longer than a window is cut), and the seam between two windows is the sentence boundary
+        nearest the middle of their overlap, so a sentence is read whole from one window. The next
+        window starts at the last sentence start within ``stride`` of the previous start (past half of
+    it; else ``stride`` tokens on): windows
+        depend on the sentences they cover, not on the token count from the top of the document, so
+        an edit shifts the windows only until the next sentence start they share.
     """
     if n_tokens == 0:
         return []
@@ -153,6 +153,12 @@ def stitch_weights(w: Window, n_tokens: int, ramp: int) -> np.ndarray:
     left = i - w.lo + 1 if w.lo > 0 else np.full_like(i, ramp)
     right = w.hi - i if w.hi < n_tokens else np.full_like(i, ramp)
     return np.minimum(np.minimum(left, right), ramp) / ramp
+
+
+#: How the shipped models cut and stitch windows at inference (``config.json`` "windows"):
+#: windows aligned to sentences, every window covering a token averaged (weighted down over
+#: ``ramp`` tokens from an inner window edge). Chosen by ``bench/technique_stability.py``.
+INFERENCE_WINDOWS = {"align": "sentences", "stitch": "average", "ramp": 32}
 
 
 def batch_inputs(windows: list[Window], tokens: list[Tokens]) -> tuple[np.ndarray, np.ndarray]:
