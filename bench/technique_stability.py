@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -330,12 +331,16 @@ def main() -> None:
     ap.add_argument("--spans", type=int, default=3, help="spans per text whose neighbours change")
     ap.add_argument("--random", type=int, default=3, help="words anywhere changed per text")
     ap.add_argument("--seed", type=int, default=26)
+    ap.add_argument("--max-texts", type=int, default=None, help="only the first N texts")
     ap.add_argument("--out", type=Path, default=OUT)
     a = ap.parse_args()
     texts = None if a.local else gate_texts()
     source = "PTC technique-gate articles (validation, first 20 ids)"
     if texts is None:
         texts, source = local_texts(), "examples/ and tests/data/behaviour"
+    if a.max_texts:
+        texts = dict(list(texts.items())[: a.max_texts])
+        source += f": the first {len(texts)} (--max-texts)"
     tagger = TechniqueTagger.load()
     enc = tagger.encoder
     shipped = (enc.align, enc.stitch, enc.max_tokens, enc.stride)
@@ -355,7 +360,7 @@ def main() -> None:
     for scheme in schemes:
         r = run_scheme(tagger, texts, scheme, a)
         results.append(r)
-        print(json.dumps(r))
+        print(json.dumps(r), flush=True)
     report = {
         "what": __doc__.split("\n\n")[0],
         "texts": source,
@@ -366,6 +371,7 @@ def main() -> None:
         "default_view": tagger.default_confidence,
         "reveal_floor": REVEAL_FLOOR,
         "settings": {"spans": a.spans, "random": a.random, "seed": a.seed},
+        "command": "python bench/technique_stability.py " + " ".join(sys.argv[1:]),
         "results": results,
     }
     a.out.parent.mkdir(parents=True, exist_ok=True)
