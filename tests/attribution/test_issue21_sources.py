@@ -162,3 +162,13 @@ def test_a_quote_is_its_adjacent_speakers_not_the_previous_ones(shown_all) -> No
     row = _row(shown_all, text, "Oh well")
     assert row.attrs["speaker"]["name"] == "Sanders"
     assert text[row.start : row.end].endswith('say it,"')
+
+
+def test_a_participle_after_a_closing_quote_is_the_reporters(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # ", adding" after a quote that holds the comma: the reporter adds, not the quoted subject
+    text = (
+        "Donald Trump spoke on Monday. To wit, Trump told Newsmax that Mitt Romney “had a "
+        "crazy policy which was maniacal,” "
+        "adding, “He lost all of the Latino vote.”"
+    )
+    assert _name(shown_all, text, "He lost all of the Latino vote") == "Donald Trump"

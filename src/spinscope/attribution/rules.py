@@ -156,9 +156,12 @@ SAY_VERBS = frozenset(
 def _reporter_above(cue: Token, verb: Token) -> Token | None:
     """ "Assad said forces had turned to Idlib, noting that …": the parse hangs "noting" off
     "turned", but a comma-led participle at the end of a reported clause is the reporter's."""
-    if cue is verb or cue.tag_ != "VBG" or cue.dep_ not in ("advcl", "conj", "xcomp"):
+    if cue == verb or cue.tag_ != "VBG" or cue.dep_ not in ("advcl", "conj", "xcomp"):
         return None
-    if cue.i == 0 or cue.doc[cue.i - 1].text not in (",", "—", "–", ";"):
+    j = cue.i - 1
+    while j > 0 and cue.doc[j].text in QUOTE_CHARS:
+        j -= 1  # "… which was maniacal,” adding, …": the comma stands inside the quote
+    if j < 0 or cue.doc[j].text not in (",", "—", "–", ";"):
         return None
     if verb.dep_ != "ccomp" or lemma_of(verb.head) not in SAY_VERBS or verb.head.i > cue.i:
         return None
