@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -168,19 +167,14 @@ def test_train_techniques_extra_loads_and_appends(
     inside = [(s < b and a < e) for s, e in zip(ex.tokens.starts, ex.tokens.ends, strict=True)]
     assert ex.targets[np.asarray(inside), 1 + doubt].all()
     assert not ex.targets[~np.asarray(inside), 1 + doubt].any()
-    # train(): the reviewed article is appended to the training articles (stopped before fitting)
+    # train(): the reviewed article is appended to the training articles (the loading step
+    # train() runs before it imports torch, so this runs without the train extra)
     data = _tiny_ptc(tmp_path / "ptc")
-    seen: dict[str, Any] = {}
-
-    def stop(fit: list[Any], *args: Any, **kw: Any) -> Any:
-        seen["articles"] = [e.article for e in fit]
-        raise RuntimeError("stop before fitting")
-
     monkeypatch.setattr(tt, "base_model_dir", default_model_dir)
-    monkeypatch.setattr(tt, "fit_net", stop)
-    with pytest.raises(RuntimeError, match="stop before fitting"):
-        tt.train(data, tmp_path / "m", tt.TrainConfig(extra_dir=str(out)), log=lambda m: None)
-    assert seen["articles"] == ["1", doc_id]
+    _, fit, _, n_extra = tt.fit_and_val(
+        data, tt.TrainConfig(extra_dir=str(out)), tok, log=lambda m: None
+    )
+    assert [e.article for e in fit] == ["1", doc_id] and n_extra == 1
     # the command validates --extra before any training: one line, exit 2
     (out / "train" / "labels" / "bad.labels").write_text(f"{doc_id}\tNot_A_Technique\t0\t4\n")
     res = runner.invoke(
@@ -208,11 +202,9 @@ def test_train_techniques_extra_loads_and_appends(
 # -- train attribution --extra --------------------------------------------------------------
 
 
-def test_train_attribution_extra_loads_and_appends(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_train_attribution_extra_loads_and_appends(store: Store, tmp_path: Path) -> None:
     import spinscope.attribution.train as at_train
-    import spinscope.techniques.train as tt
+    from spinscope.techniques.windows import load_tokenizer
 
     doc_id = two_reviewers(store)
     out = tmp_path / "brat"
@@ -239,22 +231,17 @@ def test_train_attribution_extra_loads_and_appends(
         (at("the city will never surrender"),),
     ]
     assert [g.source for g in art.attributions] == [(at("Critics"),), (at("Smith"),)]
-    # train(): appended to the fit articles (stopped before the network is built)
+    # train(): appended to the fit articles (the loading step train() runs before torch)
     root = tmp_path / "polnear"
     (root / "train" / "text").mkdir(parents=True)
     (root / "train" / "attributions").mkdir(parents=True)
     (root / "train" / "text" / "a.txt").write_text("Bob said it rains.\n")
     (root / "train" / "attributions" / "a_x.ann").write_text("")
     logs: list[str] = []
-
-    def stop(*args: Any, **kw: Any) -> Any:
-        raise RuntimeError("stop before the network")
-
-    monkeypatch.setattr(tt, "base_model_dir", default_model_dir)
-    monkeypatch.setattr(at_train, "build_net", stop)
     cfg = at_train.AttributionTrainConfig(fit_articles=1, tune_articles=0, extra_dir=str(out))
-    with pytest.raises(RuntimeError, match="stop before the network"):
-        at_train.train(root, tmp_path / "m", cfg, log=logs.append)
+    tok = load_tokenizer(default_model_dir() / "tokenizer.json")
+    _, fit, extra, _ = at_train.fit_examples(root, cfg, tok, log=logs.append)
+    assert [a.name for a in extra] == [doc_id] and len(fit) == 2
     assert "2 fit articles (1 reviewed)" in logs[0]
     # a bad export: one line, exit 2, before any training
     (out / f"{doc_id}.ann").write_text("T1\tContent 0 99999\tx\n")

@@ -161,21 +161,11 @@ def build_net(torch: Any, nn: Any, base: Path) -> Any:
     return Net()
 
 
-def train(
-    root: Path, out_dir: Path, cfg: AttributionTrainConfig, log: Any = print
-) -> dict[str, Any]:
-    """Fine-tune on the ``fit`` articles and export ``encoder.onnx`` + ``config.json``."""
-    import torch
-    from torch import nn
-
-    from spinscope.techniques.train import base_model_dir
-
-    random.seed(cfg.seed)
-    np.random.seed(cfg.seed)
-    torch.manual_seed(cfg.seed)
-    torch.set_num_threads(cfg.threads)
-    base = base_model_dir()
-    tok = load_tokenizer(base / "tokenizer.json")
+def fit_examples(
+    root: Path, cfg: AttributionTrainConfig, tok: Any, log: Any = print
+) -> tuple[list[str], list[Example], list[GoldArticle], list[str]]:
+    """The fit article names, the fit examples (PolNeAR fit articles, then any reviewed ``--extra`` articles), the
+    reviewed articles themselves and the tune article names; needs no torch."""
     fit_names, tune_names = split_train(root, cfg)
     fit = [build_example(a, tok) for a in load_named(root, fit_names)]
     extra = load_extra(Path(cfg.extra_dir)) if cfg.extra_dir else []
@@ -184,6 +174,26 @@ def train(
         f"attribution tagger: {len(fit)} fit articles ({len(extra)} reviewed), "
         f"{len(tune_names)} tune articles"
     )
+    return fit_names, fit, extra, tune_names
+
+
+def train(
+    root: Path, out_dir: Path, cfg: AttributionTrainConfig, log: Any = print
+) -> dict[str, Any]:
+    """Fine-tune on the ``fit`` articles and export ``encoder.onnx`` + ``config.json``."""
+    from spinscope.techniques.train import base_model_dir
+
+    base = base_model_dir()
+    tok = load_tokenizer(base / "tokenizer.json")
+    fit_names, fit, extra, tune_names = fit_examples(root, cfg, tok, log)
+
+    import torch
+    from torch import nn
+
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    torch.set_num_threads(cfg.threads)
 
     net = build_net(torch, nn, base)
     targets = np.concatenate([e.targets for e in fit])

@@ -553,17 +553,11 @@ def silver_examples(texts: dict[str, str], teacher: Any, tok: Any, weight: float
     ]
 
 
-def train(
-    data: Path,
-    out_dir: Path,
-    cfg: TrainConfig,
-    log: Any = print,
-    silver: list[Example] | None = None,
-) -> dict[str, Any]:
-    """Train on ``cfg.train_split`` (or all but ``cfg.fold``), export the model to ``out_dir``."""
-    import torch
-
-    tok = load_tokenizer(base_model_dir() / "tokenizer.json")
+def fit_and_val(
+    data: Path, cfg: TrainConfig, tok: Any, log: Any = print
+) -> tuple[list[str], list[Example], list[Example], int]:
+    """Training ids, fit examples (PTC training articles, then any reviewed ``--extra``
+    articles), per-epoch validation examples and the number of reviewed ones; needs no torch."""
     train_ids, eval_ids = split_ids(data, cfg)
     fit = load_split(data, train_ids, tok, cfg.limit)
     n_extra = 0
@@ -574,6 +568,22 @@ def train(
         log(f"train: {n_extra} reviewed articles from {cfg.extra_dir} added")
     # a held-out fold is scored after training (cv.py), not during it: no epoch is chosen on it
     val = load_split(data, eval_ids, tok, cfg.limit) if cfg.fold is None else []
+    return train_ids, fit, val, n_extra
+
+
+def train(
+    data: Path,
+    out_dir: Path,
+    cfg: TrainConfig,
+    log: Any = print,
+    silver: list[Example] | None = None,
+) -> dict[str, Any]:
+    """Train on ``cfg.train_split`` (or all but ``cfg.fold``), export the model to ``out_dir``."""
+    tok = load_tokenizer(base_model_dir() / "tokenizer.json")
+    train_ids, fit, val, n_extra = fit_and_val(data, cfg, tok, log)
+
+    import torch
+
     log(
         f"train: {len(fit)} articles + {len(silver or [])} silver, per-epoch evaluation: "
         f"{len(val)} articles, device {torch_device(torch, cfg.device)}"
