@@ -604,18 +604,27 @@ def _effective_reviewer(conn: Connection, seq: int) -> str | None:
     ).scalar()
 
 
+def _reviewed_by(
+    conn: Connection, doc_id: str, reviewer: str | None
+) -> tuple[_Doc, str | None, list[_Correction]]:
+    """(document, reviewer, corrections): the reviewer whose corrections count (``reviewer``,
+    checked; None: the one :func:`_effective_reviewer` finds) and those corrections in order.
+    ReviewError 422 for a bad name (checked first), 404 for an unknown document."""
+    if reviewer is not None:
+        reviewer = check_reviewer(reviewer)
+    doc = _load(conn, doc_id)
+    if reviewer is None:
+        reviewer = _effective_reviewer(conn, doc.seq)
+    return doc, reviewer, _corrections(conn, [doc.seq], reviewer).get(doc.seq, [])
+
+
 def review_state(store: Store, doc_id: str, reviewer: str | None = None) -> dict[str, Any]:
     """A document's review as one reviewer sees it (``reviewer`` None: the reviewer of
     :func:`corrected_layers`): every technique span and statement of the model, and those the
     reviewer added, each with its status, the model's value and the current one; the speakers
     the article's statements give (for a pick list). ReviewError 404 for an unknown document."""
-    if reviewer is not None:
-        reviewer = check_reviewer(reviewer)
     with store.engine.connect() as conn:
-        doc = _load(conn, doc_id)
-        if reviewer is None:
-            reviewer = _effective_reviewer(conn, doc.seq)
-        corrections = _corrections(conn, [doc.seq], reviewer).get(doc.seq, [])
+        doc, reviewer, corrections = _reviewed_by(conn, doc_id, reviewer)
         done = dict(_reviews_of(conn, [doc.seq]).get(doc.seq, []))
     t_items, a_items = _items(doc, corrections)
     names: dict[str, None] = {}
@@ -696,13 +705,8 @@ def corrected_layers(store: Store, doc_id: str, reviewer: str | None = None) -> 
     last count (several reviewers: the latest ``reviewed_at``); without any review, those of
     the reviewer who corrected it last; with no correction at all, the model's layers
     (``"labels": "model"``)."""
-    if reviewer is not None:
-        reviewer = check_reviewer(reviewer)
     with store.engine.connect() as conn:
-        doc = _load(conn, doc_id)
-        if reviewer is None:
-            reviewer = _effective_reviewer(conn, doc.seq)
-        corrections = _corrections(conn, [doc.seq], reviewer).get(doc.seq, [])
+        doc, reviewer, corrections = _reviewed_by(conn, doc_id, reviewer)
     return _corrected(doc, reviewer, corrections)
 
 

@@ -83,6 +83,29 @@ def _values(body: BaseModel, names: tuple[str, ...]) -> dict[str, Any]:
     return {k: data[k] for k in names if data.get(k) is not None}
 
 
+def _correct(
+    request: Request,
+    doc_id: str,
+    body: TechniqueCorrection | AttributionCorrection,
+    layer: str,
+    names: tuple[str, ...],
+) -> dict[str, Any]:
+    """Record ``body`` as one correction of ``layer`` (its values: the fields ``names`` that
+    are set); returns the item as it now stands. ReviewError: its status and message."""
+    try:
+        return rv.add_correction(
+            _store(request),
+            doc_id,
+            body.reviewer,
+            layer,
+            body.action,
+            body.key,
+            _values(body, names),
+        )
+    except rv.ReviewError as e:
+        raise _refused(e) from None
+
+
 @router.get("/api/documents/{doc_id}/review")
 def api_review(
     request: Request,
@@ -105,18 +128,7 @@ def api_review_technique(
     request: Request, doc_id: DocId, body: TechniqueCorrection
 ) -> dict[str, Any]:
     """Record one correction of a technique span; returns the item as it now stands."""
-    try:
-        return rv.add_correction(
-            _store(request),
-            doc_id,
-            body.reviewer,
-            "techniques",
-            body.action,
-            body.key,
-            _values(body, ("technique", "start", "end")),
-        )
-    except rv.ReviewError as e:
-        raise _refused(e) from None
+    return _correct(request, doc_id, body, "techniques", ("technique", "start", "end"))
 
 
 @router.post("/api/documents/{doc_id}/review/attributions", status_code=201)
@@ -124,20 +136,13 @@ def api_review_attribution(
     request: Request, doc_id: DocId, body: AttributionCorrection
 ) -> dict[str, Any]:
     """Record one correction of a statement ("who said what"); returns it as it now stands."""
-    try:
-        return rv.add_correction(
-            _store(request),
-            doc_id,
-            body.reviewer,
-            "attributions",
-            body.action,
-            body.key,
-            _values(
-                body, ("speaker", "content_start", "content_end", "source_start", "source_end")
-            ),
-        )
-    except rv.ReviewError as e:
-        raise _refused(e) from None
+    return _correct(
+        request,
+        doc_id,
+        body,
+        "attributions",
+        ("speaker", "content_start", "content_end", "source_start", "source_end"),
+    )
 
 
 @router.post("/api/documents/{doc_id}/review/done")
