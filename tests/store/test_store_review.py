@@ -8,7 +8,6 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from conftest import make_doc
 from spinscope.document import Document
 from spinscope.store import Store
 from spinscope.store import schema as t
@@ -24,16 +23,12 @@ from spinscope.store.review import (
     reviewed_documents,
     reviewers,
 )
-
-BODY = (
-    'Officials said "the evil enemy will fall" and the corrupt plan failed. '
-    "Critics called it a disgrace, warned Bo Poe."
-)
+from stores import REVIEW_BODY, elsewhere_doc, make_doc
 
 
 def _doc() -> Document:
     return make_doc(
-        BODY,
+        REVIEW_BODY,
         techniques=(
             ("evil enemy", "Name_Calling,Labeling", 0.9),
             ("corrupt", "Loaded_Language", 0.8),
@@ -432,13 +427,7 @@ def test_reviewed_only_counts_corrected_labels(store: Store, doc: Document) -> N
     from spinscope.store.speakers import corrected_speaker, corrected_speakers
     from spinscope.store.stats import StatRow, corrected_stats, stats
 
-    other = make_doc(
-        'Elsewhere "a shameful plan" was described, said Bo Poe.',
-        title="Other",
-        outlet="Other Outlet",
-        techniques=(("shameful", "Loaded_Language", 0.9),),
-        quotes=(("a shameful plan", "said", "Bo Poe"),),
-    )
+    other = elsewhere_doc()
     store.add(other)
     model_before = stats(store, "technique")
     k_evil = _key(doc, "evil enemy", "Name_Calling,Labeling")

@@ -11,22 +11,19 @@ run without a browser.
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
 from spinscope.document import Document
 from spinscope.pipeline import Pipeline
 from spinscope.store import Store
+from stores import STORE_KINDS, open_store
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 REVIEW_JS = (
@@ -52,50 +49,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-PG_URL = os.environ.get("SPINSCOPE_TEST_PG_URL")
-PG_MISSING = "needs PostgreSQL: SPINSCOPE_TEST_PG_URL is not set (.ci/run sets it)"
-
-
-@contextmanager
-def _store(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """A fresh store: SQLite in a temporary folder, or PostgreSQL in a schema of its own."""
-    if kind == "sqlite":
-        s = Store(f"sqlite:///{tmp_path_factory.mktemp('review') / 'spinscope.db'}")
-        try:
-            yield s
-        finally:
-            s.close()
-        return
-    import sqlalchemy as sa
-
-    from spinscope.store import make_engine
-
-    assert PG_URL
-    schema = "t_" + uuid.uuid4().hex[:12]
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    s = Store(PG_URL + sep + "options=" + quote(f"-csearch_path={schema}"))
-    try:
-        yield s
-    finally:
-        s.close()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture(
-    scope="module",
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason=PG_MISSING)],
-        ),
-    ],
-)
+@pytest.fixture(scope="module", params=STORE_KINDS)
 def served(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
@@ -103,7 +57,8 @@ def served(
 ) -> Iterator[tuple[str, Store, Document]]:
     """A live server on loopback over a store (SQLite, and PostgreSQL where the tests have one)
     holding the review article: (base, store, doc)."""
-    with _store(request.param, tmp_path_factory) as store:
+    db = tmp_path_factory.mktemp("review") / "spinscope.db"
+    with open_store(request.param, db) as store:
         yield from _serve(store, light_pipeline)
 
 

@@ -4,11 +4,8 @@ PostgreSQL when SPINSCOPE_TEST_PG_URL is set."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -20,46 +17,15 @@ from spinscope.pipeline import Pipeline
 from spinscope.store import Store
 from spinscope.store import schema as t
 from spinscope.web import create_app
+from stores import REVIEW_BODY, STORE_KINDS, elsewhere_doc, make_doc, open_store
 
 BASE = "http://127.0.0.1:8000"
 
 
-def _store_conftest() -> ModuleType:
-    """tests/store/conftest.py: the store fixtures' SQLite/PostgreSQL set-up and make_doc."""
-    name = "spinscope_tests_store_conftest"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "store" / "conftest.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-SC = _store_conftest()
-BODY = (
-    'Officials said "the evil enemy will fall" and the corrupt plan failed. '
-    "Critics called it a disgrace, warned Bo Poe."
-)
-
-
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[pytest.mark.postgres, pytest.mark.skipif(not SC.PG_URL, reason=SC.PG_MISSING)],
-        ),
-    ]
-)
+@pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path}/review.db")
+    with open_store(request.param, tmp_path / "review.db") as s:
         yield s
-        s.close()
-    else:
-        yield from SC._pg_store()
 
 
 @pytest.fixture
@@ -70,8 +36,8 @@ def client(store: Store, light_pipeline: Pipeline) -> TestClient:
 
 @pytest.fixture
 def doc(store: Store) -> Document:
-    d: Document = SC.make_doc(
-        BODY,
+    d = make_doc(
+        REVIEW_BODY,
         techniques=(
             ("evil enemy", "Name_Calling,Labeling", 0.9),
             ("corrupt", "Loaded_Language", 0.8),
@@ -292,13 +258,7 @@ def test_openapi_lists_the_review_endpoints(client: TestClient) -> None:
 
 
 def test_reviewed_only_counts_and_says_so(client: TestClient, store: Store, doc: Document) -> None:
-    other: Document = SC.make_doc(
-        'Elsewhere "a shameful plan" was described, said Bo Poe.',
-        title="Other",
-        outlet="Other Outlet",
-        techniques=(("shameful", "Loaded_Language", 0.9),),
-        quotes=(("a shameful plan", "said", "Bo Poe"),),
-    )
+    other = elsewhere_doc()
     store.add(other)
     st = client.get(_url(doc), params={"reviewer": "ann"}).json()
     evil = st["techniques"][0]["key"]

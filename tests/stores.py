@@ -1,0 +1,160 @@
+"""Stores and articles for the store, review and web tests (importable as ``stores``: pytest puts
+``tests/`` on the path with tests/conftest.py).
+
+:data:`STORE_KINDS` and :func:`open_store`: a fresh store on SQLite and, when
+SPINSCOPE_TEST_PG_URL is set, on PostgreSQL (in a schema of its own, dropped afterwards).
+:func:`make_doc`: a hand-built analysed article; :data:`REVIEW_BODY` and :func:`elsewhere_doc`:
+the articles of the review tests.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from spinscope.document import Document, Source, Span
+from spinscope.store import Store
+
+PG_URL = os.environ.get("SPINSCOPE_TEST_PG_URL")
+PG_MISSING = (
+    "needs PostgreSQL: SPINSCOPE_TEST_PG_URL is not set "
+    "(postgresql://user:password@host:port/database; .ci/run starts a server and sets it)"
+)
+#: ``params`` of a ``store`` fixture: SQLite, and PostgreSQL (skipped, saying why, without one)
+STORE_KINDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason=PG_MISSING)],
+    ),
+]
+
+
+@contextmanager
+def _pg_schema() -> Iterator[str]:
+    """The URL of a fresh schema on SPINSCOPE_TEST_PG_URL's database, dropped afterwards."""
+    import sqlalchemy as sa
+
+    from spinscope.store import make_engine
+
+    assert PG_URL
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield PG_URL + sep + "options=" + quote(f"-csearch_path={schema}")
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def _opened(url: str) -> Iterator[Store]:
+    store = Store(url)
+    store.url_for_tests = url  # type: ignore[attr-defined]
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def open_store(kind: str, sqlite_path: Path) -> Iterator[Store]:
+    """A fresh store of ``kind`` (one of :data:`STORE_KINDS`), closed afterwards: SQLite at
+    ``sqlite_path``, or PostgreSQL in a schema of its own. ``store.url_for_tests``: its URL."""
+    if kind == "sqlite":
+        with _opened(f"sqlite:///{sqlite_path}") as store:
+            yield store
+    else:
+        with _pg_schema() as url, _opened(url) as store:
+            yield store
+
+
+def make_doc(
+    body: str,
+    *,
+    title: str = "A title",
+    authors: tuple[str, ...] = ("Jane Roe",),
+    outlet: str | None = "Daily Example",
+    published: str | None = "2019-03-02",
+    url: str | None = None,
+    techniques: tuple[tuple[str, str, float], ...] = (),
+    quotes: tuple[tuple[str, ...], ...] = (),
+) -> Document:
+    """A hand-built analysed document.
+
+    ``techniques``: (phrase in body, technique, confidence); ``quotes``: (quoted phrase,
+    cue word, speaker name[, speaker type[, role]]). A technique inside a quote gets that quote's attribution as voice.
+    """
+    text = f"{title}\n\n{body}"
+    doc = Document(
+        text=text,
+        source=Source(path="mem.txt", url=url, kind="text"),
+        title=title,
+        authors=list(authors),
+        published=published,
+        outlet=outlet,
+    )
+    b0 = len(title) + 2
+    doc.set_layer("regions", [Span(0, len(title), "title"), Span(b0, len(text), "body")])
+    atts = []
+    for i, (phrase, cue, speaker, *kind) in enumerate(quotes, 1):
+        s = text.index(phrase, b0)
+        c = text.index(cue, b0)
+        atts.append(
+            Span(
+                s,
+                s + len(phrase),
+                "direct",
+                {
+                    "id": f"a{i}",
+                    "cue": {"start": c, "end": c + len(cue), "text": cue},
+                    "source": None,
+                    "speaker": {
+                        "name": speaker,
+                        "role": kind[1] if len(kind) > 1 else None,
+                        "type": kind[0] if kind else "person",
+                    },
+                    "venue": None,
+                },
+            )
+        )
+    doc.set_layer("attributions", atts)
+    techs = []
+    for phrase, tech, conf in techniques:
+        s = text.index(phrase, b0)
+        voice: dict[str, object] = {"kind": "outlet", "attribution": None}
+        for a in atts:
+            if a.start <= s < a.end:
+                voice = {"kind": "attributed", "attribution": a.attrs["id"]}
+        techs.append(Span(s, s + len(phrase), tech, {"confidence": conf, "voice": voice}))
+    doc.set_layer("techniques", techs)
+    return doc
+
+
+#: The body of the review tests' article (its techniques and statement: each test's own).
+REVIEW_BODY = (
+    'Officials said "the evil enemy will fall" and the corrupt plan failed. '
+    "Critics called it a disgrace, warned Bo Poe."
+)
+
+
+def elsewhere_doc() -> Document:
+    """Another outlet's article beside the review article: one Loaded_Language span inside one
+    statement of Bo Poe's."""
+    return make_doc(
+        'Elsewhere "a shameful plan" was described, said Bo Poe.',
+        title="Other",
+        outlet="Other Outlet",
+        techniques=(("shameful", "Loaded_Language", 0.9),),
+        quotes=(("a shameful plan", "said", "Bo Poe"),),
+    )
