@@ -4,6 +4,7 @@
     python bench/speakers_polnear.py --ablation   # ranker / + hand-set abstain / learned
     python bench/speakers_polnear.py --split train --speakers data/speakers/polnear-train
     python bench/speakers_polnear.py --model PATH  # another decision model (resolve fit --out)
+    python bench/speakers_polnear.py --one-pass    # statements from the head (analyze --one-pass)
 
 ``--ablation`` parses once and runs the attribution stage three times: the ranked resolution
 with every name shown (no abstention), with the hand-set weights (``resolve.HAND_WEIGHTS``,
@@ -107,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
         "--speakers", type=Path, help="speaker files (default: SPLIT/speakers of --polnear)"
     )
     ap.add_argument("--model", type=Path, help="a decision model JSON instead of the shipped one")
+    ap.add_argument(
+        "--one-pass",
+        action="store_true",
+        help="statements from the head on the shared encoder (analyze --one-pass)",
+    )
     args = ap.parse_args(argv)
     sdir = args.speakers or args.polnear / args.split / "speakers"
     if not sdir.is_dir():
@@ -119,17 +125,23 @@ def main(argv: list[str] | None = None) -> int:
     annotated = load_annotated(args.polnear, args.split, sdir)
     if args.split != "dev" and args.out == OUT:
         args.out = OUT.with_name(f"speakers_polnear_{args.split}.json")
+    if args.one_pass and args.out.parent == OUT.parent and args.out.stem.startswith(OUT.stem):
+        args.out = args.out.with_name(args.out.stem + "_one_pass.json")
     if args.ablation:
         return ablation(annotated, args.out, args.model)
     t0 = time.perf_counter()
-    pipe = Pipeline.build(("clean", "sentences", "attributions"))
+    pipe = Pipeline.build(("clean", "sentences", "attributions"), one_pass=args.one_pass)
     if args.model is not None:
         from spinscope.attribution.extract import AttributionExtractor
         from spinscope.attribution.resolve import DecisionScorer
+        from spinscope.attribution.tagger import head_model_dir
 
         pipe.steps[-1] = (
             "attributions",
-            AttributionExtractor(speaker_scorer=DecisionScorer.load(args.model)),
+            AttributionExtractor(
+                speaker_scorer=DecisionScorer.load(args.model),
+                **({"tagger": head_model_dir()} if args.one_pass else {}),
+            ),
         )
     docs = list(pipe.pipe(Document(a.text, source=Source(kind="text")) for a, _ in annotated))
     results = [

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 
 KERNEL = 3
-WIDTH = 128
-DILATIONS = (1, 2)
+WIDTH = 256
+DILATIONS = (1, 2, 4)
 #: what a head.npz without a ``dilations`` entry was trained with (the first shipped head)
 LEGACY_DILATIONS = (1, 2)
 

@@ -116,6 +116,23 @@ def tune(
     return report
 
 
+def _head_shape(model_dir: Path) -> str:
+    """'3 dilated 1-D convolutions (width 256, dilations 1, 2, 4)' from the head's own file."""
+    import numpy as np
+
+    from spinscope.attribution.head import LEGACY_DILATIONS
+
+    with np.load(model_dir / "head.npz") as z:
+        dil = [int(d) for d in z["dilations"]] if "dilations" in z else list(LEGACY_DILATIONS)
+        width = int(z["c1_b"].shape[0])
+    words = {2: "two", 3: "three", 4: "four"}
+    n = words.get(len(dil), str(len(dil)))
+    return (
+        f"{n} dilated 1-D convolutions (kernel 3, width {width}, dilations "
+        f"{', '.join(map(str, dil))})"
+    )
+
+
 def write_card(model_dir: Path, training: dict[str, Any] | None, report: dict[str, Any]) -> None:
     """``MODEL_CARD.md`` of the attribution tagger: data, training, the measured ablation."""
     cfg = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
@@ -135,7 +152,7 @@ def write_card(model_dir: Path, training: dict[str, Any] | None, report: dict[st
             "- Encoder: none of its own. The head reads the hidden states of the shared encoder "
             "(the technique model's int8 MiniLM, `models/techniques/encoder.onnx`, frozen): "
             "one encoder pass per window serves techniques and attribution (`encoder.py`).",
-            f"- Head ({size:.1f} MiB, float32, numpy at inference): two 1-D convolutions over "
+            f"- Head ({size:.1f} MiB, float32, numpy at inference): {_head_shape(model_dir)} over "
             "the tokens and a linear layer to six sigmoid channels per wordpiece (inside / "
             "begins SOURCE, CUE, CONTENT), pooled to words; runs → spans; each content linked "
             "to the nearest cue outside it, the cue to the nearest source "
