@@ -3,8 +3,8 @@
 
 :data:`STORE_KINDS` and :func:`open_store`: a fresh store on SQLite and, when
 SPINSCOPE_TEST_PG_URL is set, on PostgreSQL (in a schema of its own, dropped afterwards).
-:func:`make_doc`: a hand-built analysed article; :data:`REVIEW_BODY` and :func:`elsewhere_doc`:
-the articles of the review tests.
+:func:`make_doc`: a hand-built analysed article (:func:`technique_span`: its technique spans);
+:data:`REVIEW_BODY`, :func:`elsewhere_doc` and :func:`stat_corpus`: articles the tests share.
 """
 
 from __future__ import annotations
@@ -129,16 +129,24 @@ def make_doc(
             )
         )
     doc.set_layer("attributions", atts)
-    techs = []
-    for phrase, tech, conf in techniques:
-        s = text.index(phrase, b0)
-        voice: dict[str, object] = {"kind": "outlet", "attribution": None}
-        for a in atts:
-            if a.start <= s < a.end:
-                voice = {"kind": "attributed", "attribution": a.attrs["id"]}
-        techs.append(Span(s, s + len(phrase), tech, {"confidence": conf, "voice": voice}))
+    techs = [
+        technique_span(text.index(phrase, b0), phrase, tech, conf, atts)
+        for phrase, tech, conf in techniques
+    ]
     doc.set_layer("techniques", techs)
     return doc
+
+
+def technique_span(
+    start: int, phrase: str, technique: str, confidence: float, attributions: list[Span]
+) -> Span:
+    """A technique span over ``phrase`` at ``start``; its voice: the statement of
+    ``attributions`` it starts in, else the outlet's."""
+    voice: dict[str, object] = {"kind": "outlet", "attribution": None}
+    for a in attributions:
+        if a.start <= start < a.end:
+            voice = {"kind": "attributed", "attribution": a.attrs["id"]}
+    return Span(start, start + len(phrase), technique, {"confidence": confidence, "voice": voice})
 
 
 #: The body of the review tests' article (its techniques and statement: each test's own).
@@ -158,3 +166,20 @@ def elsewhere_doc() -> Document:
         techniques=(("shameful", "Loaded_Language", 0.9),),
         quotes=(("a shameful plan", "said", "Bo Poe"),),
     )
+
+
+def stat_corpus() -> list[Document]:
+    """Four articles for the count tests: two techniques each and one statement (Gen. Ann Roe's or
+    Bo Poe's), by Ann and one of two writers, in no outlet or one of two, over three months."""
+    return [
+        make_doc(
+            f'Body {i}: officials said "evil {i} enemy" and evil plans failed.',
+            title=f"T{i}",
+            authors=("Ann", f"Writer {i % 2}"),
+            outlet=None if i == 0 else f"Outlet {i % 2}",
+            published=f"2019-0{1 + i % 3}-02",
+            techniques=(("evil", "Loaded_Language", 0.9), ("enemy", "Name_Calling,Labeling", 0.7)),
+            quotes=((f"evil {i} enemy", "said", ("Gen. Ann Roe", "Bo Poe")[i % 2]),),
+        )
+        for i in range(4)
+    ]

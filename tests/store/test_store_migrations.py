@@ -5,11 +5,11 @@ from typing import Any
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from conftest import make_doc
 from spinscope.store import STATS_BY, Store, stats
 from spinscope.store.engine import current_revision, migrate
 from spinscope.store.schema import metadata
 from spinscope.store.stats import stats_from_spans
+from stores import make_doc, stat_corpus
 
 HEAD = "0007"
 
@@ -44,18 +44,7 @@ def test_downgrade_and_upgrade_again(store: Store) -> None:
 
 
 def test_0002_backfills_counts_from_existing_spans(store: Store) -> None:
-    store.add_many(
-        make_doc(
-            f'Body {i}: officials said "evil {i} enemy" and evil plans failed.',
-            title=f"T{i}",
-            authors=("Ann", f"Writer {i % 2}"),
-            outlet=None if i == 0 else f"Outlet {i % 2}",
-            published=f"2019-0{1 + i % 3}-02",
-            techniques=(("evil", "Loaded_Language", 0.9), ("enemy", "Name_Calling,Labeling", 0.7)),
-            quotes=((f"evil {i} enemy", "said", ("Gen. Ann Roe", "Bo Poe")[i % 2]),),
-        )
-        for i in range(4)
-    )
+    store.add_many(stat_corpus())
     before = {by: stats(store, by) for by in STATS_BY}
     migrate(store.engine, "0001", downgrade=True)
     migrate(store.engine)

@@ -4,6 +4,7 @@ correction of an item wins; the 0006 migration upgrades a 0005 store in place.""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -23,7 +24,7 @@ from spinscope.store.review import (
     reviewed_documents,
     reviewers,
 )
-from stores import REVIEW_BODY, elsewhere_doc, make_doc
+from stores import REVIEW_BODY, elsewhere_doc, make_doc, stat_corpus
 
 
 def _doc() -> Document:
@@ -55,6 +56,25 @@ def _key(doc: Document, phrase: str, tech: str) -> str:
     return f"t:{s}:{e}:{tech}"
 
 
+def _correct(
+    store: Store,
+    doc: Document,
+    layer: str,
+    action: str,
+    key: str | None = None,
+    value: dict[str, object] | None = None,
+) -> dict[str, Any]:
+    """ann's correction of ``doc``: :func:`add_correction`."""
+    return add_correction(store, doc.id, "ann", layer, action, key, value)
+
+
+def _add_span(store: Store, doc: Document, start: int, end: int, technique: str) -> dict[str, Any]:
+    """ann adds the technique span [start, end) to ``doc``."""
+    return _correct(
+        store, doc, "techniques", "add", None, {"start": start, "end": end, "technique": technique}
+    )
+
+
 def _item(state: dict[str, object], key: str) -> dict[str, object]:
     items = state["techniques"] + state["attributions"]  # type: ignore[operator]
     return next(i for i in items if i["key"] == key)
@@ -84,44 +104,31 @@ def test_state_without_corrections_is_the_model(store: Store, doc: Document) -> 
 def test_each_action_and_the_latest_wins(store: Store, doc: Document) -> None:
     k_evil = _key(doc, "evil enemy", "Name_Calling,Labeling")
     k_corrupt = _key(doc, "corrupt", "Loaded_Language")
-    item = add_correction(store, doc.id, "ann", "techniques", "confirm", k_evil, {})
+    item = _correct(store, doc, "techniques", "confirm", k_evil, {})
     assert item["status"] == "confirmed"
-    item = add_correction(store, doc.id, "ann", "techniques", "reject", k_evil, {})
+    item = _correct(store, doc, "techniques", "reject", k_evil, {})
     assert item["status"] == "rejected" and item["current"] is None
-    item = add_correction(store, doc.id, "ann", "techniques", "confirm", k_evil, {})
+    item = _correct(store, doc, "techniques", "confirm", k_evil, {})
     assert item["status"] == "confirmed"  # the latest correction wins
-    item = add_correction(
-        store, doc.id, "ann", "techniques", "relabel", k_corrupt, {"technique": "Doubt"}
-    )
+    item = _correct(store, doc, "techniques", "relabel", k_corrupt, {"technique": "Doubt"})
     assert item["status"] == "relabelled" and item["current"]["technique"] == "Doubt"
     s, e = _at(doc, "the corrupt plan")
-    item = add_correction(
-        store, doc.id, "ann", "techniques", "resize", k_corrupt, {"start": s, "end": e}
-    )
+    item = _correct(store, doc, "techniques", "resize", k_corrupt, {"start": s, "end": e})
     # a resize after a relabel keeps the relabel: both corrections stand
     assert item["current"] == {"start": s, "end": e, "technique": "Doubt"}
     assert item["status"] == "relabelled"
     a, b = _at(doc, "disgrace")
-    added = add_correction(
-        store,
-        doc.id,
-        "ann",
-        "techniques",
-        "add",
-        None,
-        {"start": a - 2, "end": b, "technique": "Name_Calling,Labeling"},
-    )
+    added = _add_span(store, doc, a - 2, b, "Name_Calling,Labeling")
     assert added["key"] == f"t+:{a - 2}:{b}:Name_Calling,Labeling"
     assert added["status"] == "added" and added["model"] is None and added["shown"]
-    att = add_correction(store, doc.id, "ann", "attributions", "speaker", "a:a1", {"speaker": "X"})
+    att = _correct(store, doc, "attributions", "speaker", "a:a1", {"speaker": "X"})
     assert att["status"] == "speaker" and att["current_speaker"] == "X"
     assert att["speaker"] == "Gen. Ann Roe"
     cs, ce = _at(doc, "Critics called it a disgrace")
     ss, se = _at(doc, "Bo Poe")
-    new = add_correction(
+    new = _correct(
         store,
-        doc.id,
-        "ann",
+        doc,
         "attributions",
         "add",
         None,
@@ -165,23 +172,10 @@ def test_each_action_and_the_latest_wins(store: Store, doc: Document) -> None:
 
 def test_an_added_item_can_be_withdrawn_and_corrected(store: Store, doc: Document) -> None:
     a, b = _at(doc, "disgrace")
-    added = add_correction(
-        store,
-        doc.id,
-        "ann",
-        "techniques",
-        "add",
-        None,
-        {"start": a, "end": b, "technique": "Doubt"},
-    )
-    item = add_correction(
-        store, doc.id, "ann", "techniques", "relabel", added["key"], {"technique": "Slogans"}
-    )
+    added = _add_span(store, doc, a, b, "Doubt")
+    item = _correct(store, doc, "techniques", "relabel", added["key"], {"technique": "Slogans"})
     assert item["status"] == "added" and item["current"]["technique"] == "Slogans"
-    assert (
-        add_correction(store, doc.id, "ann", "techniques", "reject", added["key"])["status"]
-        == "rejected"
-    )
+    assert _correct(store, doc, "techniques", "reject", added["key"])["status"] == "rejected"
     assert [x["key"] for x in corrected_layers(store, doc.id, "ann")["techniques"]] == [
         _key(doc, "evil enemy", "Name_Calling,Labeling"),
         _key(doc, "corrupt", "Loaded_Language"),
@@ -227,7 +221,7 @@ def test_invalid_corrections_are_refused(
     if key == "EVIL":
         key = _key(doc, "evil enemy", "Name_Calling,Labeling")
     with pytest.raises(ReviewError) as err:
-        add_correction(store, doc.id, "ann", layer, action, key, value)
+        _correct(store, doc, layer, action, key, value)
     assert err.value.status == 422
     assert words in str(err.value)
     with store.engine.connect() as conn:
@@ -251,21 +245,12 @@ def test_unknown_document_and_bad_reviewer(store: Store, doc: Document) -> None:
 def test_add_refuses_a_model_item_twice(store: Store, doc: Document) -> None:
     s, e = _at(doc, "evil enemy")
     with pytest.raises(ReviewError, match="confirm it instead"):
-        add_correction(
-            store,
-            doc.id,
-            "ann",
-            "techniques",
-            "add",
-            None,
-            {"start": s, "end": e, "technique": "Name_Calling,Labeling"},
-        )
+        _add_span(store, doc, s, e, "Name_Calling,Labeling")
     c0, c1 = _at(doc, "the evil enemy will fall")
     with pytest.raises(ReviewError, match="model statement"):
-        add_correction(
+        _correct(
             store,
-            doc.id,
-            "ann",
+            doc,
             "attributions",
             "add",
             None,
@@ -298,7 +283,7 @@ def test_reviewed_documents_and_corrected_layers(store: Store, doc: Document) ->
     store.add(other)
     assert reviewed_documents(store) == []
     k_evil = _key(doc, "evil enemy", "Name_Calling,Labeling")
-    add_correction(store, doc.id, "ann", "techniques", "reject", k_evil)
+    _correct(store, doc, "techniques", "reject", k_evil)
     add_correction(store, doc.id, "bo", "attributions", "speaker", "a:a1", {"speaker": "Bo"})
     # without reviews: the reviewer who corrected last counts
     assert corrected_layers(store, doc.id)["reviewer"] == "bo"
@@ -333,23 +318,15 @@ def test_reviewed_documents_and_corrected_layers(store: Store, doc: Document) ->
 
 
 def test_rejected_statement_gives_its_spans_back_to_the_outlet(store: Store, doc: Document) -> None:
-    add_correction(store, doc.id, "ann", "attributions", "reject", "a:a1")
+    _correct(store, doc, "attributions", "reject", "a:a1")
     layers = corrected_layers(store, doc.id, "ann")
     assert layers["attributions"] == []
     assert all(x["attribution"] is None for x in layers["techniques"])
     cs, ce = _at(doc, "the evil enemy will fall")
     a, b = _at(doc, "enemy will fall")
     # an added span inside a standing statement is that statement's voice
-    add_correction(store, doc.id, "ann", "attributions", "confirm", "a:a1")
-    add_correction(
-        store,
-        doc.id,
-        "ann",
-        "techniques",
-        "add",
-        None,
-        {"start": a, "end": b, "technique": "Doubt"},
-    )
+    _correct(store, doc, "attributions", "confirm", "a:a1")
+    _add_span(store, doc, a, b, "Doubt")
     layers = corrected_layers(store, doc.id, "ann")
     voice = {x["technique"]: x["attribution"] for x in layers["techniques"]}
     assert voice["Doubt"] == "a:a1" and cs <= a
@@ -392,18 +369,7 @@ def test_a_0005_store_upgrades_in_place(store: Store) -> None:
 
 
 def _corpus(store: Store) -> list[Document]:
-    docs = [
-        make_doc(
-            f'Body {i}: officials said "evil {i} enemy" and evil plans failed.',
-            title=f"T{i}",
-            authors=("Ann", f"Writer {i % 2}"),
-            outlet=None if i == 0 else f"Outlet {i % 2}",
-            published=f"2019-0{1 + i % 3}-02",
-            techniques=(("evil", "Loaded_Language", 0.9), ("enemy", "Name_Calling,Labeling", 0.7)),
-            quotes=((f"evil {i} enemy", "said", ("Gen. Ann Roe", "Bo Poe")[i % 2]),),
-        )
-        for i in range(4)
-    ]
+    docs = stat_corpus()
     store.add_many(docs)
     return docs
 
@@ -431,32 +397,21 @@ def test_reviewed_only_counts_corrected_labels(store: Store, doc: Document) -> N
     store.add(other)
     model_before = stats(store, "technique")
     k_evil = _key(doc, "evil enemy", "Name_Calling,Labeling")
-    add_correction(store, doc.id, "ann", "techniques", "reject", k_evil)
-    add_correction(
+    _correct(store, doc, "techniques", "reject", k_evil)
+    _correct(
         store,
-        doc.id,
-        "ann",
+        doc,
         "techniques",
         "relabel",
         _key(doc, "corrupt", "Loaded_Language"),
         {"technique": "Doubt"},
     )
     # a span the default view hid, confirmed by the reviewer: it counts
-    add_correction(
-        store, doc.id, "ann", "techniques", "confirm", _key(doc, "disgrace", "Loaded_Language")
-    )
+    _correct(store, doc, "techniques", "confirm", _key(doc, "disgrace", "Loaded_Language"))
     a, b = _at(doc, "will fall")
-    add_correction(
-        store,
-        doc.id,
-        "ann",
-        "techniques",
-        "add",
-        None,
-        {"start": a, "end": b, "technique": "Slogans"},
-    )
+    _add_span(store, doc, a, b, "Slogans")
     # the statement was Bo Poe's, not the general's; "Mr. Poe" is the corpus's Bo Poe
-    add_correction(store, doc.id, "ann", "attributions", "speaker", "a:a1", {"speaker": "Mr. Poe"})
+    _correct(store, doc, "attributions", "speaker", "a:a1", {"speaker": "Mr. Poe"})
     assert corrected_stats(store, "technique").documents == 0  # nothing reviewed yet
     mark_reviewed(store, doc.id, "ann")
     cs = corrected_stats(store, "technique")
@@ -489,5 +444,5 @@ def test_reviewed_only_counts_corrected_labels(store: Store, doc: Document) -> N
     assert general is not None and general["statements_total"] == 0
     assert corrected_speaker(store, 10**9) is None
     # a typed name no article gives is a speaker of its own, without a page
-    add_correction(store, doc.id, "ann", "attributions", "speaker", "a:a1", {"speaker": "Cy Dee"})
+    _correct(store, doc, "attributions", "speaker", "a:a1", {"speaker": "Cy Dee"})
     assert [(i["id"], i["name"]) for i in corrected_speakers(store)["items"]] == [(None, "Cy Dee")]

@@ -18,6 +18,7 @@ from spinscope.paths import missing_message, shared_dir, shared_path
 from spinscope.pipeline import Pipeline
 from spinscope.store import Store
 from spinscope.web import create_app
+from stores import technique_span
 
 #: The app answers loopback Host names only (DNS rebinding), not TestClient's "testserver".
 BASE = "http://127.0.0.1:8000"
@@ -82,13 +83,8 @@ class HandLayers:
         techs: list[Span] = []
         for phrase, tech, conf in TECHNIQUES:
             s = text.find(phrase)
-            if s < 0:
-                continue
-            voice: dict[str, object] = {"kind": "outlet", "attribution": None}
-            for a in atts:
-                if a.start <= s < a.end:
-                    voice = {"kind": "attributed", "attribution": a.attrs["id"]}
-            techs.append(Span(s, s + len(phrase), tech, {"confidence": conf, "voice": voice}))
+            if s >= 0:
+                techs.append(technique_span(s, phrase, tech, conf, atts))
         doc.set_layer("attributions", atts)
         doc.set_layer("techniques", techs)
         return doc
