@@ -3,11 +3,16 @@ web tests do not depend on the technique and attribution models."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
+import threading
+import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -156,6 +161,61 @@ def chromium() -> str:
             "install it (apt install chromium, or playwright install chromium)"
         )
     return path
+
+
+#: Chromium's switches in the browser tests; a test module may name its own ``CHROMIUM_ARGS``.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(request: pytest.FixtureRequest, chromium: str) -> Iterator[Any]:
+    """Chromium driven by Playwright, one per test module, launched with the module's
+    ``CHROMIUM_ARGS`` if it has them, else :data:`CHROMIUM_ARGS`."""
+    from playwright.sync_api import sync_playwright
+
+    args = getattr(request.module, "CHROMIUM_ARGS", CHROMIUM_ARGS)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium, args=args)
+        yield b
+        b.close()
+
+
+@contextlib.contextmanager
+def _live(app: Any) -> Iterator[Any]:
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    srv = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("server did not start")
+        time.sleep(0.05)
+    srv.base = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
+    srv.port = port  # type: ignore[attr-defined]
+    try:
+        yield srv
+    finally:
+        srv.should_exit = True
+        th.join(10)
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Callable[[Any], contextlib.AbstractContextManager[Any]]:
+    """``with live_server(app) as srv:`` uvicorn serving ``app`` on a free loopback port, started
+    (``srv.base``: its URL; ``srv.port``), stopped afterwards (the browser and real-server tests)."""
+    return _live
 
 
 @pytest.fixture(scope="session")

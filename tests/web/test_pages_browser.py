@@ -1,15 +1,12 @@
 """Browser checks of issue 24, in Debian's Chromium: chip counts follow every filter; a
 residue-heavy page opens on its article (screenshots in the tests' temporary output).
 
-The server, browser and page fixtures are those of ``test_web_browser.py`` (a live server on
-loopback over the light pipeline); skipped, saying why, without Chromium.
+A live server on loopback over the light pipeline (``live_server``) and the ``browser`` of
+tests/web/conftest.py; skipped, saying why, without Chromium.
 """
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,50 +17,20 @@ from spinscope.pipeline import Pipeline
 from spinscope.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("chromium")]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 HTML = Path(__file__).resolve().parents[1] / "data" / "html"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, light_pipeline: Pipeline) -> Iterator[Any]:
-    import uvicorn
-
+def server(
+    tmp_path_factory: pytest.TempPathFactory, light_pipeline: Pipeline, live_server: Any
+) -> Iterator[Any]:
     from spinscope.web import create_app
 
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('pages') / 'spinscope.db'}")
     app = create_app(store=store, pipeline=light_pipeline)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    srv.base = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
-    yield srv
-    srv.should_exit = True
-    th.join(10)
+    with live_server(app) as srv:
+        yield srv
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

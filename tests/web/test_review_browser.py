@@ -11,9 +11,6 @@ run without a browser.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +22,6 @@ from spinscope.pipeline import Pipeline
 from spinscope.store import Store
 from stores import STORE_KINDS, open_store
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 REVIEW_JS = (
     Path(__file__).resolve().parents[2] / "src" / "spinscope" / "web" / "static" / "review.js"
 )
@@ -43,59 +39,23 @@ TEXT = (
 REVIEWER = "Ada Lovelace"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module", params=STORE_KINDS)
 def served(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
     light_pipeline: Pipeline,
+    live_server: Any,
 ) -> Iterator[tuple[str, Store, Document]]:
     """A live server on loopback over a store (SQLite, and PostgreSQL where the tests have one)
     holding the review article: (base, store, doc)."""
-    db = tmp_path_factory.mktemp("review") / "spinscope.db"
-    with open_store(request.param, db) as store:
-        yield from _serve(store, light_pipeline)
-
-
-def _serve(store: Store, light_pipeline: Pipeline) -> Iterator[tuple[str, Store, Document]]:
-    import uvicorn
-
     from spinscope.web import create_app
 
-    doc = light_pipeline(Document(text=TEXT))
-    store.add(doc)
-    app = create_app(store=store, pipeline=light_pipeline)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", store, doc
-    finally:
-        srv.should_exit = True
-        th.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium, args=ARGS)
-        yield b
-        b.close()
+    db = tmp_path_factory.mktemp("review") / "spinscope.db"
+    with open_store(request.param, db) as store:
+        doc = light_pipeline(Document(text=TEXT))
+        store.add(doc)
+        with live_server(create_app(store=store, pipeline=light_pipeline)) as srv:
+            yield srv.base, store, doc
 
 
 @pytest.fixture

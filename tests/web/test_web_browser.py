@@ -6,9 +6,6 @@ finds (on PATH, else Playwright's own); skipped with the reason printed without 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +21,8 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.usefixtures("chromium"),  # first: skip before a server starts
 ]
-ARGS = [
+#: the switches the ``browser`` fixture (tests/web/conftest.py) launches this module's Chromium with
+CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -34,50 +32,22 @@ ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(
-    tmp_path_factory: pytest.TempPathFactory, light_pipeline: Pipeline, hand_reveal_type: Any
+    tmp_path_factory: pytest.TempPathFactory,
+    light_pipeline: Pipeline,
+    hand_reveal_type: Any,
+    live_server: Any,
 ) -> Iterator[Any]:
-    import uvicorn
-
     from spinscope.web import create_app
 
     db = tmp_path_factory.mktemp("browser") / "spinscope.db"
     store = Store(f"sqlite:///{db}")
     app = create_app(store=store, pipeline=light_pipeline, revealer=hand_reveal_type())
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    srv.base = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
-    srv.store = store  # type: ignore[attr-defined]
-    yield srv
-    srv.should_exit = True
-    th.join(10)
+    with live_server(app) as srv:
+        srv.store = store
+        yield srv
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

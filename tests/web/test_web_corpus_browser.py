@@ -7,9 +7,6 @@ skipped with the reason printed without one.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -23,50 +20,25 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.usefixtures("chromium"),  # first: skip before a server starts
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, light_pipeline: Pipeline) -> Iterator[Any]:
-    import uvicorn
-
+def server(
+    tmp_path_factory: pytest.TempPathFactory, light_pipeline: Pipeline, live_server: Any
+) -> Iterator[Any]:
     from spinscope.web import create_app
 
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('corpus')}/spinscope.db")
     app = create_app(store=store, pipeline=light_pipeline)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    srv.base = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
-    yield srv
-    srv.should_exit = True
-    th.join(10)
+    with live_server(app) as srv:
+        yield srv
     store.close()
 
 
 @pytest.fixture(scope="module")
-def page(chromium: str, server: Any) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
-        p = browser.new_context().new_page()
-        yield p
-        browser.close()
+def page(browser: Any, server: Any) -> Any:
+    """One page for the whole module (the ``browser`` of tests/web/conftest.py)."""
+    return browser.new_context().new_page()
 
 
 def _post(server: Any, body: dict[str, Any]) -> dict[str, Any]:

@@ -23,35 +23,15 @@ from spinscope.web.app import MAX_REQUEST_BYTES, MAX_TEXT_CHARS
 BASE = "http://127.0.0.1:8000"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, light_pipeline: Pipeline) -> Iterator[Any]:
-    import uvicorn
-
+def server(
+    tmp_path_factory: pytest.TempPathFactory, light_pipeline: Pipeline, live_server: Any
+) -> Iterator[Any]:
     db = tmp_path_factory.mktemp("robust") / "spinscope.db"
     store = Store(f"sqlite:///{db}")
     app = create_app(store=store, pipeline=light_pipeline)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    srv.base = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
-    srv.port = port  # type: ignore[attr-defined]
-    yield srv
-    srv.should_exit = True
-    th.join(10)
+    with live_server(app) as srv:
+        yield srv
     store.close()
 
 
