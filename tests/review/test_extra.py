@@ -245,32 +245,10 @@ def test_train_attribution_extra_loads_and_appends(store: Store, tmp_path: Path)
     assert "2 fit articles (1 reviewed)" in logs[0]
     # a bad export: one line, exit 2, before any training
     (out / f"{doc_id}.ann").write_text("T1\tContent 0 99999\tx\n")
-    res = runner.invoke(
-        app,
-        [
-            "train",
-            "attribution",
-            "--data",
-            str(root),
-            "--out",
-            str(tmp_path / "m"),
-            "--extra",
-            str(out),
-        ],
-    )
+    train = ["train", "attribution", "--data", str(root), "--out", str(tmp_path / "m")]
+    train += ["--extra", str(out)]
+    res = runner.invoke(app, train)
     assert res.exit_code == 2, res.output
     (root / "dev" / "text").mkdir(parents=True)
-    res = runner.invoke(
-        app,
-        [
-            "train",
-            "attribution",
-            "--data",
-            str(root),
-            "--out",
-            str(tmp_path / "m"),
-            "--extra",
-            str(out),
-        ],
-    )
+    res = runner.invoke(app, train)
     assert res.exit_code == 2 and "outside the text" in res.stderr

@@ -157,33 +157,10 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "not a database URL" in res.stderr
     empty = tmp_path / "empty.db"
     Store(f"sqlite:///{empty}").close()
-    res = runner.invoke(
-        app,
-        [
-            "review",
-            "export",
-            "--db",
-            f"sqlite:///{empty}",
-            "--format",
-            "ptc",
-            "--out",
-            str(tmp_path / "o"),
-        ],
-    )
+    export = ["review", "export", "--db", f"sqlite:///{empty}", "--out", str(tmp_path / "o")]
+    res = runner.invoke(app, [*export, "--format", "ptc"])
     assert res.exit_code == 2 and "no reviewed articles" in res.stderr
-    res = runner.invoke(
-        app,
-        [
-            "review",
-            "export",
-            "--db",
-            f"sqlite:///{empty}",
-            "--format",
-            "csv",
-            "--out",
-            str(tmp_path / "o"),
-        ],
-    )
+    res = runner.invoke(app, [*export, "--format", "csv"])
     assert res.exit_code == 2 and "csv" in res.output
 
 
