@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -198,7 +198,8 @@ class SpeakerResolver:
             here = c.source[0] if c.source is not None else c.content[0]
             while self.pending and self.pending[0][0] < here:
                 pos, root = self.pending.pop(0)
-                self._resolve_mention(root, None).last = pos
+                reg = self._resolve_mention(root, None)
+                reg.last = max(reg.last, pos)
             before = {id(x): x.last for x in self.clusters}
             cl: Cluster | None = None
             self._how = "none"
@@ -559,6 +560,7 @@ class SpeakerResolver:
 
     def _named(self, name: str, kind: str, role: str | None, span: Any) -> Cluster:
         words = name.split()
+        matches: list[Cluster] = []
         for cl in reversed(self.clusters):
             if not cl.named or (cl.type == "document" and kind != "document"):
                 continue
@@ -568,13 +570,25 @@ class SpeakerResolver:
                 # "Trump campaign"); "Post" still joins "New York Post"
                 theirs = set(cl.name.split())
                 same_kind = set(words) <= theirs or theirs <= set(words)
+            if same_kind and kind == "person" == cl.type and _other_first_name(words, cl.names):
+                continue  # "Bill Clinton" is not the "Hillary Clinton" named before
             if name in cl.names or (words and words[-1] in cl.name.split() and same_kind):
-                cl.names.add(name)
-                if len(name) > len(cl.name) and set(cl.name.split()) <= set(words):
-                    cl.name = name
-                if role and not cl.role:
-                    cl.role = role
-                return cl
+                matches.append(cl)
+        people = [cl for cl in matches if cl.type == "person"]
+        if len(people) > 1 and not _given_names(words):
+            # a surname two people share ("Mr. Clinton" with Bill and Hillary named): the one
+            # of the title's gender, else the one named last
+            want = _gender_of(role)
+            fit = [cl for cl in people if want is None or self._gender(cl) in (None, want)]
+            matches = [max(fit or people, key=lambda cl: cl.last)]
+        if matches:
+            cl = matches[0]
+            cl.names.add(name)
+            if len(name) > len(cl.name) and set(cl.name.split()) <= set(words):
+                cl.name = name
+            if role and not cl.role:
+                cl.role = role
+            return cl
         return self._new(name, kind, role, span)
 
     def _unnamed(self, desc: str, kind: str, span: Any) -> Cluster:
@@ -739,6 +753,34 @@ def _of_head(head: Token) -> Token:
 def _org_role(role: str | None) -> bool:
     words = (role or "").lower().split()
     return bool(words) and words[-1] in ORG_NOUNS - {"white", "house", "state"}
+
+
+_NAME_TITLES = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "sen", "sens", "rep", "gov", "gen", "president", "senator",
+        "former", "vice", "sir", "rev", "judge", "secretary", "governor", "mayor", "speaker",
+    }
+)  # fmt: skip
+
+
+def _given_names(words: Sequence[str]) -> set[str]:
+    """The given names of a full name ("Bill" of "Former President Bill Clinton"): its words
+    before the surname, less titles and initials; empty for a surname alone."""
+    return {
+        w
+        for w in words[:-1]
+        if len(w.strip(".")) > 1 and w[:1].isupper() and w.lower().strip(".") not in _NAME_TITLES
+    }
+
+
+def _other_first_name(words: Sequence[str], names: Iterable[str]) -> bool:
+    """A full name whose given names share nothing with those of the full names a cluster holds:
+    another person of the same surname ("Bill Clinton" after "Hillary Clinton")."""
+    mine = _given_names(words)
+    if not mine:
+        return False
+    theirs = [g for n in names if (g := _given_names(n.split()))]
+    return bool(theirs) and all(not (mine & g) for g in theirs)
 
 
 def _breaks_line(tok: Token) -> bool:

@@ -1,0 +1,45 @@
+"""Issue 21, whom a "he" / "she" and a shared surname mean: each text is written here in the shape
+of a wrong name found on PolNeAR train (never a dev sentence). Names are shown without abstention
+(``speaker_scorer=None``) so that the resolution itself is tested, not the threshold."""
+
+from __future__ import annotations
+
+import pytest
+
+from spinscope.attribution.extract import AttributionExtractor
+from spinscope.document import Document
+
+
+@pytest.fixture(scope="module")
+def shown_all() -> AttributionExtractor:
+    return AttributionExtractor(speaker_scorer=None)
+
+
+def _name(ex: AttributionExtractor, text: str, words: str) -> str | None:
+    pos = text.index(words)
+    over = [s for s in ex(Document(text)).layer("attributions") if s.start <= pos < s.end]
+    assert over, (words, text)
+    row = min(over, key=lambda s: s.end - s.start)
+    return row.attrs["speaker"]["name"]  # type: ignore[no-any-return]
+
+
+def test_two_people_of_one_surname_stay_two(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # "Former President Bill Clinton" joined the "Hillary Clinton" named before: the "he" that
+    # follows skipped that (female) person and went to the last man named, Barack Obama
+    text = (
+        "Karen Walsh is running for governor of Ohio, and she leads every poll.\n\n"
+        "Peter Novak, a county chairman, said the race was close until March.\n\n"
+        "Former Governor Tom Walsh agreed with that reading. In an interview that spring, "
+        "he was asked what had changed. “The voters made up their minds early, and nobody "
+        "could move them after that,” he said."
+    )
+    assert _name(shown_all, text, "The voters made up") == "Tom Walsh"
+
+
+def test_a_shared_surname_with_a_title_goes_to_that_gender(shown_all) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Karen Walsh is running for governor of Ohio.\n\n"
+        "Tom Walsh, her husband, spoke at a school on Monday.\n\n"
+        "Mr. Walsh said the state needed better roads and fewer tolls."
+    )
+    assert _name(shown_all, text, "the state needed better roads") == "Tom Walsh"
