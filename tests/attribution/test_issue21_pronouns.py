@@ -43,3 +43,16 @@ def test_a_shared_surname_with_a_title_goes_to_that_gender(shown_all) -> None:  
         "Mr. Walsh said the state needed better roads and fewer tolls."
     )
     assert _name(shown_all, text, "the state needed better roads") == "Tom Walsh"
+
+
+def test_a_he_after_a_statement_naming_someone_is_not_that_one(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # "Mr. Trump, who is not taking large donations …, fits that bill …, he added": the
+    # person the statement names is not the "he" who says it
+    text = (
+        "Senator Mark Ellison spoke in Columbia on Tuesday.\n\n"
+        "“We are tired of being told what to do,” Mr. Hall said. “I need a candidate who "
+        "listens.”\n\n"
+        "Mr. Ellison, who takes no money from lobbyists, fits that description for many "
+        "voters, he added."
+    )
+    assert _name(shown_all, text, "fits that description") != "Mark Ellison"

@@ -149,6 +149,7 @@ class SpeakerResolver:
         self.decisions: list[Decision] = []
         self._how = "none"
         self._related: set[str] = set()
+        self._content: tuple[int, int] = (0, 0)  # a statement in its pronoun's own sentence
         self.bylines = _byline_names(text)
         self.offsets = {id(sdoc): off for off, sdoc in parses}
         self.clusters: list[Cluster] = []
@@ -174,10 +175,16 @@ class SpeakerResolver:
         self.full_names: list[list[str]] = []
         #: every PERSON name in the body with its offset, speaker or not
         self.person_ents: list[tuple[int, list[str]]] = []
+        #: those of them outside quotations
+        self.plain_names: list[tuple[int, list[str]]] = []
         for off, sdoc in parses:
+            quoted = [q.inner for q in find_quotes(text, off, off + len(sdoc.text))]
             for ent in sdoc.ents:
                 if ent.label_ == "PERSON" and (words := _name_words(ent)):
-                    self.person_ents.append((off + ent.start_char, words))
+                    at = off + ent.start_char
+                    self.person_ents.append((at, words))
+                    if not any(a <= at < b for a, b in quoted):
+                        self.plain_names.append((at, words))
         for _off, sdoc in [*parses, *(context or {}).get("title", [])]:
             for ent in sdoc.ents:
                 if ent.label_ == "PERSON":
@@ -201,6 +208,14 @@ class SpeakerResolver:
                 reg = self._resolve_mention(root, None)
                 reg.last = max(reg.last, pos)
             before = {id(x): x.last for x in self.clusters}
+            # the statement before its source in one sentence and paragraph ("X …, he added")
+            tok = c.source_token
+            sent_at = (
+                self.offsets.get(id(tok.doc), 0) + tok.sent.start_char if tok is not None else here
+            )
+            before_source = sent_at <= c.content[0] < here
+            same = before_source and "\n" not in self.text[c.content[0] : here]
+            self._content = c.content if same else (0, 0)
             cl: Cluster | None = None
             self._how = "none"
             if c.continues is not None and c.continues < len(cluster_of):
@@ -610,8 +625,17 @@ class SpeakerResolver:
     def _pronoun_person(self, low: str, pos: int) -> Cluster | None:
         """he/she: the most recent person not known to be of the other gender."""
         want = "m" if low in ("he", "him") else "f" if low in ("she", "her") else None
+        lo, hi = self._content
+        # "Mr. Trump … fits that bill, he added": whom the statement names is not its speaker
+        # (a name inside a quotation may be the speaker's own: "… loving Donald Trump when I …")
+        named = {words[-1] for at, words in self.plain_names if lo <= at < min(hi, pos)}
         people = [
-            c for c in self.clusters if c.type == "person" and c.last <= pos and not c.reporter
+            c
+            for c in self.clusters
+            if c.type == "person"
+            and c.last <= pos
+            and not c.reporter
+            and not (c.named and c.name.split()[-1] in named)
         ]
         people.sort(key=lambda c: -c.last)
         for cl in people:
