@@ -56,3 +56,15 @@ def test_a_he_after_a_statement_naming_someone_is_not_that_one(shown_all) -> Non
         "voters, he added."
     )
     assert _name(shown_all, text, "fits that description") != "Mark Ellison"
+
+
+def test_a_subject_inside_a_clause_is_not_the_next_he(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # "Madison … recalled that before Iowa, Obama wasn't treated as credibly …" / "Pence pledged
+    # that Trump 'really is' …": the next "he said" is the main subject's, not the embedded one's
+    text = (
+        "Governor Mark Ellison campaigned in Iowa on Monday.\n\n"
+        "Frank Delgado, a pastor in Des Moines, recalled that before the caucuses, Ellison "
+        "was not taken seriously by his listeners.\n\n"
+        "“I am sorry to say it, but that is how people saw the race,” he said."
+    )
+    assert _name(shown_all, text, "I am sorry to say it") == "Frank Delgado"

@@ -155,7 +155,7 @@ class SpeakerResolver:
         self.clusters: list[Cluster] = []
         # Named people in subject position are salient even when they say nothing yet
         # ("Senator X spoke on Tuesday. She said ..."); they are registered as the text is read.
-        self.pending: list[tuple[int, Token]] = []
+        self.pending: list[tuple[int, int, Token]] = []
         for off, sdoc in parses:
             # a name a speaker says inside a quotation is not whom the next "he said" is
             quoted = [q.inner for q in find_quotes(text, off, off + len(sdoc.text))]
@@ -168,7 +168,13 @@ class SpeakerResolver:
                 if root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"):
                     root = root.head  # "The consortium’s chief executive, Martin Hale, rejected"
                 if root.dep_ in ("nsubj", "nsubjpass"):
-                    self.pending.append((off + ent.start_char, root))
+                    at = off + ent.start_char
+                    main = _main_person_subject(root)
+                    # "Pence pledged that Trump …", "Madison … recalled that … Obama wasn't …":
+                    # the subject of a clause inside the sentence is less salient than the
+                    # person who is its main subject, whom the next "he said" means
+                    salient = min(at, off + main.idx - 1) if main is not None else at
+                    self.pending.append((at, salient, root))
         self.pending.sort(key=lambda t: t[0])
         # Every person name the article writes out, wherever it stands ("[Syrian President
         # Bashar] Assad’s comeback" inside a quote): a speaker is shown by the fullest one.
@@ -204,9 +210,9 @@ class SpeakerResolver:
         for k, c in enumerate(cands):
             here = c.source[0] if c.source is not None else c.content[0]
             while self.pending and self.pending[0][0] < here:
-                pos, root = self.pending.pop(0)
+                _at, salient, root = self.pending.pop(0)
                 reg = self._resolve_mention(root, None)
-                reg.last = max(reg.last, pos)
+                reg.last = max(reg.last, salient)
             before = {id(x): x.last for x in self.clusters}
             # the statement before its source in one sentence and paragraph ("X …, he added")
             tok = c.source_token
@@ -777,6 +783,27 @@ def _of_head(head: Token) -> Token:
 def _org_role(role: str | None) -> bool:
     words = (role or "").lower().split()
     return bool(words) and words[-1] in ORG_NOUNS - {"white", "house", "state"}
+
+
+def _main_person_subject(subj: Token) -> Token | None:
+    """The person who is the main subject of the sentence ``subj`` stands in, when ``subj`` is
+    the subject of a clause inside it ("Pence pledged that Trump …" → Pence); else None."""
+    verb = subj.head
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head  # "… and said": the main clause still
+    if verb.dep_ == "ROOT":
+        return None
+    root = subj.sent.root
+    for t in root.children:
+        if t.dep_ in ("nsubj", "nsubjpass") and t.i < subj.i:
+            person = (
+                t.ent_type_ == "PERSON"
+                or (t.pos_ == "PROPN" and not t.ent_type_)  # a name NER missed ("Pence")
+                or t.lower_ in ("he", "she")
+                or t.lemma_.lower() in PERSON_NOUNS
+            )
+            return t.left_edge if person else None
+    return None
 
 
 _NAME_TITLES = frozenset(
