@@ -926,11 +926,34 @@ def _name_tokens(head: Token) -> list[Token]:
         toks = [t for t in head.subtree if t.pos_ == "PROPN" and abs(t.i - head.i) <= 4]
         return _contiguous(toks, head)
     # "An article ... on Worldview": a proper noun inside the mention names the document.
+    # Not one inside a clause on it ("The complaint, which was filed in … Washington", "The
+    # project's website, run by Michael McDonald": a place and a person, not the document),
+    # unless it is who issued the document ("A report published by the Global Energy Institute").
     if head.lemma_.lower() in DOCUMENT_NOUNS:
+        clauses = [c for c in head.children if c.dep_ in ("relcl", "acl")]
+        issuers = [
+            a
+            for c in clauses
+            if c.lemma_.lower() in ISSUE_VERBS
+            for a in c.children
+            if a.dep_ == "agent"
+        ]
         for t in head.subtree:
-            if t.pos_ == "PROPN":
+            if t.pos_ != "PROPN":
+                continue
+            inside = any(c.left_edge.i <= t.i <= c.right_edge.i for c in clauses)
+            if not inside or any(a.left_edge.i <= t.i <= a.right_edge.i for a in issuers):
                 return _name_tokens(t)
     return []
+
+
+#: "A report published / issued / released by X": X issued the document and speaks through it.
+ISSUE_VERBS = frozenset(
+    {
+        "publish", "issue", "release", "write", "author", "produce", "prepare", "compile",
+        "draft", "sign", "send", "commission", "conduct", "file", "submit", "post", "put",
+    }
+)  # fmt: skip
 
 
 def _contiguous(toks: list[Token], head: Token) -> list[Token]:

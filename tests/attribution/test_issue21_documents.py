@@ -1,0 +1,44 @@
+"""Issue 21, the name a document or body speaks under: each text is written here in the shape of a
+wrong name found on PolNeAR train (never a dev sentence). Names are shown without abstention
+(``speaker_scorer=None``) so that the resolution itself is tested, not the threshold."""
+
+from __future__ import annotations
+
+import pytest
+
+from spinscope.attribution.extract import AttributionExtractor
+from spinscope.document import Document
+
+
+@pytest.fixture(scope="module")
+def shown_all() -> AttributionExtractor:
+    return AttributionExtractor(speaker_scorer=None)
+
+
+def _name(ex: AttributionExtractor, text: str, words: str) -> str | None:
+    pos = text.index(words)
+    over = [s for s in ex(Document(text)).layer("attributions") if s.start <= pos < s.end]
+    assert over, (words, text)
+    row = min(over, key=lambda s: s.end - s.start)
+    return row.attrs["speaker"]["name"]  # type: ignore[no-any-return]
+
+
+def test_a_place_in_a_relative_clause_does_not_name_the_document(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # "The complaint, which was filed in federal district court in Washington, alleged …" was
+    # shown as said by "Washington"
+    text = (
+        "The union sued the city council on Monday.\n\n"
+        "The complaint, which was filed in the county court in Springfield, alleged that the "
+        "council “ignored every safety report it received.”"
+    )
+    assert _name(shown_all, text, "ignored every safety report") != "Springfield"
+
+
+def test_a_person_who_runs_a_website_is_not_the_website(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # "The project's website, run by Michael McDonald, …, said …" was shown as McDonald's words
+    text = (
+        "Turnout rose in every county this spring.\n\n"
+        "The survey's website, run by Laura Brennan, a professor of statistics at a state "
+        "university, said the estimate is based on the number of ballots counted in each county."
+    )
+    assert _name(shown_all, text, "the estimate is based") != "Laura Brennan"
