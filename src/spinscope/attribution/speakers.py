@@ -920,7 +920,9 @@ def _name_tokens(head: Token) -> list[Token]:
     """The proper-name tokens of the mention's head (the entity it is part of, or PROPNs)."""
     if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART"):
         ents = [e for e in head.doc.ents if e.start <= head.i < e.end]
-        if ents:
+        # an entity that runs over a verb is a misread clause, no name ("Trump told The
+        # Associated Press of the prospects for peace"): the proper nouns around the head then
+        if ents and not any(t.pos_ in ("VERB", "AUX") for t in ents[0]):
             return list(ents[0])
     if head.pos_ == "PROPN":
         toks = [t for t in head.subtree if t.pos_ == "PROPN" and abs(t.i - head.i) <= 4]
