@@ -68,3 +68,15 @@ def test_a_subject_inside_a_clause_is_not_the_next_he(shown_all) -> None:  # typ
         "“I am sorry to say it, but that is how people saw the race,” he said."
     )
     assert _name(shown_all, text, "I am sorry to say it") == "Frank Delgado"
+
+
+def test_a_main_subject_the_parser_reads_as_a_body_still_outranks_the_clause(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # "During the discussion, Pence pledged that Trump …": NER read "Pence" as a body, so the
+    # subject of the clause inside ("Trump") stayed the antecedent of the next "He"
+    text = (
+        "John Podesta held a meeting with union leaders in Ohio on Friday.\n\n"
+        "During the meeting, Podesta promised that Clinton “really does” support the miners, "
+        "but wants “cleaner and safer” mines. He also spoke about the new bridge, saying it "
+        "will be “as long as it has to be.”"
+    )
+    assert _name(shown_all, text, "as long as it has to be") == "John Podesta"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -156,6 +156,13 @@ class SpeakerResolver:
         # Named people in subject position are salient even when they say nothing yet
         # ("Senator X spoke on Tuesday. She said ..."); they are registered as the text is read.
         self.pending: list[tuple[int, int, Token]] = []
+        # surnames of the people the article names ("Pence", which NER may read as a body)
+        surnames = {
+            w[-1]
+            for _o, sdoc in parses
+            for e in sdoc.ents
+            if e.label_ == "PERSON" and (w := _name_words(e))
+        }
         for off, sdoc in parses:
             # a name a speaker says inside a quotation is not whom the next "he said" is
             quoted = [q.inner for q in find_quotes(text, off, off + len(sdoc.text))]
@@ -169,7 +176,7 @@ class SpeakerResolver:
                     root = root.head  # "The consortium’s chief executive, Martin Hale, rejected"
                 if root.dep_ in ("nsubj", "nsubjpass"):
                     at = off + ent.start_char
-                    main = _main_person_subject(root)
+                    main = _main_person_subject(root, surnames)
                     # "Pence pledged that Trump …", "Madison … recalled that … Obama wasn't …":
                     # the subject of a clause inside the sentence is less salient than the
                     # person who is its main subject, whom the next "he said" means
@@ -785,7 +792,7 @@ def _org_role(role: str | None) -> bool:
     return bool(words) and words[-1] in ORG_NOUNS - {"white", "house", "state"}
 
 
-def _main_person_subject(subj: Token) -> Token | None:
+def _main_person_subject(subj: Token, surnames: Set[str] = frozenset()) -> Token | None:
     """The person who is the main subject of the sentence ``subj`` stands in, when ``subj`` is
     the subject of a clause inside it ("Pence pledged that Trump …" → Pence); else None."""
     verb = subj.head
@@ -798,7 +805,8 @@ def _main_person_subject(subj: Token) -> Token | None:
         if t.dep_ in ("nsubj", "nsubjpass") and t.i < subj.i:
             person = (
                 t.ent_type_ == "PERSON"
-                or (t.pos_ == "PROPN" and not t.ent_type_)  # a name NER missed ("Pence")
+                or (t.pos_ == "PROPN" and not t.ent_type_)  # a name NER missed
+                or t.text in surnames  # "Pence" read as a body, "Mike Pence" named elsewhere
                 or t.lower_ in ("he", "she")
                 or t.lemma_.lower() in PERSON_NOUNS
             )
