@@ -59,3 +59,15 @@ def test_an_entity_that_runs_over_a_verb_is_no_name(shown_all) -> None:  # type:
     end = next(t.i for t in sdoc if t.text == "deal")
     sdoc.ents = [Span(sdoc, at, end, label="WORK_OF_ART")]
     assert [t.text for t in _name_tokens(sdoc[at])] == ["Pence"]
+
+
+def test_a_title_is_no_part_of_the_name(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # "Representative Brooks, who has welcomed support from the Tea Party, …" was shown under
+    # the name "Representative Brooks", which is no one's name
+    text = (
+        "Some conservative members of Congress have backed free trade in the past, but "
+        "Representative Kowalski, who has welcomed support from farm groups, said the deals had "
+        "cost her district thousands of jobs."
+    )
+    name = _name(shown_all, text, "cost her district")
+    assert name is None or not name.startswith("Representative")

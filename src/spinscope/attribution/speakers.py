@@ -588,6 +588,12 @@ class SpeakerResolver:
 
     def _named(self, name: str, kind: str, role: str | None, span: Any) -> Cluster:
         words = name.split()
+        if kind == "person":
+            # "Representative Brooks": the title is the role, the name is "Brooks"
+            while len(words) > 1 and words[0].lower() in LEADING_TITLES and words[1][:1].isupper():
+                role = role or words[0]
+                words = words[1:]
+            name = " ".join(words)
         matches: list[Cluster] = []
         for cl in reversed(self.clusters):
             if not cl.named or (cl.type == "document" and kind != "document"):
@@ -812,6 +818,15 @@ def _main_person_subject(subj: Token, surnames: Set[str] = frozenset()) -> Token
             )
             return t.left_edge if person else None
     return None
+
+
+#: Titles written as the first word of a person's name by NER ("Representative Brooks").
+LEADING_TITLES = frozenset(
+    {
+        "representative", "rep.", "senator", "sen.", "gov.", "governor", "mr.", "mrs.", "ms.",
+        "dr.", "president", "speaker", "secretary", "mayor", "judge",
+    }
+)  # fmt: skip
 
 
 _NAME_TITLES = frozenset(
