@@ -36,6 +36,21 @@ def test_two_people_of_one_surname_stay_two(shown_all) -> None:  # type: ignore[
     assert _name(shown_all, text, "The voters made up") == "Tom Walsh"
 
 
+def test_a_shared_surname_without_a_title_is_nobody_named(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # a bare "Walsh" with Karen and Tom Walsh both named: the article does not say which, so
+    # no name is shown (it went to the one named last before)
+    text = (
+        "Karen Walsh is running for governor of Ohio.\n\n"
+        "Tom Walsh, her husband, spoke at a school on Monday.\n\n"
+        "Walsh said the state needed better roads and fewer tolls."
+    )
+    pos = text.index("the state needed better roads")
+    rows = [s for s in shown_all(Document(text)).layer("attributions") if s.start <= pos < s.end]
+    assert rows, text
+    speaker = min(rows, key=lambda s: s.end - s.start).attrs["speaker"]
+    assert speaker["name"] not in ("Karen Walsh", "Tom Walsh"), speaker
+
+
 def test_a_shared_surname_with_a_title_goes_to_that_gender(shown_all) -> None:  # type: ignore[no-untyped-def]
     text = (
         "Karen Walsh is running for governor of Ohio.\n\n"

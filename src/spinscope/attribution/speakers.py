@@ -611,10 +611,12 @@ class SpeakerResolver:
         people = [cl for cl in matches if cl.type == "person"]
         if len(people) > 1 and not _given_names(words):
             # a surname two people share ("Mr. Clinton" with Bill and Hillary named): the one
-            # of the title's gender, else the one named last
+            # of the title's gender; without one the article does not say who: unnamed
             want = _gender_of(role)
-            fit = [cl for cl in people if want is None or self._gender(cl) in (None, want)]
-            matches = [max(fit or people, key=lambda cl: cl.last)]
+            fit = [cl for cl in people if want is not None and self._gender(cl) in (None, want)]
+            if len(fit) != 1:
+                return self._unnamed(name, kind, span)
+            matches = fit
         if matches:
             cl = matches[0]
             cl.names.add(name)
