@@ -10,3 +10,10 @@ from spinscope.attribution.extract import AttributionExtractor
 @pytest.fixture(scope="module")
 def extractor() -> AttributionExtractor:
     return AttributionExtractor()
+
+
+@pytest.fixture(scope="module")
+def shown_all() -> AttributionExtractor:
+    """Names shown without abstention (``speaker_scorer=None``): the resolution itself is
+    tested, not the decision model's threshold."""
+    return AttributionExtractor(speaker_scorer=None)

@@ -4,23 +4,7 @@ wrong name found on PolNeAR train (never a dev sentence). Names are shown withou
 
 from __future__ import annotations
 
-import pytest
-
-from spinscope.attribution.extract import AttributionExtractor
-from spinscope.document import Document
-
-
-@pytest.fixture(scope="module")
-def shown_all() -> AttributionExtractor:
-    return AttributionExtractor(speaker_scorer=None)
-
-
-def _name(ex: AttributionExtractor, text: str, words: str) -> str | None:
-    pos = text.index(words)
-    over = [s for s in ex(Document(text)).layer("attributions") if s.start <= pos < s.end]
-    assert over, (words, text)
-    row = min(over, key=lambda s: s.end - s.start)
-    return row.attrs["speaker"]["name"]  # type: ignore[no-any-return]
+from attribution.rows import name_at as _name
 
 
 def test_a_place_in_a_relative_clause_does_not_name_the_document(shown_all) -> None:  # type: ignore[no-untyped-def]

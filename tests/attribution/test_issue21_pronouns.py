@@ -4,23 +4,8 @@ of a wrong name found on PolNeAR train (never a dev sentence). Names are shown w
 
 from __future__ import annotations
 
-import pytest
-
-from spinscope.attribution.extract import AttributionExtractor
-from spinscope.document import Document
-
-
-@pytest.fixture(scope="module")
-def shown_all() -> AttributionExtractor:
-    return AttributionExtractor(speaker_scorer=None)
-
-
-def _name(ex: AttributionExtractor, text: str, words: str) -> str | None:
-    pos = text.index(words)
-    over = [s for s in ex(Document(text)).layer("attributions") if s.start <= pos < s.end]
-    assert over, (words, text)
-    row = min(over, key=lambda s: s.end - s.start)
-    return row.attrs["speaker"]["name"]  # type: ignore[no-any-return]
+from attribution.rows import name_at as _name
+from attribution.rows import row_at as _row
 
 
 def test_two_people_of_one_surname_stay_two(shown_all) -> None:  # type: ignore[no-untyped-def]
@@ -44,10 +29,7 @@ def test_a_shared_surname_without_a_title_is_nobody_named(shown_all) -> None:  #
         "Tom Walsh, her husband, spoke at a school on Monday.\n\n"
         "Walsh said the state needed better roads and fewer tolls."
     )
-    pos = text.index("the state needed better roads")
-    rows = [s for s in shown_all(Document(text)).layer("attributions") if s.start <= pos < s.end]
-    assert rows, text
-    speaker = min(rows, key=lambda s: s.end - s.start).attrs["speaker"]
+    speaker = _row(shown_all, text, "the state needed better roads").attrs["speaker"]
     assert speaker["name"] not in ("Karen Walsh", "Tom Walsh"), speaker
 
 

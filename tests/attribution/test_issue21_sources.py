@@ -8,26 +8,11 @@ from typing import Any
 
 import pytest
 
+from attribution.rows import name_at as _name
+from attribution.rows import row_at as _row
 from spinscope.attribution.candidate import Candidate
 from spinscope.attribution.extract import AttributionExtractor, _dateline, choose_sources
 from spinscope.attribution.speaker_eval import GoldSpeaker, judge
-from spinscope.document import Document
-
-
-@pytest.fixture(scope="module")
-def shown_all() -> AttributionExtractor:
-    return AttributionExtractor(speaker_scorer=None)
-
-
-def _row(ex: AttributionExtractor, text: str, words: str) -> Any:
-    pos = text.index(words)
-    over = [s for s in ex(Document(text)).layer("attributions") if s.start <= pos < s.end]
-    assert over, (words, text)
-    return min(over, key=lambda s: s.end - s.start)
-
-
-def _name(ex: AttributionExtractor, text: str, words: str) -> str | None:
-    return _row(ex, text, words).attrs["speaker"]["name"]  # type: ignore[no-any-return]
 
 
 def test_supporters_named_after_a_person_are_not_that_person(shown_all) -> None:  # type: ignore[no-untyped-def]
