@@ -436,6 +436,10 @@ def test_reviewed_only_counts_corrected_labels(store: Store, doc: Document) -> N
     assert page is not None
     assert page["statements_total"] == 1 and page["documents"] == 1
     assert page["statements"][0]["document"]["id"] == doc.id
+    # the model row's kind and cue stay with the statement whose speaker was corrected
+    [a1] = [a for a in doc.layer("attributions") if a.attrs["id"] == "a1"]
+    st = page["statements"][0]
+    assert (st["kind"], st["cue"]) == (a1.label, a1.attrs["cue"]["text"]), st
     assert [x["technique"] for x in page["techniques"]] == ["Slogans"]
     assert page["labels"] == "corrected"
     # the general has no statement left in reviewed articles

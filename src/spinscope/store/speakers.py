@@ -537,6 +537,8 @@ def corrected_speaker(
     seqs = sorted({int(d["seq"]) for d, _ in mine})
     info: dict[int, Any] = {}
     roles: dict[tuple[int, str], str | None] = {}
+    #: the model row's kind, cue and venue (a correction changes the speaker, not these)
+    model_rows: dict[tuple[int, str], tuple[Any, Any, Any]] = {}
     with store.engine.connect() as conn:
         for k in range(0, len(seqs), 500):
             chunk = seqs[k : k + 500]
@@ -553,12 +555,18 @@ def corrected_speaker(
                 .where(docs.c.seq.in_(chunk))
             ):
                 info[int(r.seq)] = r
-            for d, aid, role in conn.execute(
-                select(at.c.document_seq, at.c.attribution_id, at.c.role).where(
-                    at.c.document_seq.in_(chunk)
-                )
+            for d, aid, role, kind, cue, venue in conn.execute(
+                select(
+                    at.c.document_seq,
+                    at.c.attribution_id,
+                    at.c.role,
+                    at.c.kind,
+                    at.c.cue_text,
+                    at.c.venue,
+                ).where(at.c.document_seq.in_(chunk))
             ):
                 roles[(int(d), str(aid))] = role
+                model_rows[(int(d), str(aid))] = (kind, cue, venue)
     story_of = store.story_of()
     voiced: dict[str, tuple[int, set[int]]] = {}
     statements: list[dict[str, Any]] = []
@@ -600,6 +608,11 @@ def corrected_speaker(
                 }
             )
         shown = " ".join(content.split())
+        kind, cue, venue = (
+            model_rows.get((seq, str(a["attribution_id"])), (None, None, None))
+            if a["attribution_id"] is not None
+            else (None, None, None)
+        )
         statements.append(
             {
                 "document": {
@@ -609,12 +622,12 @@ def corrected_speaker(
                     "published": r.published,
                 },
                 "attribution": a["attribution_id"] or a["key"],
-                "kind": None,
+                "kind": kind,
                 "as": a["speaker"],
                 "linked": a["status"],
-                "cue": None,
+                "cue": cue,
                 "role": role,
-                "venue": None,
+                "venue": venue,
                 "text": shown if len(shown) <= 500 else shown[:499] + "…",
                 "techniques": spans,
             }
