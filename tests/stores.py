@@ -10,6 +10,7 @@ SPINSCOPE_TEST_PG_URL is set, on PostgreSQL (in a schema of its own, dropped aft
 from __future__ import annotations
 
 import os
+import random
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -183,3 +184,23 @@ def stat_corpus() -> list[Document]:
         )
         for i in range(4)
     ]
+
+
+#: Vocabulary of ``story``: random news-like words, so stories of different seeds share almost
+#: no 5-word shingles (near-duplicate tests) while copies of one seed are the same text.
+WORDS = (
+    "government minister election border policy report police court market energy health "
+    "school war peace trade union crisis budget vote tax city village army leader party press "
+    "people worker farmer price oil gas water road rail port bank loan debt law rule right"
+).split()
+
+
+def story(seed: int, paragraphs: int = 6, words: int = 60) -> list[str]:
+    """``paragraphs`` paragraphs of ``words`` random ``WORDS`` each, the same for one seed."""
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(words)) + "." for _ in range(paragraphs)]
+
+
+def body(paras: list[str]) -> str:
+    """Paragraphs joined as an article body (blank line between)."""
+    return "\n\n".join(paras)

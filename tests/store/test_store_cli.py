@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import make_doc
 from spinscope import cli
 from spinscope.document import Span
 from spinscope.store import Store
 from spinscope.store.loader import IngestSummary, ingest
+from stores import make_doc
 
 runner = CliRunner()
 

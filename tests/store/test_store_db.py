@@ -4,10 +4,10 @@ import threading
 
 import pytest
 
-from conftest import make_doc
 from spinscope.document import Document
 from spinscope.store import Store
 from spinscope.store.store import month_of, query_terms, snippet
+from stores import make_doc
 
 BODY = (
     'The minister said "these traitors will pay" on Monday. Critics called it a disgrace. '

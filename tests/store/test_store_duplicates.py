@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import body, make_doc, story
 from spinscope import cli
 from spinscope.document import Document
 from spinscope.store import Store
 from spinscope.store import duplicates as dup
 from spinscope.store.engine import migrate
+from stores import body, make_doc, story
 
 
 def test_shingles_ignore_case_punctuation_and_spacing() -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import make_doc
 from spinscope.document import Span
 from spinscope.store import Store, stats
 from spinscope.store.engine import migrate
 from spinscope.store.stats import stats_from_spans
+from stores import make_doc
 
 
 def test_outlet_falls_back_to_the_url_domain(store: Store) -> None:

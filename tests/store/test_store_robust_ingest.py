@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import make_doc
 from spinscope import cli
 from spinscope.store import Store
 from spinscope.store.loader import ingest
+from stores import make_doc
 
 
 def _good(i: int) -> dict[str, Any]:

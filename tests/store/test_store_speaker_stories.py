@@ -7,8 +7,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from conftest import body, make_doc, story
 from spinscope.store import Store
+from stores import body, make_doc, story
 
 
 def _story_with_quote(seed: int, quote: str) -> str:

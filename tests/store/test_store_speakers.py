@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_doc
 from spinscope.document import Document
 from spinscope.store import Store, stats
 from spinscope.store.engine import migrate
 from spinscope.store.speakers import clean_name, key_of
 from spinscope.store.stats import stats_from_spans
+from stores import make_doc
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from conftest import make_doc
 from spinscope.document import Document
 from spinscope.store import STATS_BY, StatRow, Store, stats, to_csv
 from spinscope.store import schema as t
 from spinscope.store.stats import stats_from_spans, story_stats, top_stats, with_stories
 from spinscope.techniques.labels import TECHNIQUES
+from stores import make_doc
 
 
 @pytest.fixture
