@@ -163,9 +163,12 @@ class SpeakerResolver:
             for e in sdoc.ents
             if e.label_ == "PERSON" and (w := _name_words(e))
         }
-        for off, sdoc in parses:
+        # the quotations of each parsed part ((start, end) of their inner text)
+        quoted_in = [
+            [q.inner for q in find_quotes(text, off, off + len(sdoc.text))] for off, sdoc in parses
+        ]
+        for (off, sdoc), quoted in zip(parses, quoted_in, strict=True):
             # a name a speaker says inside a quotation is not whom the next "he said" is
-            quoted = [q.inner for q in find_quotes(text, off, off + len(sdoc.text))]
             for ent in sdoc.ents:
                 if ent.label_ != "PERSON":
                     continue
@@ -190,8 +193,7 @@ class SpeakerResolver:
         self.person_ents: list[tuple[int, list[str]]] = []
         #: those of them outside quotations
         self.plain_names: list[tuple[int, list[str]]] = []
-        for off, sdoc in parses:
-            quoted = [q.inner for q in find_quotes(text, off, off + len(sdoc.text))]
+        for (off, sdoc), quoted in zip(parses, quoted_in, strict=True):
             for ent in sdoc.ents:
                 if ent.label_ == "PERSON" and (words := _name_words(ent)):
                     at = off + ent.start_char

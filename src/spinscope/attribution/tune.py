@@ -117,10 +117,11 @@ def tune(
 
 
 def _head_shape(model_dir: Path) -> str:
-    """'3 dilated 1-D convolutions (width 256, dilations 1, 2, 4)' from the head's own file."""
+    """'three dilated 1-D convolutions (kernel 3, width 256, dilations 1, 2, 4)', read from the
+    head's own file."""
     import numpy as np
 
-    from spinscope.attribution.head import LEGACY_DILATIONS
+    from spinscope.attribution.head import KERNEL, LEGACY_DILATIONS
 
     with np.load(model_dir / "head.npz") as z:
         dil = [int(d) for d in z["dilations"]] if "dilations" in z else list(LEGACY_DILATIONS)
@@ -128,7 +129,7 @@ def _head_shape(model_dir: Path) -> str:
     words = {2: "two", 3: "three", 4: "four"}
     n = words.get(len(dil), str(len(dil)))
     return (
-        f"{n} dilated 1-D convolutions (kernel 3, width {width}, dilations "
+        f"{n} dilated 1-D convolutions (kernel {KERNEL}, width {width}, dilations "
         f"{', '.join(map(str, dil))})"
     )
 

@@ -536,9 +536,8 @@ def corrected_speaker(
                 mine.append((doc, a))
     seqs = sorted({int(d["seq"]) for d, _ in mine})
     info: dict[int, Any] = {}
-    roles: dict[tuple[int, str], str | None] = {}
-    #: the model row's kind, cue and venue (a correction changes the speaker, not these)
-    model_rows: dict[tuple[int, str], tuple[Any, Any, Any]] = {}
+    #: the model row's role, kind, cue and venue (a correction changes the speaker, not these)
+    model_rows: dict[tuple[int, str], tuple[Any, Any, Any, Any]] = {}
     with store.engine.connect() as conn:
         for k in range(0, len(seqs), 500):
             chunk = seqs[k : k + 500]
@@ -565,8 +564,7 @@ def corrected_speaker(
                     at.c.venue,
                 ).where(at.c.document_seq.in_(chunk))
             ):
-                roles[(int(d), str(aid))] = role
-                model_rows[(int(d), str(aid))] = (kind, cue, venue)
+                model_rows[(int(d), str(aid))] = (role, kind, cue, venue)
     story_of = store.story_of()
     voiced: dict[str, tuple[int, set[int]]] = {}
     statements: list[dict[str, Any]] = []
@@ -581,11 +579,13 @@ def corrected_speaker(
         content = text[a["content"]["start"] : a["content"]["end"]]
         once.add((story_of.get(seq, seq), " ".join(content.split())))
         variants[a["speaker"]] = variants.get(a["speaker"], 0) + 1
-        role = (
-            roles.get((seq, str(a["attribution_id"])))
-            if a["attribution_id"] is not None and a["speaker"] == a["model_speaker"]
-            else None
+        model_role, kind, cue, venue = (
+            model_rows.get((seq, str(a["attribution_id"])), (None, None, None, None))
+            if a["attribution_id"] is not None
+            else (None, None, None, None)
         )
+        # the role is the model speaker's: not the corrected speaker's
+        role = model_role if a["speaker"] == a["model_speaker"] else None
         if role:
             seen = role_seen.setdefault(role, [r.published, r.published, 0])
             if r.published:
@@ -608,11 +608,6 @@ def corrected_speaker(
                 }
             )
         shown = " ".join(content.split())
-        kind, cue, venue = (
-            model_rows.get((seq, str(a["attribution_id"])), (None, None, None))
-            if a["attribution_id"] is not None
-            else (None, None, None)
-        )
         statements.append(
             {
                 "document": {
