@@ -77,3 +77,15 @@ def test_a_main_subject_the_parser_reads_as_a_body_still_outranks_the_clause(sho
         "will be “as long as it has to be.”"
     )
     assert _name(shown_all, text, "as long as it has to be") == "John Podesta"
+
+
+def test_a_group_is_no_he(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # PolNeAR dev read by hand: "… critics call messianic impulses. He acknowledged …" was shown
+    # as said by the unnamed "critics"; a he/she never means a group described in the plural
+    text = (
+        "Mayor Tom Reyes has pushed the plan for two years.\n\n"
+        "Critics call it reckless spending. He acknowledged that the plan had not won over "
+        "the council, saying the vote was close."
+    )
+    speaker = _row(shown_all, text, "the plan had not won").attrs["speaker"]
+    assert speaker["role"] != "Critics" and speaker["name"] in (None, "Tom Reyes"), speaker

@@ -117,6 +117,7 @@ class Cluster:
     named: bool = True  # False: a description or pronoun that no name was found for
     count: int = 0  # mentions so far
     reporter: bool = False  # a by-line author or correspondent: never who others' words are
+    plural: bool = False  # an unnamed group ("critics", "few people"): never a "he" or "she"
 
     def as_speaker(self) -> dict[str, Any]:
         if not self.named:
@@ -510,13 +511,18 @@ class SpeakerResolver:
                 if _definite(head) and not other and not many
                 else None
             )
-            if found is None:
-                self._how = "unnamed"
-            return found or self._unnamed(desc, "person", span)
+            if found is not None:
+                return found
+            self._how = "unnamed"
+            group = self._unnamed(desc, "person", span)
+            group.plural = many
+            return group
         if lemma in ORG_NOUNS or head.ent_type_ in ("ORG", "GPE", "NORP"):
             return self._unnamed(desc, "organization", span)
         kind = "person" if lemma in ("people", "person", "opponent", "protester") else "unknown"
-        return self._unnamed(desc, kind, span)
+        group = self._unnamed(desc, kind, span)
+        group.plural = kind == "person" and head.tag_ in ("NNS", "NNPS")
+        return group
 
     def _chunk(self, head: Token, span: tuple[int, int] | None) -> tuple[int, int] | None:
         """Token range of the source mention in the head's parse, when it holds the head."""
@@ -662,6 +668,10 @@ class SpeakerResolver:
         ]
         people.sort(key=lambda c: -c.last)
         for cl in people:
+            if cl.plural:
+                # "critics call it …. He acknowledged": a group is no "he"; whom the article
+                # means past it is not settled (skipping to the person before named wrongly)
+                return None
             if cl.gender is None and cl.named:
                 # "Hillary Clinton" is no "he"; "Obama" is "Barack Obama" where the text says so
                 cl.gender = name_gender(cl.name) or name_gender(self.canonical(cl.name))
