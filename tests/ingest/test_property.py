@@ -4,6 +4,9 @@ without overlapping, and text that is plainly text is always accepted and kept a
 
 from __future__ import annotations
 
+import importlib
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +14,19 @@ from spinscope.clean import Cleaner
 from spinscope.document import Document
 from spinscope.errors import InputError
 from spinscope.ingest import load
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_fetching() -> object:
+    """Text that reads as a URL ("http://a") is fetched by ``load``: never from a property test."""
+
+    def refuse(url: str, **_: object) -> None:
+        raise InputError(url, "not fetched in this test")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(importlib.import_module("spinscope.ingest.load"), "load_url", refuse)
+        yield
+
 
 RESIDUE = ["Related Articles", "Back to top", "Share", "By Ann Lee", "March 3, 2019", "\n", "\r\n"]
 
@@ -66,6 +82,11 @@ def test_arbitrary_bytes(data: bytes) -> None:
 def test_arbitrary_unicode(text: str) -> None:
     _run(text)
     _run(text.encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("text", ["HTTP://", "http://a", "https://x.test/a"])
+def test_url_like_text_errors_name_the_input(text: str) -> None:
+    _run(text)  # found by the property test: the error named the URL, not the input
 
 
 @settings(max_examples=100, deadline=None)

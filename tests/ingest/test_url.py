@@ -353,3 +353,25 @@ def test_guarded_https_sends_sni_and_verifies_the_name(
     # the certificate is checked against the name, not the address connected to
     with pytest.raises(InputError, match="TLS error"):
         url_mod.fetch(f"https://other.example:{port}/echo-host", public_only=True)
+
+
+def test_is_url_needs_a_host() -> None:
+    # found by the property test: "HTTP://" alone was taken for a page to fetch
+    assert not is_url("HTTP://") and not is_url("https://") and not is_url("http://[x")
+    assert is_url("http://localhost:8080/a")
+
+
+def test_load_names_the_given_name_when_a_url_fails(monkeypatch) -> None:
+    import importlib
+
+    from spinscope.errors import InputError
+
+    load_mod = importlib.import_module("spinscope.ingest.load")
+
+    def refuse(url: str, **_: object) -> None:
+        raise InputError(url, "connection refused")
+
+    monkeypatch.setattr(load_mod, "load_url", refuse)
+    with pytest.raises(InputError) as e:
+        load_mod.load("http://x.test/a", name="story")
+    assert e.value.input_name == "story" and "http://x.test/a" in e.value.reason

@@ -75,7 +75,12 @@ def load(text_or_path: str | Path | bytes, name: str | None = None) -> Document:
         return _single(_iter_path(text_or_path, label), label)
     if isinstance(text_or_path, str):
         if is_url(text_or_path):
-            return load_url(text_or_path)
+            try:
+                return load_url(text_or_path)
+            except InputError as e:
+                if name is None or name == e.input_name:
+                    raise
+                raise InputError(name, f"{e.input_name}: {e.reason}") from None
         if _is_path_like(text_or_path):
             label = name or text_or_path
             return _single(_iter_path(Path(text_or_path), label), label)

@@ -52,11 +52,16 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def is_url(arg: str) -> bool:
     """Whether a command-line argument is a URL to fetch (http/https, one token)."""
-    return (
+    if not (
         arg[:8].lower().startswith(("http://", "https://"))
         and len(arg) <= 8192
         and not any(c.isspace() for c in arg)
-    )
+    ):
+        return False
+    try:
+        return bool(urlsplit(arg).hostname)  # "http://" alone names no page
+    except ValueError:  # e.g. an unbalanced "[" in the host part
+        return False
 
 
 @dataclass(frozen=True)
