@@ -46,6 +46,8 @@ PERSON_NOUNS = frozenset().union(*SYNONYM_GROUPS) | frozenset(
         "governor", "mayor", "activist", "witness", "resident", "doctor", "chairman", "chair",
         "founder", "economist", "strategist", "pollster", "voter", "supporter", "critic",
         "manager", "head", "speaker", "prosecutor", "father", "mother", "member",
+        "chairwoman", "chairperson", "ceo", "treasurer", "counsel", "businessman",
+        "businesswoman",
     }
 )  # fmt: skip
 
@@ -124,7 +126,9 @@ class Cluster:
             # "a man in the crowd", "some members": shown as an unnamed speaker described so,
             # never as a speaker entity called "man" or "members"
             return {"name": None, "role": self.name or None, "type": self.type}
-        return {"name": self.name, "role": self.role, "type": self.type}
+        # "Mr." / "Ms." tell the gender (kept for that), they are nobody's role
+        role = None if (self.role or "").lower() in HONORIFICS else self.role
+        return {"name": self.name, "role": role, "type": self.type}
 
 
 def unknown_speaker(name: str | None = None) -> dict[str, Any]:
@@ -178,7 +182,7 @@ class SpeakerResolver:
                 root = ent.root
                 if root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"):
                     root = root.head  # "The consortium’s chief executive, Martin Hale, rejected"
-                if root.dep_ in ("nsubj", "nsubjpass"):
+                if root.dep_ in ("nsubj", "nsubjpass") and not _title_case(ent.sent):
                     at = off + ent.start_char
                     main = _main_person_subject(root, surnames)
                     # "Pence pledged that Trump …", "Madison … recalled that … Obama wasn't …":
@@ -190,6 +194,9 @@ class SpeakerResolver:
         # Every person name the article writes out, wherever it stands ("[Syrian President
         # Bashar] Assad’s comeback" inside a quote): a speaker is shown by the fullest one.
         self.full_names: list[list[str]] = []
+        #: those of three words or more written in running text, not a title-case headline
+        #: ("Melba Acosta Febo", whom "Ms. Acosta" names; not "Ben Carson Defends")
+        self.long_names: list[list[str]] = []
         #: every PERSON name in the body with its offset, speaker or not
         self.person_ents: list[tuple[int, list[str]]] = []
         #: those of them outside quotations
@@ -207,6 +214,8 @@ class SpeakerResolver:
                     words = _name_words(ent)
                     if words:
                         self.full_names.append(words)
+                        if len(words) >= 3 and not _title_case(ent.sent):
+                            self.long_names.append(words)
         for _off, sdoc in (context or {}).get("byline", []):
             self.bylines |= {w[-1] for e in sdoc.ents if (w := _name_words(e))}
 
@@ -411,11 +420,15 @@ class SpeakerResolver:
         words = name.split()
         if not words:
             return name
+        # the surname is the last word, or the first of two ("Ms. Acosta" is "Melba Acosta
+        # Febo"; not "Luciana Lopez Saying", a name NER ran on into the next word)
         fuller = [
             n
             for n in self.full_names
-            if len(n) > len(words) and n[-1] == words[-1] and set(words) <= set(n)
+            if len(n) > len(words) and set(words) <= set(n) and n[-1] == words[-1]
         ]
+        if not fuller and len(words) == 1:
+            fuller = [n for n in self.long_names if n[-2] == words[0] and _surname_word(n[-1])]
         if not fuller:
             return name
         best = max(fuller, key=len)
@@ -457,6 +470,11 @@ class SpeakerResolver:
         if _several(head):
             self._how = "unnamed"
             return self._unnamed(_description(head, self._chunk(head, span)), "unknown", span)
+        if head.pos_ == "PROPN" and _joint(head):
+            self._how = "unnamed"
+            group = self._unnamed(_description(head, self._chunk(head, span)), "person", span)
+            group.plural = True
+            return group
         owned = _owned_body(head)
         if owned is not None:  # "Donald Trump's campaign", "the Clinton campaign"
             return self._named(owned, "organization", None, span)
@@ -495,6 +513,8 @@ class SpeakerResolver:
             kind = "person" if ent_type == "PERSON" else "organization"
             if ent_type == "" and head.lemma_.lower() in PERSON_NOUNS:
                 kind = "person"
+            if kind != "person" and (_honorific_before(name_toks) or self._a_person(name)):
+                kind = "person"  # "Mr. Loeb", "Pence" where the article names "Mike Pence"
             return self._named(name, kind, role, span)
         lemma = head.lemma_.lower()
         desc = _description(head, self._chunk(head, span))
@@ -523,6 +543,14 @@ class SpeakerResolver:
         group = self._unnamed(desc, kind, span)
         group.plural = kind == "person" and head.tag_ in ("NNS", "NNPS")
         return group
+
+    def _a_person(self, name: str) -> bool:
+        """Every word of ``name`` is in a person name NER found in the article ("Pence" where
+        it writes "Mike Pence"; NER reads a lone surname as a body now and then)."""
+        words = name.split()
+        return bool(words) and any(
+            set(words) <= set(n) and words[-1] == n[-1] for n in self.full_names if len(n) >= 2
+        )
 
     def _chunk(self, head: Token, span: tuple[int, int] | None) -> tuple[int, int] | None:
         """Token range of the source mention in the head's parse, when it holds the head."""
@@ -630,7 +658,7 @@ class SpeakerResolver:
             cl.names.add(name)
             if len(name) > len(cl.name) and set(cl.name.split()) <= set(words):
                 cl.name = name
-            if role and not cl.role:
+            if role and (not cl.role or cl.role.lower() in HONORIFICS):
                 cl.role = role
             return cl
         return self._new(name, kind, role, span)
@@ -808,8 +836,38 @@ def _of_head(head: Token) -> Token:
 
 
 def _org_role(role: str | None) -> bool:
-    words = (role or "").lower().split()
+    """A role that makes the name a body ("the Clinton campaign"), not a person's title
+    ("the president and chairwoman of the bank", "Gov.": a person's role that names a body)."""
+    words = (role or "").lower().replace(",", " ").split()
+    if any(w in PERSON_NOUNS or w in LEADING_TITLES for w in words):
+        return False
     return bool(words) and words[-1] in ORG_NOUNS - {"white", "house", "state"}
+
+
+#: Honorifics that only ever stand before a person's name ("Mr. Loeb", "Gov. John Kasich").
+HONORIFICS = frozenset(
+    {"mr.", "mrs.", "ms.", "dr.", "gov.", "sen.", "rep.", "mr", "mrs", "ms", "dr", "sen", "rep"}
+)
+
+
+def _title_case(sent: Any) -> bool:
+    """A headline's sentence: most of its words capitalised."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
+
+
+def _surname_word(word: str) -> bool:
+    """A word that can be a second surname: capitalised letters, no "-ing" / "-ed" verb form."""
+    w = word.replace("-", "")
+    return w[:1].isupper() and w.isalpha() and not word.lower().endswith(("ing", "ed", "ly"))
+
+
+def _honorific_before(toks: Sequence[Token]) -> bool:
+    """The name is written with an honorific ("Mr. Loeb": NER may read it as a body)."""
+    first = toks[0]
+    if first.lower_ in HONORIFICS:
+        return True
+    return first.i > 0 and first.doc[first.i - 1].lower_ in HONORIFICS
 
 
 def _main_person_subject(subj: Token, surnames: Set[str] = frozenset()) -> Token | None:
@@ -942,6 +1000,22 @@ def _in_modifier(ent: Any, head: Token) -> bool:
         if child.dep_ == "appos" and ent.start <= child.i < ent.end:
             return False  # "the Republican nominee, Mike Pence": the apposition is the name
         return True
+    return False
+
+
+def _joint(head: Token) -> bool:
+    """ "Maine Sen. Susan Collins and Texas Rep. Louis Gohmert", "Matthews, MSNBC's Alex
+    Seitz-Wald and Reuters' Luciana Lopez": named speakers joined by "and" say it together;
+    the statement is none of theirs alone. Not one name with "and" inside ("Johnson & Johnson",
+    "Food and Drug Administration")."""
+    if not any(c.dep_ == "cc" and c.lower_ in ("and", "&") for c in head.children):
+        return False
+    ents = [e for e in head.doc.ents if e.start <= head.i < e.end]
+    for c in head.children:
+        if c.dep_ != "conj" or c.i < head.i or (ents and ents[0].start <= c.i < ents[0].end):
+            continue
+        if c.ent_type_ == "PERSON" or (c.pos_ == "PROPN" and head.ent_type_ == "PERSON"):
+            return True
     return False
 
 

@@ -1,0 +1,82 @@
+"""Issue 21: a person named with an honorific or a person's title is a person (never a body),
+is shown under the fullest name the article gives (a second surname included), and speakers
+joined by "and" are nobody's alone."""
+
+from __future__ import annotations
+
+from attribution.rows import name_at, row_at
+from spinscope.attribution.extract import AttributionExtractor
+from spinscope.document import Document
+from spinscope.pipeline import get_pipeline
+
+BANK = """Island bank runs short of cash
+
+The bank's troubles deepened this week.
+
+"Guarantees are good when you have a good venture," said Melba Acosta Febo, the president and chairwoman of the bank.
+
+Ms. Acosta said that the debt stack confused even her own staff.
+"""
+
+HEDGE = """Fund managers gather in New York
+
+Fund managers met in New York on Monday.
+
+Mr. Loeb said the market had turned against small investors.
+"""
+
+JOINT = """Senators split on the bill
+
+Maine Sen. Susan Collins and Texas Rep. Louis Gohmert said they would only offer conditional support.
+
+Senator Collins said later that the vote would be close.
+"""
+
+HEADLINE = """Ben Carson Defends Himself Against Claims
+
+GOP presidential contender Ben Carson responded on Sunday to the accusations.
+
+Carson said the reports were a witch hunt.
+"""
+
+LOBBYIST = """Convention plans
+
+Longtime lobbyist and GOP strategist Charlie Black said the convention would be orderly.
+"""
+
+
+def test_a_chairwoman_of_a_bank_is_a_person_shown_by_her_full_name(
+    shown_all: AttributionExtractor,
+) -> None:
+    row = row_at(shown_all, BANK, "Guarantees are good")
+    assert row.attrs["speaker"]["name"] == "Melba Acosta Febo"
+    assert row.attrs["speaker"]["type"] == "person"
+    # "Ms. Acosta": the first of her two surnames
+    assert name_at(shown_all, BANK, "the debt stack") == "Melba Acosta Febo"
+
+
+def test_an_honorific_makes_a_person(shown_all: AttributionExtractor) -> None:
+    row = row_at(shown_all, HEDGE, "the market had turned")
+    assert row.attrs["speaker"]["type"] == "person"
+    assert row.attrs["speaker"]["name"] == "Loeb"
+    assert row.attrs["speaker"]["role"] is None  # "Mr." is no role
+
+
+def test_joint_speakers_are_nobody_alone(shown_all: AttributionExtractor) -> None:
+    row = row_at(shown_all, JOINT, "they would only offer")
+    assert row.attrs["speaker"]["name"] is None
+    assert "Gohmert" in (row.attrs["speaker"]["role"] or "")
+    # one of them alone, afterwards, is herself
+    assert name_at(shown_all, JOINT, "the vote would be close") == "Susan Collins"
+
+
+def test_a_headline_word_is_no_surname() -> None:
+    # "Ben Carson Defends" is a name NER reads into a title-case headline
+    pipe = get_pipeline(("clean", "sentences", "attributions"))
+    doc = pipe(Document(HEADLINE))
+    names = {s.attrs["speaker"]["name"] for s in doc.layer("attributions")}
+    assert names == {"Ben Carson"}
+
+
+def test_a_title_joined_by_and_is_one_person(shown_all: AttributionExtractor) -> None:
+    assert name_at(shown_all, LOBBYIST, "the convention would") == "Charlie Black"
