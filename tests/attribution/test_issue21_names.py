@@ -80,3 +80,18 @@ def test_a_headline_word_is_no_surname() -> None:
 
 def test_a_title_joined_by_and_is_one_person(shown_all: AttributionExtractor) -> None:
     assert name_at(shown_all, LOBBYIST, "the convention would") == "Charlie Black"
+
+
+EPITHET = """Debate night
+
+Trump tweeted that "Crooked Hillary Clinton" had lost the debate.
+
+Rival Hillary Clinton said the debate had gone well for her campaign.
+
+Clinton said she would campaign in Ohio next week.
+"""
+
+
+def test_an_epithet_is_no_part_of_a_name(shown_all: AttributionExtractor) -> None:
+    assert name_at(shown_all, EPITHET, "the debate had gone") == "Hillary Clinton"
+    assert name_at(shown_all, EPITHET, "she would campaign") == "Hillary Clinton"

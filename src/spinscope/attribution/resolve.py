@@ -199,6 +199,11 @@ def name_gender(name: str) -> str | None:
     return None
 
 
+def is_given_name(word: str) -> bool:
+    """``gender-guesser`` knows ``word`` as a first name (of either gender, or both)."""
+    return bool(word) and _detector().get_gender(word.strip(".,")) != "unknown"
+
+
 def surname(name: str) -> str:
     from nameparser import HumanName
 

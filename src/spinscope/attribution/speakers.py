@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from spinscope.attribution.quotes import find_quotes
-from spinscope.attribution.resolve import Decision, DecisionScorer, name_gender, rivals_between
+from spinscope.attribution.resolve import (
+    Decision,
+    DecisionScorer,
+    is_given_name,
+    name_gender,
+    rivals_between,
+)
 
 Token = Any
 SpacyDoc = Any
@@ -658,7 +664,7 @@ class SpeakerResolver:
             cl.names.add(name)
             if len(name) > len(cl.name) and set(cl.name.split()) <= set(words):
                 cl.name = name
-            if role and (not cl.role or cl.role.lower() in HONORIFICS):
+            if role and not cl.role:
                 cl.role = role
             return cl
         return self._new(name, kind, role, span)
@@ -1180,6 +1186,10 @@ def _name_words(ent: Any) -> list[str]:
         for t in ent
         if t.is_alpha and t.tag_ != "POS" and t.lemma_.lower() not in PERSON_NOUNS
     ]
+    # "Crooked Hillary Clinton", "Rival Hillary Clinton", "Miss Universe Alicia Machado": an
+    # epithet or title NER took into the name stands before a known given name
+    while len(words) >= 3 and not is_given_name(words[0]) and is_given_name(words[1]):
+        words = words[1:]
     return words if words and words[-1][:1].isupper() else []
 
 
