@@ -95,3 +95,25 @@ Clinton said she would campaign in Ohio next week.
 def test_an_epithet_is_no_part_of_a_name(shown_all: AttributionExtractor) -> None:
     assert name_at(shown_all, EPITHET, "the debate had gone") == "Hillary Clinton"
     assert name_at(shown_all, EPITHET, "she would campaign") == "Hillary Clinton"
+
+
+GOVERNOR = """New Jersey Gov. Chris Christie spoke to voters in Des Moines on Monday.
+
+The New Jersey governor said the state's economy had recovered.
+"""
+
+SENATORS = """Senate hearing
+
+Sen. Ted Cruz questioned the nominee on Tuesday. Sen. John McCain asked about the budget.
+
+The senator said the answers were not good enough.
+"""
+
+
+def test_an_abbreviated_title_is_the_title(shown_all: AttributionExtractor) -> None:
+    assert name_at(shown_all, GOVERNOR, "the state's economy") == "Chris Christie"
+
+
+def test_a_title_two_people_hold_is_nobody(shown_all: AttributionExtractor) -> None:
+    # was: the senator named last
+    assert name_at(shown_all, SENATORS, "the answers were") is None

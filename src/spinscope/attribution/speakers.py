@@ -40,7 +40,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = (
     frozenset({"minister", "official", "secretary", "politician", "lawmaker"}),
     frozenset({"senator", "lawmaker", "politician", "legislator", "congressman", "congresswoman"}),
     frozenset({"president", "leader", "official", "politician", "ambassador"}),
-    frozenset({"candidate", "nominee", "hopeful", "frontrunner", "politician"}),
+    frozenset({"candidate", "nominee", "hopeful", "frontrunner", "contender", "politician"}),
     frozenset({"professor", "researcher", "scientist", "expert", "academic", "scholar"}),
     frozenset({"general", "commander", "officer", "official"}),
 )
@@ -133,7 +133,7 @@ class Cluster:
             # never as a speaker entity called "man" or "members"
             return {"name": None, "role": self.name or None, "type": self.type}
         # "Mr." / "Ms." tell the gender (kept for that), they are nobody's role
-        role = None if (self.role or "").lower() in HONORIFICS else self.role
+        role = None if (self.role or "").lower().rstrip(".") in ("mr", "mrs", "ms") else self.role
         return {"name": self.name, "role": role, "type": self.type}
 
 
@@ -720,6 +720,10 @@ class SpeakerResolver:
         best = [c for c in self.clusters if c.type in kinds and c.last <= pos]
         return max(best, key=lambda c: c.last) if best else None
 
+    @staticmethod
+    def _role_words(cl: Cluster) -> set[str]:
+        return {TITLE_ABBREVIATIONS.get(w, w.rstrip(".,")) for w in (cl.role or "").lower().split()}
+
     def _by_role(self, lemma: str, desc: str, pos: int) -> Cluster | None:
         """“the expert” → the most recent person whose role shares the noun or its group."""
         related = {lemma}
@@ -738,16 +742,28 @@ class SpeakerResolver:
         # the title itself first ("the president" → President Trump, not the Fed official
         # named since), then a word of its group ("the diplomat" → the ambassador)
         for words in ({lemma}, related):
-            for cl in people:
-                role_words = {w.rstrip(".,") for w in (cl.role or "").lower().split()}
-                if role_words & words:
-                    self._how = "role"
-                    return cl
+            fits = [cl for cl in people if self._role_words(cl) & words]
+            if len(fits) > 1 and lemma in self._role_words(fits[1]):
+                # "the senator" with two senators named: the article does not say which
+                self._how = "unnamed"
+                return None
+            if fits:
+                self._how = "role"
+                return fits[0]
         # "the expert" with no matching title: nobody the article settles (it was the latest
         # titled person — "the expert warned" given to Prince Andrew)
         self._how = "unnamed"
         return None
 
+
+#: Titles as news writes them before a name ("Gov. Chris Christie" is "the governor").
+TITLE_ABBREVIATIONS = {
+    "gov.": "governor", "sen.": "senator", "sens.": "senator", "rep.": "representative",
+    "reps.": "representative", "pres.": "president", "sec.": "secretary", "gen.": "general",
+    "amb.": "ambassador", "lt.": "lieutenant", "col.": "colonel", "adm.": "admiral",
+    "atty.": "attorney", "supt.": "superintendent", "gov": "governor", "sen": "senator",
+    "rep": "representative",
+}  # fmt: skip
 
 #: A pronoun this near its antecedent (characters), alone of its gender, is settled.
 SETTLED_CHARS = 300
@@ -857,9 +873,10 @@ HONORIFICS = frozenset(
 
 
 def _title_case(sent: Any) -> bool:
-    """A headline's sentence: most of its words capitalised."""
+    """A headline's sentence: every word longer than three letters capitalised ("Ben Carson
+    Defends Himself Against Claims"; not "New Jersey Gov. Chris Christie spoke to voters")."""
     words = [t for t in sent if t.is_alpha and len(t) > 3]
-    return len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
+    return len(words) >= 3 and all(t.text[:1].isupper() for t in words)
 
 
 def _surname_word(word: str) -> bool:
