@@ -117,3 +117,19 @@ def test_an_abbreviated_title_is_the_title(shown_all: AttributionExtractor) -> N
 def test_a_title_two_people_hold_is_nobody(shown_all: AttributionExtractor) -> None:
     # was: the senator named last
     assert name_at(shown_all, SENATORS, "the answers were") is None
+
+
+def test_a_content_of_function_words_is_no_statement() -> None:
+    from spinscope.attribution.candidate import Candidate
+    from spinscope.attribution.extract import statements_only
+
+    text = "Asked to, he declined. She said the plan would fail."
+    to = text.index("to")
+    plan = text.index("the plan")
+    cands = [
+        Candidate((to, to + 2), None, None, 1.0, "rule"),
+        Candidate((plan, len(text) - 1), None, None, 1.0, "rule", continues=0),
+    ]
+    kept = statements_only(text, cands)
+    assert [c.content for c in kept] == [(plan, len(text) - 1)]
+    assert kept[0].continues is None  # the link to the dropped row goes with it

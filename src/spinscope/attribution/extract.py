@@ -434,10 +434,15 @@ def heading_line(text: str, pos: int) -> bool:
 
 
 def statements_only(text: str, cands: list[Candidate]) -> list[Candidate]:
-    """Rows that are statements: not cued by a noun ("concern", "hopes"), not a heading
-    (issue 21). Continuation links are kept pointing at the same rows."""
+    """Rows that are statements: not cued by a noun ("concern", "hopes"), not a heading, not
+    a content of function words alone (issue 21). Continuation links are kept pointing at the same rows."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     keep = []
     for c in cands:
+        words = re.findall(r"\w+", text[c.content[0] : c.content[1]].lower())
+        if all(w in STOP_WORDS for w in words):
+            continue  # "Asked to …": a content of "to" or "it" alone says nothing
         tok = c.cue_token
         if tok is not None and tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
             continue
