@@ -123,13 +123,15 @@ def test_a_content_of_function_words_is_no_statement() -> None:
     from spinscope.attribution.candidate import Candidate
     from spinscope.attribution.extract import statements_only
 
-    text = "Asked to, he declined. She said the plan would fail."
+    text = "Asked to, he declined. She said the plan would fail. We will not back down."
     to = text.index("to")
     plan = text.index("the plan")
+    we = text.index("We will")
     cands = [
         Candidate((to, to + 2), None, None, 1.0, "rule"),
-        Candidate((plan, len(text) - 1), None, None, 1.0, "rule", continues=0),
+        Candidate((plan, we - 2), None, None, 1.0, "rule", continues=0),
+        Candidate((we, len(text) - 1), None, None, 1.0, "rule"),  # stop words, a statement
     ]
     kept = statements_only(text, cands)
-    assert [c.content for c in kept] == [(plan, len(text) - 1)]
+    assert [c.content for c in kept] == [(plan, we - 2), (we, len(text) - 1)]
     assert kept[0].continues is None  # the link to the dropped row goes with it

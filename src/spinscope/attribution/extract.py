@@ -441,8 +441,9 @@ def statements_only(text: str, cands: list[Candidate]) -> list[Candidate]:
     keep = []
     for c in cands:
         words = re.findall(r"\w+", text[c.content[0] : c.content[1]].lower())
-        if all(w in STOP_WORDS for w in words):
-            continue  # "Asked to …": a content of "to" or "it" alone says nothing
+        if len(words) <= 2 and all(w in STOP_WORDS for w in words):
+            continue  # "Asked to …": a content of "to" or "it" alone says nothing (a
+            # longer one can: “We will not back down” is stop words only)
         tok = c.cue_token
         if tok is not None and tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
             continue

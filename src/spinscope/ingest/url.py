@@ -60,8 +60,8 @@ def is_url(arg: str) -> bool:
         return False
     try:
         return bool(urlsplit(arg).hostname)  # "http://" alone names no page
-    except ValueError:  # e.g. an unbalanced "[" in the host part
-        return False
+    except ValueError:  # an unbalanced "[" in the host part: a URL, a bad one (fetch says so)
+        return True
 
 
 @dataclass(frozen=True)
