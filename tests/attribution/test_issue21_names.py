@@ -135,3 +135,22 @@ def test_a_content_of_function_words_is_no_statement() -> None:
     kept = statements_only(text, cands)
     assert [c.content for c in kept] == [(plan, we - 2), (we, len(text) - 1)]
     assert kept[0].continues is None  # the link to the dropped row goes with it
+
+
+OFFICIAL = """A New York businessman said the emails had been reviewed.
+
+She said the review would be finished by the end of the year.
+"""
+
+
+def test_a_pronoun_is_not_shown_as_a_description_it_may_not_mean(
+    shown_all: AttributionExtractor,
+) -> None:
+    # was: "she" shown as "New York businessman" (on PolNeAR, for Hillary Clinton): the row
+    # keeps the pronoun, unresolved; "he" right after "a man in the crowd" stays that man
+    speaker = row_at(shown_all, OFFICIAL, "the review would").attrs["speaker"]
+    assert speaker["name"] is None and speaker["role"] is None
+    text = OFFICIAL.replace("She said", "He said")
+    assert row_at(shown_all, text, "the review would").attrs["speaker"]["role"] == (
+        "New York businessman"
+    )

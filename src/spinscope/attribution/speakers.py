@@ -279,14 +279,40 @@ class SpeakerResolver:
                 d.feats.update(self._name_feats(cl.name))
         # built last: a later mention can still lengthen a cluster's name
         out = []
-        for cl, d in zip(cluster_of, self.decisions, strict=True):
+        for c, cl, d in zip(cands, cluster_of, self.decisions, strict=True):
             if cl is None:
                 out.append(unknown_speaker())
             elif cl.named and self.scorer is not None and not self.scorer.shown(d):
                 out.append(self._abstained(cl, d))
+            elif not cl.named and self._pronoun(c) and not self._settled_description(c, cl, d):
+                # "she" after "a State Department official", "she" shown as "New York
+                # businessman": a guess at whom a description means, wrong on every such row
+                # of PolNeAR train; the row keeps "she". ("it" after "an ad" stays the ad.)
+                out.append({"name": None, "role": None, "type": cl.type})
             else:
                 out.append(cl.as_speaker())
         return out
+
+    def _settled_description(self, c: HasSource, cl: Cluster, d: Decision) -> bool:
+        """A pronoun the text ties to an unnamed speaker: "it" after "an ad"; "he" right after
+        "a man in the crowd" (within :data:`SETTLED_CHARS`, a description not of the other
+        gender: "she" is no "New York businessman")."""
+        low = self._mention(c)
+        if low == "it":
+            return cl.type == "document"
+        if low not in PERSON_PRONOUNS or c.source is None or cl.type != "person":
+            return False
+        want = "m" if low in ("he", "him") else "f" if low in ("she", "her") else None
+        own = _gender_of(cl.name)
+        dist = d.feats.get("distance")  # log1p(characters since its last mention) / 10
+        near = isinstance(dist, float) and math.expm1(dist * 10) <= SETTLED_CHARS
+        return near and (own is None or own == want)
+
+    def _mention(self, c: HasSource) -> str:
+        return self.text[c.source[0] : c.source[1]].strip().lower() if c.source else ""
+
+    def _pronoun(self, c: HasSource) -> bool:
+        return self._mention(c) in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS | {"us", "me"}
 
     def _gender(self, cl: Cluster) -> str | None:
         """A person's gender from the fullest name the article gives (gender-guesser) or the
@@ -1111,9 +1137,15 @@ def _ent_type(toks: Sequence[Token]) -> str:
 
 def _gender_of(role: str | None) -> str | None:
     words = set((role or "").lower().split())
-    if words & {"spokeswoman", "congresswoman", "chairwoman", "woman", "mother", "mrs.", "ms."}:
+    if words & {
+        "spokeswoman", "congresswoman", "chairwoman", "woman", "mother", "mrs.", "ms.",
+        "businesswoman", "girl", "wife", "daughter", "sister",
+    }:  # fmt: skip
         return "f"
-    if words & {"spokesman", "congressman", "chairman", "man", "father", "mr."}:
+    if words & {
+        "spokesman", "congressman", "chairman", "man", "father", "mr.", "businessman", "boy",
+        "husband", "son", "brother",
+    }:  # fmt: skip
         return "m"
     return None
 
