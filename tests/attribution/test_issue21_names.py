@@ -154,3 +154,25 @@ def test_a_pronoun_is_not_shown_as_a_description_it_may_not_mean(
     assert row_at(shown_all, text, "the review would").attrs["speaker"]["role"] == (
         "New York businessman"
     )
+
+
+def test_a_statement_reporting_another_speaker_is_not_the_next_paragraphs() -> None:
+    # PolNeAR train: a row whose content "Hicks, his campaign spokeswoman, added that …" holds
+    # another row's source was credited to the Ari Fleischer of the next paragraph
+    from spinscope.attribution.candidate import Candidate
+    from spinscope.attribution.extract import _reports_another
+
+    text = (
+        "Hicks, his campaign spokeswoman, added that nobody would be stronger on Israel.\n\n"
+        "Ari Fleischer said the campaign had a problem."
+    )
+    hicks = (0, 5)
+    content = (0, text.index("\n\n") - 1)
+    far = (text.index("Ari"), text.index(" said"))
+    outer = Candidate(content, None, far, 1.0, "tagger")
+    inner = Candidate((text.index("nobody"), content[1]), None, hicks, 1.0, "rule")
+    cands = [outer, inner]
+    assert _reports_another(text, outer, cands)
+    assert not _reports_another(text, inner, cands)  # its source is in its own paragraph
+    near = Candidate(content, None, (content[1], content[1]), 1.0, "rule")  # same paragraph
+    assert not _reports_another(text, near, [near, inner])
