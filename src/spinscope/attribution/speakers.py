@@ -137,6 +137,11 @@ class Cluster:
         return {"name": self.name, "role": role, "type": self.type}
 
 
+def pronoun_gender(low: str) -> str | None:
+    """ "m" for "he"/"him", "f" for "she"/"her", else None (``low``: the pronoun, lower-cased)."""
+    return "m" if low in ("he", "him") else "f" if low in ("she", "her") else None
+
+
 def unknown_speaker(name: str | None = None) -> dict[str, Any]:
     return {"name": name, "role": None, "type": "unknown"}
 
@@ -302,7 +307,7 @@ class SpeakerResolver:
             return cl.type == "document"
         if low not in PERSON_PRONOUNS or c.source is None or cl.type != "person":
             return False
-        want = "m" if low in ("he", "him") else "f" if low in ("she", "her") else None
+        want = pronoun_gender(low)
         own = _gender_of(cl.name)
         dist = d.feats.get("distance")  # log1p(characters since its last mention) / 10
         near = isinstance(dist, float) and math.expm1(dist * 10) <= SETTLED_CHARS
@@ -355,7 +360,7 @@ class SpeakerResolver:
         mention = self.text[c.source[0] : c.source[1]] if c.source is not None else ""
         prior = before.get(id(cl))
         low = mention.strip().lower()
-        want = "m" if low in ("he", "him") else "f" if low in ("she", "her") else None
+        want = pronoun_gender(low)
         if prior is not None:
             feats["distance"] = math.log1p(max(0, pos - prior)) / 10
             same_kind = [
@@ -713,7 +718,7 @@ class SpeakerResolver:
 
     def _pronoun_person(self, low: str, pos: int) -> Cluster | None:
         """he/she: the most recent person not known to be of the other gender."""
-        want = "m" if low in ("he", "him") else "f" if low in ("she", "her") else None
+        want = pronoun_gender(low)
         lo, hi = self._content
         # "Mr. Trump … fits that bill, he added": whom the statement names is not its speaker
         # (a name inside a quotation may be the speaker's own: "… loving Donald Trump when I …")
