@@ -380,6 +380,9 @@ class AttributionExtractor:
                 p = cands[j]
                 if (p.origin == "quote:bare" and p.continues is None) or p.extra.get("nested"):
                     continue
+                if _describes_a_speaker(p, cands[:j]):
+                    continue  # "said Peter Morgan, …, who has been challenging …": not whom
+                    # the next quote continues
                 if p.content[1] <= c.content[0]:
                     c.continues = j
                     c.cue, c.cue_token = (None, None) if whole_quote else (c.cue, c.cue_token)
@@ -726,12 +729,34 @@ CLAUSAL = frozenset({"ccomp", "xcomp", "head_parataxis", "head_ccomp"})
 QUESTION_LEMMAS = frozenset({"ask", "question", "query", "inquire", "enquire"})
 
 
+def _describes_a_speaker(c: Candidate, before: Sequence[Candidate]) -> bool:
+    """``c``'s cue stands in a relative or participle clause of an earlier row's source ("said
+    Peter Morgan, a lawyer for the Sierra Club, who has been challenging …"): it describes that
+    speaker."""
+    tok = c.cue_token
+    if tok is None:
+        return False
+    for t in (tok, *tok.ancestors):
+        if t.dep_ in ("relcl", "acl"):
+            h = t.head
+            return any(
+                (s := p.source_token) is not None
+                and s.doc is tok.doc
+                and s.left_edge.i <= h.i <= s.right_edge.i
+                for p in before
+            )
+    return False
+
+
 def _possessor(sdoc: SpacyDoc, offset: int, q: Quote) -> Token | None:
     """ "the critics’ “corporate” takeover", "Trump's “witch hunt”": a scare quote right after a
     possessive is the possessor's word, when the possessor can speak (a person, body, name)."""
     inner = [w for w in sdoc.text[q.start - offset : q.end - offset].split() if w[:1].isalpha()]
-    if inner and all(w[:1].isupper() for w in inner):
-        return None  # “One Belt, One Road”: a name in quotes, nobody's scare quote
+    words = [w for w in inner if w.lower() not in TITLE_SMALL_WORDS]
+    if words and all(w[:1].isupper() for w in words):
+        # “One Belt, One Road”, Fox News's “Fox and Friends”: a name or title in quotes,
+        # nobody's scare quote
+        return None
     toks = [t for t in sdoc if offset + t.idx + len(t) <= q.start]
     if len(toks) < 2 or q.start - (offset + toks[-1].idx + len(toks[-1])) > 1:
         return None
@@ -743,6 +768,10 @@ def _possessor(sdoc: SpacyDoc, offset: int, q: Quote) -> Token | None:
     return None
 
 
+#: Words a title keeps in lower case ("Fox and Friends", "Meet the Press").
+TITLE_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "the", "of", "in", "on", "for", "to", "at", "with", "or", "by", "&"}
+)
 DOC_LIKE = frozenset({"report", "study", "poll", "survey", "data", "figure", "bill", "plan"})
 
 

@@ -97,8 +97,28 @@ def _line_between(a: Token, b: Token) -> bool:
     return any("\n" in t.text_with_ws for t in a.doc[lo:hi])
 
 
+def _according_to(tok: Token) -> Token | None:
+    """ "according to show insiders": the phrase after "to", also where the parse reads a verb
+    in it ("show" as pcomp, "insiders" its object); never the clause's subject."""
+    for child in tok.children:
+        if child.dep_ != "prep":
+            continue
+        for g in child.children:
+            if g.dep_ == "pobj":
+                return g
+            if g.dep_ == "pcomp":
+                if coarse_pos(g) == "N" or g.pos_ == "PRON":
+                    return g
+                nouns = [t for t in g.subtree if t.pos_ in ("NOUN", "PROPN", "PRON")]
+                objs = [t for t in nouns if t.head == g and t.dep_ in ("dobj", "nsubj", "attr")]
+                return objs[0] if objs else (nouns[-1] if nouns else None)
+    return None
+
+
 def _find_source(tok: Token, relation: str) -> Token | None:
-    if lemma_of(tok) == "accord" or relation.startswith("head_prep"):
+    if lemma_of(tok) == "accord":
+        return _according_to(tok)
+    if relation.startswith("head_prep"):
         for child in tok.children:
             if child.dep_ == "prep":
                 for g in child.children:
@@ -186,6 +206,12 @@ def source_span(sdoc: SpacyDoc, head: Token) -> tuple[int, int]:
         if "\n" in sdoc[i].text_with_ws:
             hi = i + 1
             break
+    lo, hi = _trim(sdoc, lo, hi)
+    # a quote's closing mark the parse hung on the speaker ("“…,” Flynn said"): not the mention's
+    while lo < hi and lo != head.i and sdoc[lo].text in QUOTE_CHARS:
+        lo += 1
+    while hi > lo and hi - 1 != head.i and sdoc[hi - 1].text in QUOTE_CHARS:
+        hi -= 1
     lo, hi = _trim(sdoc, lo, hi)
     if hi <= lo:
         return head.i, head.i + 1

@@ -538,6 +538,18 @@ class SpeakerResolver:
         ):  # "a Republican who …": one unnamed member of a group, not a speaker called so
             self._how = "unnamed"
             return self._unnamed(_description(head, self._chunk(head, span)), "person", span)
+        if name_toks and all(
+            TITLE_ABBREVIATIONS.get(t.lower_, t.lower_) in LEADING_TITLES for t in name_toks
+        ):
+            # "Senator from Texas says …" (a headline's capitals): a title, no name; whom it
+            # means only a matching title named before settles
+            title = TITLE_ABBREVIATIONS.get(name_toks[-1].lower_, name_toks[-1].lower_)
+            desc = _description(head, self._chunk(head, span))
+            found = self._by_role(title, desc, pos) if head.tag_ != "NNPS" else None
+            if found is not None:
+                return found
+            self._how = "unnamed"
+            return self._unnamed(desc, "person", span)
         if name_toks:
             name_toks = _extend_name(name_toks)
             name = _clean_name(_text(name_toks))
@@ -616,15 +628,11 @@ class SpeakerResolver:
             if chunk is None or len(chunk) == 0:
                 return None
             lo, hi = chunk.start, chunk.end
-        inside = [
-            e
-            for e in sdoc.ents
-            if e.label_ == "PERSON"
-            and lo <= e.start
-            and e.end <= hi
-            and not _name_of_other(e, head)
-            and not _in_modifier(e, head)
-        ]
+        people = [e for e in sdoc.ents if e.label_ == "PERSON" and lo <= e.start and e.end <= hi]
+        inside = [e for e in people if not _name_of_other(e, head) and not _in_modifier(e, head)]
+        # names NER found and the parse shows are another's ("a spokeswoman for Hillary
+        # Clinton"): the proper-noun run below must not bring them back as the speaker
+        others = {t.i for e in people if e not in inside for t in e}
         inside.sort(key=lambda e: (head not in e, -e.start))  # the head's, else the last
         if inside:
             ent = inside[0]
@@ -649,6 +657,8 @@ class SpeakerResolver:
             run = run[1:]  # "Ambassador to Syria Qi Qianjin": the place belongs to the title
         if run and _in_modifier(sdoc[run[0].i : run[-1].i + 1], head):
             run = []  # "a reporter, who worked for Mr. Bannon"
+        if any(t.i in others for t in run):
+            run = []
         if len(run) >= 2 and run[0].i > lo:
             pre = [t for t in sdoc[lo : run[0].i]]
             while pre and (pre[0].pos_ == "DET" or pre[0].is_punct):

@@ -1,0 +1,82 @@
+"""Issue 21: the phrase a statement is credited to is its speaker's — not a name inside a
+description of someone else ("a spokeswoman for X"), not the subject of the clause that
+"according to" qualifies, not a show's title, not a body named in the speaker's relative clause,
+and not a bare title read as a name. Each text is written in the shape of a PolNeAR dev error."""
+
+from __future__ import annotations
+
+from attribution.rows import name_at, row_at
+from spinscope.attribution.extract import AttributionExtractor
+from spinscope.document import Document
+
+SPOKESWOMAN = """Senator under fire over donations
+
+Rival campaigns traded accusations on Tuesday.
+
+A spokeswoman for Maria Delgado says neither the senator nor her staff accepted money from the fund. Delgado communications director Helen Brooks said the campaign did nothing wrong.
+"""
+
+ACCORDING = """The talent show
+
+The show ran for six seasons on cable.
+
+As a reality TV boss on “The Contest,” Victor Hale repeatedly demeaned women with sexist language, according to show insiders. They said he ranked singers by their looks.
+"""
+
+TV_TITLE = """Pentagon critic speaks out
+
+The general has been critical of the administration.
+
+“There is a lot of anger,” Palmer, a senior campaign surrogate, said Thursday morning on Fox News’s “Fox and Friends.” “I mean, there's a lot of anger within the ranks.”
+"""
+
+RELATIVE = """Mine closures
+
+The coal industry is in trouble.
+
+"These are strange days," said Rosa Lind, a lawyer for the River Trust, who has been challenging the mining companies over water pollution for years. "I don't know what the new owner intends."
+"""
+
+HEADLINE_TITLE = """Budget fight
+
+Carla Munoz endorses Reyes, who says he is honored.
+
+Senator from Nevada says she cannot allow the bill to pass.
+"""
+
+
+def test_a_spokeswoman_for_someone_is_not_that_someone(shown_all: AttributionExtractor) -> None:
+    row = row_at(shown_all, SPOKESWOMAN, "neither the senator")
+    assert row.attrs["speaker"]["name"] is None
+    assert "spokeswoman" in (row.attrs["speaker"]["role"] or "")
+    assert name_at(shown_all, SPOKESWOMAN, "the campaign did nothing") == "Helen Brooks"
+
+
+def test_according_to_names_the_source_after_to(shown_all: AttributionExtractor) -> None:
+    row = row_at(shown_all, ACCORDING, "repeatedly demeaned")
+    assert row.attrs["speaker"]["name"] is None  # the insiders, never Victor Hale
+    src = row.attrs["source"]
+    assert ACCORDING[src["start"] : src["end"]].endswith("insiders")
+
+
+def test_a_show_title_in_quotes_is_nobodys_statement(shown_all: AttributionExtractor) -> None:
+    rows = shown_all(Document(TV_TITLE)).layer("attributions")
+    spans = [s for s in rows if "Fox and Friends" in TV_TITLE[s.start : s.end]]
+    assert all(s.attrs["speaker"]["name"] != "Fox News" for s in spans)
+    # the quote that goes on is still the surrogate's, and the source mention has no quote mark
+    assert name_at(shown_all, TV_TITLE, "I mean, there's") == "Palmer"
+    row = row_at(shown_all, TV_TITLE, "There is a lot of anger")
+    assert TV_TITLE[row.attrs["source"]["start"]] == "P"
+
+
+def test_a_quote_continues_the_speaker_not_the_body_in_her_relative_clause(
+    shown_all: AttributionExtractor,
+) -> None:
+    assert name_at(shown_all, RELATIVE, "These are strange days") == "Rosa Lind"
+    assert name_at(shown_all, RELATIVE, "I don't know what") == "Rosa Lind"
+
+
+def test_a_bare_title_is_no_name(shown_all: AttributionExtractor) -> None:
+    row = row_at(shown_all, HEADLINE_TITLE, "she cannot allow")
+    assert row.attrs["speaker"]["name"] is None
+    assert row.attrs["speaker"]["role"] == "Senator from Nevada"
