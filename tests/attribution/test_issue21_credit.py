@@ -80,3 +80,29 @@ def test_a_bare_title_is_no_name(shown_all: AttributionExtractor) -> None:
     row = row_at(shown_all, HEADLINE_TITLE, "she cannot allow")
     assert row.attrs["speaker"]["name"] is None
     assert row.attrs["speaker"]["role"] == "Senator from Nevada"
+
+
+FORCED = """Bank chief grilled
+
+Sen. Alma Ruiz questioned the chief executive, Tom Wexler, for hours on Tuesday.
+
+The Democratic senator also forced Wexler, who was under questioning from the committee over his bank’s handling of the scandal, to admit that no senior executives had been fired.
+"""
+
+SHOW_SUBJECT = """General backs the candidate
+
+Retired general Dan Kline has campaigned across Ohio.
+
+“He's absolutely right. There's a severe disconnect between this White House and frankly the president and our military,” Kline, a top campaign surrogate, said Thursday morning on Fox News’s “Fox and Friends.” “I mean, there's a lot of frustration within the ranks.”
+"""
+
+
+def test_whom_the_senator_forced_to_admit_is_who_admits(shown_all: AttributionExtractor) -> None:
+    assert name_at(shown_all, FORCED, "no senior executives") == "Tom Wexler"
+
+
+def test_a_show_title_the_parse_reads_as_subject_is_not_the_speaker(
+    shown_all: AttributionExtractor,
+) -> None:
+    assert name_at(shown_all, SHOW_SUBJECT, "He's absolutely right") == "Dan Kline"
+    assert name_at(shown_all, SHOW_SUBJECT, "I mean, there's") == "Dan Kline"

@@ -38,6 +38,24 @@ def coarse_pos(tok: Token) -> str:
     return "V" if tok.pos_ in ("VERB", "AUX") else "N" if tok.pos_ in ("NOUN", "PROPN") else "O"
 
 
+#: Verbs whose object does what their clausal complement says ("forced Stumpf to admit").
+OBJECT_CONTROL = frozenset(
+    {
+        "force", "ask", "urge", "press", "push", "pressure", "compel", "persuade", "convince",
+        "order", "invite", "encourage", "challenge", "require", "prompt", "lead", "get", "dare",
+    }
+)  # fmt: skip
+
+
+def can_speak(tok: Token) -> bool:
+    """A noun, a name, or a personal pronoun ("forced him to …"), not "it"."""
+    return (
+        tok.pos_ in ("PROPN", "NOUN")
+        or tok.ent_type_ in ("PERSON", "ORG", "NORP")
+        or tok.lower_ in ("him", "her", "them", "us", "me")
+    )
+
+
 def lemma_of(tok: Token) -> str:
     return str(tok.lemma_ or tok.text).lower()
 
@@ -151,6 +169,11 @@ def _find_source(tok: Token, relation: str) -> Token | None:
         if t.dep_ in ("conj", "advcl", "xcomp", "pcomp", "relcl", "acl"):
             if t.dep_ in ("relcl", "acl") and coarse_pos(t.head) == "N":
                 return t.head  # "the man quoted as saying" → the man
+            if t.dep_ == "xcomp" and lemma_of(t.head) in OBJECT_CONTROL:
+                # "The senator forced Stumpf … to admit …": the object says it, not the subject
+                obj = [c for c in t.head.children if c.dep_ == "dobj" and c.i < t.i]
+                if obj and can_speak(obj[0]):
+                    return obj[0]
             t = t.head
             continue
         if coarse_pos(t) == "N" and t.dep_ in ("dobj", "pobj", "nsubjpass", "attr", "prep"):
@@ -237,6 +260,30 @@ def extend_to_quotes(
     return a, b
 
 
+def quoted_elsewhere(src: tuple[int, int], cue: int, quotes: Sequence[Quote]) -> bool:
+    """The source lies inside a quotation that does not hold the cue."""
+    return any(q.start <= src[0] and src[1] <= q.end and not q.start <= cue < q.end for q in quotes)
+
+
+def name_after_quote(
+    sdoc: SpacyDoc, cue: Token, offset: int, quotes: Sequence[Quote]
+) -> Token | None:
+    """ "“…,” Flynn, a top surrogate, said": the first name between the quote that ends
+    before the cue and the cue (None when there is no such quote or no name)."""
+    at = offset + cue.idx
+    before = [q for q in quotes if q.end <= at]
+    if not before:
+        return None
+    q_end = max(q.end for q in before)
+    for t in cue.sent:
+        if offset + t.idx < q_end or t.i >= cue.i:
+            continue
+        if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "ORG", ""):
+            ent = next((e for e in sdoc.ents if e.start <= t.i < e.end), None)
+            return ent.root if ent is not None else t
+    return None
+
+
 def raw_candidates(sdoc: SpacyDoc, offset: int, quotes: Sequence[Quote]) -> Iterator[RawCandidate]:
     """Every cue-shaped (token, relation) in one parsed region; filtering is the lexicon's job."""
     for tok in sdoc:
@@ -259,6 +306,14 @@ def raw_candidates(sdoc: SpacyDoc, offset: int, quotes: Sequence[Quote]) -> Iter
                 src = char_range(sdoc, s_lo, s_hi, offset)
                 if src[0] <= content[0] and content[1] <= src[1]:
                     src, src_tok = None, None  # the "source" swallows its own content
+                elif quoted_elsewhere(src, offset + tok.idx, quotes):
+                    # “… ,” Flynn said on Fox News’s “Fox and Friends.”: a subject the parse
+                    # found inside another quotation (a show's title) is not the speaker; the
+                    # name right after the quote before the cue is
+                    src_tok = name_after_quote(sdoc, tok, offset, quotes)
+                    src = None
+                    if src_tok is not None:
+                        src = char_range(sdoc, *source_span(sdoc, src_tok), offset)
             yield RawCandidate(
                 key=f"{lemma}|{pos}|{rel}",
                 content=content,
