@@ -106,3 +106,49 @@ def test_a_show_title_the_parse_reads_as_subject_is_not_the_speaker(
 ) -> None:
     assert name_at(shown_all, SHOW_SUBJECT, "He's absolutely right") == "Dan Kline"
     assert name_at(shown_all, SHOW_SUBJECT, "I mean, there's") == "Dan Kline"
+
+
+def test_a_main_subject_across_a_paragraph_break_is_not_the_sentences() -> None:
+    # "He concluded: “…”\n\nMatt Lauer faced criticism after he asked …" parsed as one
+    # sentence: its main subject ("He", the earlier speaker) is no reason to pass over Lauer,
+    # the subject of the new paragraph, when the next "he" is resolved
+    import spacy
+    from spacy.tokens import Doc
+
+    from spinscope.attribution.speakers import _main_person_subject
+
+    words = ["He", "concluded", ":", "“", "No", "”", "\n\n", "Lauer", "faced", "criticism", "."]
+    spaces = [True, False, True, False, False, False, False, True, True, False, False]
+    heads = [1, 1, 1, 4, 1, 4, 5, 8, 1, 8, 1]
+    deps = [
+        "nsubj",
+        "ROOT",
+        "punct",
+        "punct",
+        "dobj",
+        "punct",
+        "dep",
+        "nsubj",
+        "ccomp",
+        "dobj",
+        "punct",
+    ]
+    pos = [
+        "PRON",
+        "VERB",
+        "PUNCT",
+        "PUNCT",
+        "INTJ",
+        "PUNCT",
+        "SPACE",
+        "PROPN",
+        "VERB",
+        "NOUN",
+        "PUNCT",
+    ]
+    ents = ["O"] * 7 + ["B-PERSON"] + ["O"] * 3
+    doc = Doc(spacy.blank("en").vocab, words, spaces, heads=heads, deps=deps, pos=pos, ents=ents)
+    assert _main_person_subject(doc[7]) is None
+    same = Doc(spacy.blank("en").vocab, [w if w != "\n\n" else "and" for w in words], spaces,
+               heads=heads, deps=deps, pos=pos, ents=ents)  # fmt: skip
+    assert _main_person_subject(same[7]) is not None  # one paragraph: "He" is its main subject

@@ -945,6 +945,8 @@ def _main_person_subject(subj: Token, surnames: Set[str] = frozenset()) -> Token
     root = subj.sent.root
     for t in root.children:
         if t.dep_ in ("nsubj", "nsubjpass") and t.i < subj.i:
+            if any("\n" in w.text_with_ws for w in subj.doc[t.i : subj.i]):
+                return None  # a "sentence" the parse ran over a paragraph break
             person = (
                 t.ent_type_ == "PERSON"
                 or (t.pos_ == "PROPN" and not t.ent_type_)  # a name NER missed
