@@ -19,9 +19,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from spinscope.attribution.candidate import continues_statement
 from spinscope.attribution.extract import AttributionExtractor
 from spinscope.attribution.hybrid import MODES, Settings
-from spinscope.attribution.polnear import Predicted, Score, load_split, score_article
+from spinscope.attribution.polnear import (
+    Predicted,
+    Score,
+    join_continuations,
+    load_split,
+    score_article,
+)
 from spinscope.document import Document
 from spinscope.nlp import load_spacy
 from spinscope.paths import shared_path
@@ -61,7 +68,8 @@ def polnear(args: argparse.Namespace) -> None:
     print(f"tagger={'yes' if tagger else 'none'} settings={settings}")
     for th in thresholds:
         ex = AttributionExtractor(threshold=th, tagger=tagger, settings=settings)
-        total = Score()
+        total = Score()  # statements: a row that continues another is one of its pieces
+        rows_total = Score()  # every row on its own (the measure before issue 21's fourth stop)
         by_origin: dict[str, int] = {}
         for art, sdoc, tg in zip(arts, parses, tagged, strict=True):
             cands = ex.combined(art.text, [(0, sdoc)], tg)
@@ -69,13 +77,23 @@ def polnear(args: argparse.Namespace) -> None:
                 head, _, rest = c.origin.partition(":")
                 key = head + (":" + rest.split("|")[0] if rest else "")
                 by_origin[key] = by_origin.get(key, 0) + 1
-            preds = [Predicted(c.content, c.source) for c in cands]
-            total.add(score_article(preds, art.attributions))
+            rows = [
+                (c.content, c.source, continues_statement(art.text, cands, i))
+                for i, c in enumerate(cands)
+            ]
+            total.add(score_article(join_continuations(rows), art.attributions))
+            rows_total.add(
+                score_article([Predicted(c.content, c.source) for c in cands], art.attributions)
+            )
         print(
             f"split={args.split} threshold={th:.2f} articles={len(arts)} gold={total.n_gold} "
             f"pred={total.n_pred} P={total.precision:.3f} R={total.recall:.3f} "
             f"F1={total.f1:.3f} source_acc={total.source_accuracy:.3f} "
             f"(matched={total.matched}, with_gold_source={total.src_total})"
+        )
+        print(
+            f"  row by row: pred={rows_total.n_pred} P={rows_total.precision:.3f} "
+            f"R={rows_total.recall:.3f} F1={rows_total.f1:.3f}"
         )
         print("  predicted by origin:", dict(sorted(by_origin.items())))
 

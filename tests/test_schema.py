@@ -14,9 +14,10 @@ from spinscope.document import SCHEMA, Document, Source, Span, error_record
 #: Pinned hash of ``schema/spinscope-1.json``. If you change the schema on purpose, bump
 #: ``SCHEMA`` (and the file name) when the change breaks consumers, else its minor ``version``
 #: (additive, optional fields only), then update this pin.
-SCHEMA_SHA256 = "d00cf9a1553b669b54a55349fa2df23fe396369321461d4eb388936ca6fb6fc7"
+SCHEMA_SHA256 = "a126b65b4fa57d05ab04ab7c9326de2d24d5c7036009502cd2a3081c6aed4ad7"
 #: 1.1: ``evidence`` on technique spans, the ``watch`` layer (issue 26).
-SCHEMA_VERSION = "1.1"
+#: 1.2: ``continues`` on an attribution that goes on with an earlier one's statement (issue 21).
+SCHEMA_VERSION = "1.2"
 
 
 def _schema() -> dict:
@@ -184,5 +185,31 @@ def test_evidence_and_watch_validate_and_round_trip() -> None:
 def test_schema_rejects_bad_evidence_or_watch(breaks: object) -> None:
     data = json.loads(_with_evidence_and_watch().to_json())
     breaks(data)  # type: ignore[operator]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, _schema())
+
+
+def test_continues_validates_and_round_trips() -> None:
+    """1.2 adds ``continues`` (optional): the id of an earlier attribution whose statement a
+    row goes on with; a record naming no earlier row is refused on reading."""
+    text = "“We will win,” Ana Ruiz said. “And we will win big.”"
+    doc = Document(text, Source(kind="text"))
+    q1, q2 = text.index("“We"), text.index("“And")
+    speaker = {"name": "Ana Ruiz", "role": None, "type": "person"}
+    first = {"id": "a1", "cue": None, "source": None, "speaker": speaker, "venue": None}
+    doc.set_layer(
+        "attributions",
+        [
+            Span(q1, text.index("”") + 1, "direct", first),
+            Span(q2, len(text), "direct", {**first, "id": "a2", "continues": "a1"}),
+        ],
+    )
+    data = json.loads(doc.to_json())
+    jsonschema.validate(data, _schema())
+    assert Document.from_json(doc.to_json()).to_dict() == data
+    data["attributions"][1]["continues"] = "a3"  # no such earlier row
+    with pytest.raises(ValueError, match=r"attributions\[1\]\.continues"):
+        Document.from_dict(data)
+    data["attributions"][1]["continues"] = 1
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, _schema())

@@ -301,9 +301,18 @@ def check_record(d: Any) -> None:
             _obj(voice, f"{where}.voice")
             for key in ("kind", "attribution"):
                 _opt_str(voice.get(key), f"{where}.voice.{key}")
+    seen_ids: set[str] = set()
     for i, a in enumerate(_list(d.get("attributions"), "attributions")):
         where = f"attributions[{i}]"
         _obj(a, where)
+        cont = a.get("continues")
+        if cont is not None and (not isinstance(cont, str) or cont not in seen_ids):
+            raise RecordError(
+                f"{where}.continues: expected the id of an earlier attribution, got "
+                f"{repr(cont)[:40]}"
+            )
+        if isinstance(a.get("id"), str):
+            seen_ids.add(a["id"])
         if not isinstance(a.get("kind"), str):
             raise RecordError(f"{where}.kind: expected a string, got {_type(a.get('kind'))}")
         _offsets(a.get("content"), f"{where}.content", n)

@@ -272,6 +272,7 @@ def attribution_gate(polnear_dir: Path) -> dict[str, Any]:
     annotator's gold with :func:`spinscope.attribution.polnear.score_article`.
     """
     from spinscope.attribution.polnear import Predicted, Score, load_split, score_article
+    from spinscope.attribution.speaker_eval import doc_predictions
     from spinscope.document import Document, Source
     from spinscope.pipeline import Pipeline
 
@@ -282,12 +283,7 @@ def attribution_gate(polnear_dir: Path) -> dict[str, Any]:
     docs = pipe.pipe(Document(a.text, source=Source(kind="text")) for a in articles)
     total = Score()
     for art, doc in zip(articles, docs, strict=True):
-        preds = []
-        for span in doc.layer("attributions"):
-            src = span.attrs.get("source")
-            preds.append(
-                Predicted((span.start, span.end), (src["start"], src["end"]) if src else None)
-            )
+        preds = [Predicted(p[0], p[2], p[3]) for p in doc_predictions(doc)]
         total.add(score_article(preds, art.attributions))
     return {
         "split": "dev",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from attribution.rows import name_at, row_at
 from spinscope.attribution.extract import AttributionExtractor
 from spinscope.document import Document
+from spinscope.pipeline import get_pipeline
 
 SPOKESWOMAN = """Senator under fire over donations
 
@@ -152,3 +153,28 @@ def test_a_main_subject_across_a_paragraph_break_is_not_the_sentences() -> None:
     same = Doc(spacy.blank("en").vocab, [w if w != "\n\n" else "and" for w in words], spaces,
                heads=heads, deps=deps, pos=pos, ents=ents)  # fmt: skip
     assert _main_person_subject(same[7]) is not None  # one paragraph: "He" is its main subject
+
+
+SPLIT_QUOTE = """Council vote
+
+The council met on Monday.
+
+“We will win this fight,” said Ana Ruiz, the mayor of the city. “And we will win it by a large margin this time.”
+
+“Nobody here doubts it at all.”
+
+“The argument would be aided,” Devine said, “by the upcoming primary calendar in the South.”
+"""
+
+
+def test_a_quotation_that_goes_on_is_one_statement_in_pieces() -> None:
+    doc = get_pipeline(("clean", "sentences", "attributions"))(Document(SPLIT_QUOTE))
+    rows = {SPLIT_QUOTE[s.start : s.end][:12]: s.attrs for s in doc.layer("attributions")}
+    first = rows["“We will win"]
+    assert "continues" not in first
+    assert rows["“And we will"]["continues"] == first["id"]  # after the cue, same paragraph
+    assert "continues" not in rows["“Nobody here"]  # a new paragraph: a statement of its own
+    assert rows["“Nobody here"]["speaker"]["name"] == "Ana Ruiz"  # by the same speaker
+    assert rows["“by the upco"]["continues"] == rows["“The argumen"]["id"]  # one cue, two quotes
+    # a person NER read as a body is a person when her title says so
+    assert first["speaker"] == {"name": "Ana Ruiz", "role": "mayor of the city", "type": "person"}

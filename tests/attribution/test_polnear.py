@@ -1,4 +1,10 @@
-from spinscope.attribution.polnear import GoldAttribution, Predicted, parse_ann, score_article
+from spinscope.attribution.polnear import (
+    GoldAttribution,
+    Predicted,
+    join_continuations,
+    parse_ann,
+    score_article,
+)
 
 ANN = (
     "T1\tSource 0 3\tShe\n"
@@ -24,3 +30,19 @@ def test_score_half_coverage_one_to_one() -> None:
     assert (s.matched, s.n_pred, s.n_gold) == (1, 3, 1)
     assert s.src_correct == 1 and s.src_total == 1
     assert score_article([Predicted((10, 14), None)], gold).matched == 0
+
+
+def test_rows_that_continue_a_statement_are_scored_as_its_pieces() -> None:
+    # PolNeAR annotates “A,” she said, “B …” as one attribution in pieces: neither row
+    # covers half of it alone, the statement of both rows does (and counts once)
+    gold = [GoldAttribution(((0, 10), (20, 30), (31, 35)), ((11, 15),), ((16, 19),))]
+    rows = [((0, 10), (16, 19), None), ((20, 30), (16, 19), 0), ((40, 50), None, None)]
+    alone = score_article([Predicted(c, s) for c, s, _ in rows], gold)
+    assert (alone.matched, alone.n_pred) == (0, 3)
+    joined = join_continuations(rows)
+    assert joined[0] == Predicted((0, 10), (16, 19), ((20, 30),))
+    s = score_article(joined, gold)
+    assert (s.matched, s.n_pred, s.src_correct) == (1, 2, 1)
+    # a chain: the third piece continues the second, which continues the first
+    chain = join_continuations([((0, 5), None, None), ((6, 9), None, 0), ((10, 12), None, 1)])
+    assert chain == [Predicted((0, 5), None, ((6, 9), (10, 12)))]

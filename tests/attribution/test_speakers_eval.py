@@ -135,3 +135,25 @@ def test_the_shipped_model_is_there_and_says_how_it_was_chosen() -> None:
     assert sc is not None and 0.5 <= sc.threshold < 1.0
     assert sc.meta["command"] == "python -m spinscope.attribution.resolve fit"
     assert sc.meta["cv"]["wrong_named_rate"] <= sc.meta["target_wrong_named"]
+
+
+def test_doc_predictions_joins_rows_that_continue_a_statement() -> None:
+    from spinscope.attribution.speaker_eval import doc_predictions
+    from spinscope.document import Document, Span
+
+    text = "“We will win,” Ruiz said. “And big.” Lee said no."
+    doc = Document(text)
+    spk = {"name": "Ana Ruiz", "role": None, "type": "person"}
+    src = {"start": 15, "end": 19}
+    doc.set_layer(
+        "attributions",
+        [
+            Span(0, 14, "direct", {"id": "a1", "speaker": spk, "source": src}),
+            Span(26, 36, "direct", {"id": "a2", "speaker": spk, "source": src, "continues": "a1"}),
+            Span(46, 48, "indirect", {"id": "a3", "speaker": None, "source": None}),
+        ],
+    )
+    assert doc_predictions(doc) == [
+        ((0, 14), spk, (15, 19), ((26, 36),)),
+        ((46, 48), None, None, ()),
+    ]

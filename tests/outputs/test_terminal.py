@@ -222,3 +222,22 @@ def test_unnamed_speaker_is_shown_by_its_description() -> None:
     assert "opponents (unnamed, person)" in out
     techniques_table = out[out.index("whose words") :]
     assert "opponents" in techniques_table.split("Who said what")[0]
+
+
+def test_a_row_that_continues_a_statement_says_so() -> None:
+    text = "Headline\n\n“We will win this fight,” Ana Ruiz said. “And we will win it big.”\n"
+    doc = Cleaner()(Document(text=text, source=Source(path="a.txt")))
+    src = text.index("Ana Ruiz")
+    spk = {"name": "Ana Ruiz", "role": None, "type": "person"}
+    first = {"id": "a1", "cue": None, "source": {"start": src, "end": src + 8}, "speaker": spk}
+    q2 = text.index("“And")
+    doc.set_layer(
+        "attributions",
+        [
+            Span(text.index("“We"), src - 1, "direct", first),
+            Span(q2, text.index("big.”") + 5, "direct", {**first, "id": "a2", "continues": "a1"}),
+        ],
+    )
+    table = _render(doc).split("Who said what")[1]
+    assert table.count("Ana Ruiz") == 1  # the speaker once, on the statement's first row
+    assert "↳ same statement" in table and "… “And we will win it big.”" in table

@@ -106,3 +106,24 @@ def test_counts_are_of_the_spans_shown_at_the_start() -> None:
     assert 'id="below-default" hidden>' in at_default
     below = render_article(doc, standalone=True, start_confidence=default - 0.1)
     assert 'id="below-default">' in below
+
+
+def test_a_statement_that_goes_on_is_listed_as_continued() -> None:
+    text = "“We will win this fight,” Ana Ruiz said. “And we will win it big.”"
+    doc = Document(text, Source(kind="text"))
+    src = text.index("Ana Ruiz")
+    spk = {"name": "Ana Ruiz", "role": None, "type": "person"}
+    cue = {"start": src + 9, "end": src + 13, "text": "said"}
+    first = {"id": "a1", "cue": cue, "source": {"start": src, "end": src + 8}, "speaker": spk}
+    doc.set_layer(
+        "attributions",
+        [
+            Span(0, src - 1, "direct", first),
+            Span(text.index("“And"), len(text), "direct", {**first, "id": "a2", "continues": "a1"}),
+        ],
+    )
+    from spinscope.web.render import render_article
+
+    html = render_article(doc, standalone=True)
+    assert "<em>said</em>: “We will win" in html
+    assert "<em>… continued</em>: “And we will win it big.”" in html

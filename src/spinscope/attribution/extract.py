@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from spinscope.attribution.candidate import Candidate
+from spinscope.attribution.candidate import Candidate, continues_statement
 from spinscope.attribution.hybrid import MODES, Settings, Veto, combine, relink
 from spinscope.attribution.lexicon import CueLexicon, load_lexicon
 from spinscope.attribution.quotes import Quote, find_quotes
@@ -126,6 +126,9 @@ class AttributionExtractor:
                 "speaker": speaker,
                 "venue": cand.extra.get("venue"),
             }
+            first = continues_statement(doc.text, cands, n - 1)
+            if first is not None:
+                attrs["continues"] = f"a{first + 1}"
             kind = attribution_kind(doc.text, cand.content)
             spans.append(Span(cand.content[0], cand.content[1], kind, attrs))
         doc.set_layer(LAYER, spans)

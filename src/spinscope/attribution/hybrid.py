@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from spinscope.attribution.candidate import Candidate
-from spinscope.attribution.polnear import GoldArticle, Predicted, Score, score_article
+from spinscope.attribution.candidate import Candidate, continues_statement
+from spinscope.attribution.polnear import GoldArticle, Score, join_continuations, score_article
 from spinscope.attribution.tagger import CUE, Tagged, link, tag_spans
 
 #: Whether the rules reject a tagger attribution (``AttributionExtractor.vetoed``)
@@ -182,8 +182,11 @@ def score(
         cands = combine(r, t, s, pool, vetoes[i] if vetoes is not None else None)
         if finish is not None and s.mode != "rules":
             cands = finish(i, cands)
-        preds = [Predicted(c.content, c.source) for c in cands]
-        total.add(score_article(preds, art.attributions))
+        rows = [
+            (c.content, c.source, continues_statement(art.text, cands, k))
+            for k, c in enumerate(cands)
+        ]
+        total.add(score_article(join_continuations(rows), art.attributions))
     return total
 
 

@@ -77,8 +77,38 @@ def load_split(root: Path | str, split: str, limit: int | None = None) -> list[G
 
 @dataclass(frozen=True)
 class Predicted:
+    """One predicted statement: its content, and ``more`` pieces where a row continues it
+    (a quote the cue splits, as PolNeAR annotates one attribution in several pieces)."""
+
     content: tuple[int, int]
     source: tuple[int, int] | None
+    more: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        return (self.content, *self.more)
+
+
+def join_continuations(
+    rows: Sequence[tuple[tuple[int, int], tuple[int, int] | None, int | None]],
+) -> list[Predicted]:
+    """Rows (content, source, index of the row it continues or None) as statements: a row
+    that continues another joins it as a further piece (the extractor's ``continues``)."""
+    head = list(range(len(rows)))
+    for i, (_c, _s, cont) in enumerate(rows):
+        if cont is not None and 0 <= cont < i:
+            head[i] = head[cont]
+    out: list[Predicted] = []
+    at: dict[int, int] = {}
+    for i, (content, source, _cont) in enumerate(rows):
+        h = head[i]
+        if h == i:
+            at[i] = len(out)
+            out.append(Predicted(content, source))
+        else:
+            first = out[at[h]]
+            out[at[h]] = Predicted(first.content, first.source, (*first.more, content))
+    return out
 
 
 @dataclass
@@ -130,13 +160,14 @@ def score_article(pred: Sequence[Predicted], gold: Sequence[GoldAttribution]) ->
     gold_chars = [_chars(g.content) for g in gold]
     pairs = []
     for i, p in enumerate(pred):
+        pc = _chars(p.pieces)
+        a, b = min(x for x, _ in p.pieces), max(y for _, y in p.pieces)
         for j, gc in enumerate(gold_chars):
             if not gc:
                 continue
-            a, b = p.content
             if b <= min(gc) or a > max(gc):
                 continue
-            cover = sum(1 for c in gc if a <= c < b) / len(gc)
+            cover = len(gc & pc) / len(gc)
             if cover >= 0.5:
                 pairs.append((cover, i, j))
     pairs.sort(key=lambda t: (-t[0], t[1], t[2]))

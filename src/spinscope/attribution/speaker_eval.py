@@ -155,17 +155,28 @@ def _chars(pieces: Iterable[tuple[int, int]]) -> set[int]:
     return out
 
 
+Pieces = Sequence[tuple[int, int]]
+
+
+def _as_pieces(p: tuple[int, int] | Pieces) -> Pieces:
+    return [p] if len(p) == 2 and isinstance(p[0], int) else p  # type: ignore[list-item,return-value]
+
+
 def match_content(
-    pred: Sequence[tuple[int, int]], gold: Sequence[GoldAttribution]
+    pred: Sequence[tuple[int, int] | Pieces], gold: Sequence[GoldAttribution]
 ) -> list[tuple[int, int]]:
-    """(predicted index, gold index) pairs, as :func:`polnear.score_article` matches them."""
+    """(predicted index, gold index) pairs, as :func:`polnear.score_article` matches them;
+    a prediction is one content span or the pieces of one statement."""
     gold_chars = [_chars(g.content) for g in gold]
     pairs = []
-    for i, (a, b) in enumerate(pred):
+    for i, p in enumerate(pred):
+        pieces = _as_pieces(p)
+        pc = _chars(pieces)
+        a, b = min(x for x, _ in pieces), max(y for _, y in pieces)
         for j, gc in enumerate(gold_chars):
             if not gc or b <= min(gc) or a > max(gc):
                 continue
-            cover = sum(1 for c in gc if a <= c < b) / len(gc)
+            cover = len(gc & pc) / len(gc)
             if cover >= 0.5:
                 pairs.append((cover, i, j))
     pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
@@ -223,7 +234,7 @@ def score_speakers(
     content = Score(n_pred=len(predicted), n_gold=len(gold))
     counts = SpeakerCounts()
     detail: list[dict[str, Any]] = []
-    pairs = match_content([p[0] for p in predicted], gold)
+    pairs = match_content([(p[0], *(p[3] if len(p) > 3 else ())) for p in predicted], gold)
     content.matched = len(pairs)
     for i, j in pairs:
         g = gold[j]
@@ -289,18 +300,26 @@ def summarise(results: Sequence[ArticleResult]) -> dict[str, Any]:
     }
 
 
-def doc_predictions(
-    doc: Any,
-) -> list[tuple[tuple[int, int], dict[str, Any] | None, tuple[int, int] | None]]:
-    """(content, speaker, source) of a document's ``attributions`` layer."""
-    out = []
+def doc_predictions(doc: Any) -> list[Any]:
+    """(content, speaker, source, further pieces) per statement of a document's
+    ``attributions`` layer: a row that ``continues`` another is one of its pieces."""
+    out: list[Any] = []
+    at: dict[str, int] = {}  # row id → its statement's place in ``out``
     for span in doc.layer("attributions"):
         src = span.attrs.get("source")
+        first = at.get(str(span.attrs.get("continues")))
+        if first is not None:
+            content, speaker, source, more = out[first]
+            out[first] = (content, speaker, source, (*more, (span.start, span.end)))
+            at[str(span.attrs.get("id"))] = first
+            continue
+        at[str(span.attrs.get("id"))] = len(out)
         out.append(
             (
                 (span.start, span.end),
                 span.attrs.get("speaker"),
                 (src["start"], src["end"]) if src else None,
+                (),
             )
         )
     return out

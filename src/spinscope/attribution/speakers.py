@@ -562,8 +562,12 @@ class SpeakerResolver:
             kind = "person" if ent_type == "PERSON" else "organization"
             if ent_type == "" and head.lemma_.lower() in PERSON_NOUNS:
                 kind = "person"
-            if kind != "person" and (_honorific_before(name_toks) or self._a_person(name)):
-                kind = "person"  # "Mr. Loeb", "Pence" where the article names "Mike Pence"
+            if kind != "person" and (
+                _honorific_before(name_toks) or self._a_person(name) or _titled_person(name, role)
+            ):
+                # "Mr. Loeb", "Pence" where the article names "Mike Pence", "Ana Ruiz, the
+                # mayor of the city" where NER read a body
+                kind = "person"
             return self._named(name, kind, role, span)
         lemma = head.lemma_.lower()
         desc = _description(head, self._chunk(head, span))
@@ -905,6 +909,16 @@ def _org_role(role: str | None) -> bool:
     if any(w in PERSON_NOUNS or w in LEADING_TITLES for w in words):
         return False
     return bool(words) and words[-1] in ORG_NOUNS - {"white", "house", "state"}
+
+
+def _titled_person(name: str, role: str | None) -> bool:
+    """A name of two words or more whose first word is a given name, described by a person's
+    title or occupation ("Ana Ruiz, the mayor of the city"; not "the Sierra Club")."""
+    words = name.split()
+    if len(words) < 2 or not is_given_name(words[0]) or not role:
+        return False
+    head = role.lower().replace(",", " ").split(" of ")[0].split()
+    return bool(head) and (head[-1] in PERSON_NOUNS or head[-1] in LEADING_TITLES)
 
 
 #: Honorifics that only ever stand before a person's name ("Mr. Loeb", "Gov. John Kasich").

@@ -267,6 +267,10 @@ def _attribution_table(doc: Document) -> Table:
         cue = s.attrs.get("cue") or {}
         cue_text = cue.get("text") if isinstance(cue, dict) else None
         statement = Text(_short(doc.span_text(s), 300))
+        if s.attrs.get("continues"):
+            # the rest of the statement above (one statement, split by its cue)
+            statement = Text("… ", style="dim") + statement
+            who = Text("  ↳ same statement", style="dim")
         venue = s.attrs.get("venue")
         if venue:
             statement.append(f"  [{_visible(str(venue))}]", style="dim")

@@ -201,6 +201,8 @@ def build_view(
                 "type": speaker.get("type"),
                 "venue": a.get("venue"),
                 "cue": (a.get("cue") or {}).get("text"),
+                # the row whose statement this one goes on with (its index), or None
+                "continues": att_index.get(str(a.get("continues"))),
                 "start": c["start"],
                 "end": c["end"],
                 "excerpt": _excerpt(text[c["start"] : c["end"]]),
