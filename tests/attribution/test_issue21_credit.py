@@ -178,3 +178,39 @@ def test_a_quotation_that_goes_on_is_one_statement_in_pieces() -> None:
     assert rows["“by the upco"]["continues"] == rows["“The argumen"]["id"]  # one cue, two quotes
     # a person NER read as a body is a person when her title says so
     assert first["speaker"] == {"name": "Ana Ruiz", "role": "mayor of the city", "type": "person"}
+
+
+LIST_ITEMS = """Can you imagine?
+
+He ran a university that bilked people out of thousands of dollars.
+
+Keeps saying she opposed the Iraq War, when there are radio clips of her supporting it.
+
+Calls men derogatory names, like "pigs," and operates male beauty pageants.
+"""
+
+RUN_IN_HEADING = """College savings
+
+They needed help until they had their own financial affairs sorted out.
+
+THE BORROWING Back when he wrote his book, Mr. McKinley said that he considered debt a last resort. These days, he has changed his tune.
+"""
+
+
+def test_a_list_line_without_a_subject_has_no_speaker() -> None:
+    doc = get_pipeline(("clean", "sentences", "attributions"))(Document(LIST_ITEMS))
+    described = [
+        (s.attrs["speaker"]["role"] or "", LIST_ITEMS[s.start : s.end])
+        for s in doc.layer("attributions")
+    ]
+    # "Keeps" (a verb read as a noun) and "men" (whom he calls names) are nobody's description
+    assert not [d for d in described if d[0] in ("Keeps", "men")], described
+
+
+def test_a_heading_run_into_its_paragraph_is_no_speaker() -> None:
+    doc = get_pipeline(("clean", "sentences", "attributions"))(Document(RUN_IN_HEADING))
+    pos = RUN_IN_HEADING.index("he considered debt")
+    row = next(s for s in doc.layer("attributions") if s.start <= pos < s.end)
+    assert "BORROWING" not in (row.attrs["speaker"]["role"] or "")
+    src = row.attrs["source"]
+    assert src is None or RUN_IN_HEADING[src["start"] : src["end"]] == "Mr. McKinley"

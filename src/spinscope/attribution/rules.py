@@ -260,6 +260,39 @@ def extend_to_quotes(
     return a, b
 
 
+def plausible_source(src: Token, cue: Token) -> bool:
+    """Whether the parse's source can be a speaker, not a misread line of a list or a heading:
+    "Calls men derogatory names" (no subject: "men" is the object), "Keeps saying she …"
+    (a verb read as a plural noun), "THE BORROWING Back when …" (a section heading in
+    capitals run into the paragraph)."""
+    named = src.pos_ in ("PROPN", "PRON") or bool(src.ent_type_)
+    if not named and src.i > cue.i and _first_word(cue) and cue.tag_ in ("VBZ", "VBD"):
+        return False
+    if (
+        src.tag_ == "NNS"
+        and not named
+        and _first_word(src)
+        and cue.tag_ == "VBG"
+        and (cue.head == src or src.head == cue)
+        and not any(c.dep_ in ("det", "poss", "amod", "compound") for c in src.children)
+    ):
+        return False
+    words = [t for t in src.subtree if t.is_alpha and len(t) > 1 and t.i <= src.i]
+    return not (
+        len(words) >= 2
+        and all(t.is_upper for t in words)
+        and not any(t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for t in words)
+    )
+
+
+def _first_word(tok: Token) -> bool:
+    """``tok`` opens its sentence (or its line: the parse may run over a paragraph break)."""
+    before = tok.doc[tok.sent.start : tok.i]
+    return all(t.is_space or t.is_punct for t in before) or (
+        tok.i > 0 and "\n" in tok.doc[tok.i - 1].text_with_ws
+    )
+
+
 def quoted_elsewhere(src: tuple[int, int], cue: int, quotes: Sequence[Quote]) -> bool:
     """The source lies inside a quotation that does not hold the cue."""
     return any(q.start <= src[0] and src[1] <= q.end and not q.start <= cue < q.end for q in quotes)
@@ -300,6 +333,8 @@ def raw_candidates(sdoc: SpacyDoc, offset: int, quotes: Sequence[Quote]) -> Iter
             if lemma == "accord" and tok.i + 1 < len(sdoc):
                 cue_end = sdoc[tok.i + 1].idx + len(sdoc[tok.i + 1])
             src_tok = find_source(tok, rel)
+            if src_tok is not None and not plausible_source(src_tok, tok):
+                src_tok = None
             src = None
             if src_tok is not None:
                 s_lo, s_hi = source_span(sdoc, src_tok)
