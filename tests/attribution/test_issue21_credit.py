@@ -214,3 +214,14 @@ def test_a_heading_run_into_its_paragraph_is_no_speaker() -> None:
     assert "BORROWING" not in (row.attrs["speaker"]["role"] or "")
     src = row.attrs["source"]
     assert src is None or RUN_IN_HEADING[src["start"] : src["end"]] == "Mr. McKinley"
+
+
+BOOK = """The president's reading
+
+Mr. Obama recalled talking about "Collapse of Nations," Martin Reyes's 2005 best seller, which explored the environmental changes that wiped out ancient societies like Easter Island.
+"""
+
+
+def test_a_book_is_not_its_author(shown_all: AttributionExtractor) -> None:
+    row = row_at(shown_all, BOOK, "the environmental changes")
+    assert row.attrs["speaker"]["name"] != "Martin Reyes"

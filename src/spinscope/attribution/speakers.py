@@ -64,6 +64,7 @@ DOCUMENT_NOUNS = frozenset(
         "post", "tweet", "release", "filing", "complaint", "lawsuit", "ruling", "order", "bill",
         "data", "figure", "record", "story", "column", "piece", "op-ed", "video", "ad",
         "advertisement", "publication", "newspaper", "magazine", "transcript", "cable", "email",
+        "seller", "bestseller", "best-seller", "memoir", "novel", "documentary", "film",
     }
 )  # fmt: skip
 
@@ -558,6 +559,14 @@ class SpeakerResolver:
             if _org_role(role):
                 return self._named(name, "organization", role, span)
             if head.lower_ in DOCUMENT_NOUNS and head not in name_toks:
+                words = name.split()
+                if any(t.dep_ == "poss" for t in name_toks) and (
+                    ent_type == "PERSON" or (len(words) >= 2 and is_given_name(words[0]))
+                ):
+                    # "Martin Reyes's 2005 best seller": the book, not its author
+                    self._how = "unnamed"
+                    desc = _description(head, self._chunk(head, span))
+                    return self._unnamed(desc, "document", span)
                 return self._named(name, "document", head.lemma_.lower(), span)
             kind = "person" if ent_type == "PERSON" else "organization"
             if ent_type == "" and head.lemma_.lower() in PERSON_NOUNS:
