@@ -245,20 +245,20 @@ def speaker_run(shared_file: Callable[..., Path]) -> tuple[list, list]:
 
 
 def _predictions(docs: list, speaker: Callable[[Any, Any], dict | None]) -> list:
-    """Each document's (content, speaker, source), the speaker replaced by ``speaker(doc, span)``."""
+    """Each document's statements as ``speaker_eval.doc_predictions`` gives them (a row that
+    continues another is one of its pieces), the speaker replaced by ``speaker(doc, span)`` of
+    the statement's first row."""
+    from spinscope.attribution.speaker_eval import doc_predictions
+
     out = []
     for d in docs:
-        rows = []
-        for span in d.layer("attributions"):
-            src = span.attrs.get("source")
-            rows.append(
-                (
-                    (span.start, span.end),
-                    speaker(d, span),
-                    (src["start"], src["end"]) if src else None,
-                )
-            )
-        out.append(rows)
+        first = {(s.start, s.end): s for s in d.layer("attributions")}
+        out.append(
+            [
+                (content, speaker(d, first[content]), source, more)
+                for content, _shown, source, more in doc_predictions(d)
+            ]
+        )
     return out
 
 
