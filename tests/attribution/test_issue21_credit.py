@@ -225,3 +225,28 @@ Mr. Obama recalled talking about "Collapse of Nations," Martin Reyes's 2005 best
 def test_a_book_is_not_its_author(shown_all: AttributionExtractor) -> None:
     row = row_at(shown_all, BOOK, "the environmental changes")
     assert row.attrs["speaker"]["name"] != "Martin Reyes"
+
+
+COUNCILLOR = """Bus strike
+
+The transport authority said the offer was fair.
+
+Councillor Helen Brooks, who chairs the city's transport committee, urged both sides to return to talks. "Every day this goes on, it is nurses, cleaners and schoolchildren who pay the price," she said.
+"""
+
+
+def test_a_titled_person_in_charge_of_a_committee_is_a_person() -> None:
+    # NER reads "Councillor Helen Brooks" and the committee she chairs could make her a body;
+    # then "she said" found no woman named before
+    doc = get_pipeline(("clean", "sentences", "attributions"))(Document(COUNCILLOR))
+
+    def speaker(words: str) -> dict:  # type: ignore[type-arg]
+        pos = COUNCILLOR.index(words)
+        return next(s for s in doc.layer("attributions") if s.start <= pos < s.end).attrs["speaker"]  # type: ignore[no-any-return]
+
+    assert speaker("to return to") == {
+        "name": "Helen Brooks",
+        "role": "chairs the city's transport committee",
+        "type": "person",
+    }
+    assert speaker("Every day this")["name"] == "Helen Brooks"

@@ -519,8 +519,12 @@ class SpeakerResolver:
         person = self._person_in_mention(head, span)
         if person is not None:
             name_toks, role = person
-            kind = "organization" if _org_role(role) else "person"
-            return self._named(_clean_name(_text(name_toks)), kind, role, span)
+            name = _clean_name(_text(name_toks))
+            # "Councillor Helen Brooks, who chairs the … committee": a person, not the body
+            kind = (
+                "organization" if _org_role(role) and not _titled_person(name, None) else "person"
+            )
+            return self._named(name, kind, role, span)
         name_toks = _name_tokens(head)
         appos_role = None
         if not name_toks and head.pos_ == "NOUN":
@@ -556,7 +560,7 @@ class SpeakerResolver:
             name = _clean_name(_text(name_toks))
             ent_type = _ent_type(name_toks)
             role = appos_role or _role(head, name_toks)
-            if _org_role(role):
+            if _org_role(role) and not _titled_person(name, None):
                 return self._named(name, "organization", role, span)
             if head.lower_ in DOCUMENT_NOUNS and head not in name_toks:
                 words = name.split()
@@ -921,9 +925,12 @@ def _org_role(role: str | None) -> bool:
 
 
 def _titled_person(name: str, role: str | None) -> bool:
-    """A name of two words or more whose first word is a given name, described by a person's
-    title or occupation ("Ana Ruiz, the mayor of the city"; not "the Sierra Club")."""
+    """A title before a given name ("Councillor Helen Brooks"), or a name of two words or more
+    whose first word is a given name, described by a person's title or occupation ("Ana Ruiz,
+    the mayor of the city"; not "the Sierra Club")."""
     words = name.split()
+    if len(words) >= 3 and words[0].lower() in LEADING_TITLES and is_given_name(words[1]):
+        return True  # "Councillor Helen Brooks", NER's body
     if len(words) < 2 or not is_given_name(words[0]) or not role:
         return False
     head = role.lower().replace(",", " ").split(" of ")[0].split()
@@ -985,7 +992,8 @@ def _main_person_subject(subj: Token, surnames: Set[str] = frozenset()) -> Token
 LEADING_TITLES = frozenset(
     {
         "representative", "rep.", "senator", "sen.", "gov.", "governor", "mr.", "mrs.", "ms.",
-        "dr.", "president", "speaker", "secretary", "mayor", "judge",
+        "dr.", "president", "speaker", "secretary", "mayor", "judge", "councillor", "councilor",
+        "councilman", "councilwoman", "alderman",
     }
 )  # fmt: skip
 
