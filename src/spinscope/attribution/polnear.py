@@ -89,15 +89,22 @@ class Predicted:
         return (self.content, *self.more)
 
 
+def statement_heads(continues: Sequence[int | None]) -> list[int]:
+    """For each row, the first row of its statement (a row continues the earlier row its
+    entry names; anything else starts a statement)."""
+    head = list(range(len(continues)))
+    for i, cont in enumerate(continues):
+        if cont is not None and 0 <= cont < i:
+            head[i] = head[cont]
+    return head
+
+
 def join_continuations(
     rows: Sequence[tuple[tuple[int, int], tuple[int, int] | None, int | None]],
 ) -> list[Predicted]:
     """Rows (content, source, index of the row it continues or None) as statements: a row
     that continues another joins it as a further piece (the extractor's ``continues``)."""
-    head = list(range(len(rows)))
-    for i, (_c, _s, cont) in enumerate(rows):
-        if cont is not None and 0 <= cont < i:
-            head[i] = head[cont]
+    head = statement_heads([cont for _c, _s, cont in rows])
     out: list[Predicted] = []
     at: dict[int, int] = {}
     for i, (content, source, _cont) in enumerate(rows):
@@ -155,13 +162,16 @@ def _overlaps(a: tuple[int, int], pieces: Pieces) -> bool:
     return any(a[0] < e and s < a[1] for s, e in pieces)
 
 
-def score_article(pred: Sequence[Predicted], gold: Sequence[GoldAttribution]) -> Score:
-    """One-to-one matching, best overlap first; a match covers ≥ 50% of the gold content."""
+def match_pieces(
+    pred: Sequence[Sequence[tuple[int, int]]], gold: Sequence[GoldAttribution]
+) -> list[tuple[int, int]]:
+    """(predicted index, gold index) pairs for predictions given as the content pieces of each
+    statement: one-to-one, best overlap first; a match covers ≥ 50% of the gold content."""
     gold_chars = [_chars(g.content) for g in gold]
     pairs = []
-    for i, p in enumerate(pred):
-        pc = _chars(p.pieces)
-        a, b = min(x for x, _ in p.pieces), max(y for _, y in p.pieces)
+    for i, pieces in enumerate(pred):
+        pc = _chars(pieces)
+        a, b = min(x for x, _ in pieces), max(y for _, y in pieces)
         for j, gc in enumerate(gold_chars):
             if not gc:
                 continue
@@ -173,12 +183,20 @@ def score_article(pred: Sequence[Predicted], gold: Sequence[GoldAttribution]) ->
     pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
     used_p: set[int] = set()
     used_g: set[int] = set()
-    s = Score(n_pred=len(pred), n_gold=len(gold))
+    out = []
     for _, i, j in pairs:
         if i in used_p or j in used_g:
             continue
         used_p.add(i)
         used_g.add(j)
+        out.append((i, j))
+    return sorted(out)
+
+
+def score_article(pred: Sequence[Predicted], gold: Sequence[GoldAttribution]) -> Score:
+    """One-to-one matching, best overlap first; a match covers ≥ 50% of the gold content."""
+    s = Score(n_pred=len(pred), n_gold=len(gold))
+    for i, j in match_pieces([p.pieces for p in pred], gold):
         s.matched += 1
         g = gold[j]
         if g.source is not None:

@@ -21,12 +21,19 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spinscope.attribution.polnear import GoldArticle, GoldAttribution, Score, load_split
+from spinscope.attribution.polnear import (
+    GoldArticle,
+    Score,
+    join_continuations,
+    load_split,
+    match_pieces,
+    statement_heads,
+)
 
 RIGHT, WRONG, UNRESOLVED = "right", "wrong_named", "unresolved"
 _SMALL = frozenset({"of", "the", "and", "for", "&", "on", "in", "at", "to"})
@@ -148,50 +155,6 @@ def judge(speaker: dict[str, Any] | None, gold: GoldSpeaker) -> str:
 # -- scoring ---------------------------------------------------------------------------------
 
 
-def _chars(pieces: Iterable[tuple[int, int]]) -> set[int]:
-    out: set[int] = set()
-    for a, b in pieces:
-        out.update(range(a, b))
-    return out
-
-
-Pieces = Sequence[tuple[int, int]]
-
-
-def _as_pieces(p: tuple[int, int] | Pieces) -> Pieces:
-    return [p] if len(p) == 2 and isinstance(p[0], int) else p  # type: ignore[list-item,return-value]
-
-
-def match_content(
-    pred: Sequence[tuple[int, int] | Pieces], gold: Sequence[GoldAttribution]
-) -> list[tuple[int, int]]:
-    """(predicted index, gold index) pairs, as :func:`polnear.score_article` matches them;
-    a prediction is one content span or the pieces of one statement."""
-    gold_chars = [_chars(g.content) for g in gold]
-    pairs = []
-    for i, p in enumerate(pred):
-        pieces = _as_pieces(p)
-        pc = _chars(pieces)
-        a, b = min(x for x, _ in pieces), max(y for _, y in pieces)
-        for j, gc in enumerate(gold_chars):
-            if not gc or b <= min(gc) or a > max(gc):
-                continue
-            cover = len(gc & pc) / len(gc)
-            if cover >= 0.5:
-                pairs.append((cover, i, j))
-    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    out = []
-    for _, i, j in pairs:
-        if i in used_p or j in used_g:
-            continue
-        used_p.add(i)
-        used_g.add(j)
-        out.append((i, j))
-    return sorted(out)
-
-
 @dataclass
 class SpeakerCounts:
     matched: int = 0  # content-matched attributions whose gold has a source row
@@ -234,7 +197,7 @@ def score_speakers(
     content = Score(n_pred=len(predicted), n_gold=len(gold))
     counts = SpeakerCounts()
     detail: list[dict[str, Any]] = []
-    pairs = match_content([(p[0], *(p[3] if len(p) > 3 else ())) for p in predicted], gold)
+    pairs = match_pieces([(p[0], *(p[3] if len(p) > 3 else ())) for p in predicted], gold)
     content.matched = len(pairs)
     for i, j in pairs:
         g = gold[j]
@@ -302,27 +265,26 @@ def summarise(results: Sequence[ArticleResult]) -> dict[str, Any]:
 
 def doc_predictions(doc: Any) -> list[Any]:
     """(content, speaker, source, further pieces) per statement of a document's
-    ``attributions`` layer: a row that ``continues`` another is one of its pieces."""
-    out: list[Any] = []
-    at: dict[str, int] = {}  # row id → its statement's place in ``out``
-    for span in doc.layer("attributions"):
+    ``attributions`` layer: a row that ``continues`` another is one of its pieces
+    (:func:`polnear.join_continuations`); the speaker is the statement's first row's."""
+    spans = list(doc.layer("attributions"))
+    index = {str(s.attrs.get("id")): i for i, s in enumerate(spans)}
+    rows = []
+    for span in spans:
         src = span.attrs.get("source")
-        first = at.get(str(span.attrs.get("continues")))
-        if first is not None:
-            content, speaker, source, more = out[first]
-            out[first] = (content, speaker, source, (*more, (span.start, span.end)))
-            at[str(span.attrs.get("id"))] = first
-            continue
-        at[str(span.attrs.get("id"))] = len(out)
-        out.append(
+        rows.append(
             (
                 (span.start, span.end),
-                span.attrs.get("speaker"),
                 (src["start"], src["end"]) if src else None,
-                (),
+                index.get(str(span.attrs.get("continues"))),
             )
         )
-    return out
+    heads = statement_heads([r[2] for r in rows])
+    firsts = [spans[i] for i, h in enumerate(heads) if h == i]
+    return [
+        (p.content, first.attrs.get("speaker"), p.source, p.more)
+        for p, first in zip(join_continuations(rows), firsts, strict=True)
+    ]
 
 
 def evaluate(polnear_dir: Path | str, pipeline: Any | None = None) -> dict[str, Any]:
