@@ -250,3 +250,11 @@ def test_a_titled_person_in_charge_of_a_committee_is_a_person() -> None:
         "type": "person",
     }
     assert speaker("Every day this")["name"] == "Helen Brooks"
+
+
+def test_the_pieces_of_one_statement_show_one_speaker() -> None:
+    doc = get_pipeline(("clean", "sentences", "attributions"))(Document(SPLIT_QUOTE))
+    rows = {s.attrs["id"]: s.attrs for s in doc.layer("attributions")}
+    for attrs in rows.values():
+        if "continues" in attrs:
+            assert attrs["speaker"] == rows[attrs["continues"]]["speaker"]

@@ -117,6 +117,10 @@ class AttributionExtractor:
             for c, sp in zip(cands, speakers, strict=True)
         ]
         doc.runtime[DECISIONS] = resolver.decisions  # read by the speaker model's fit
+        firsts = [continues_statement(doc.text, cands, i) for i in range(len(cands))]
+        for i, first in enumerate(firsts):
+            if first is not None:
+                speakers[i] = speakers[first]  # one statement in pieces has one speaker
         spans = []
         for n, (cand, speaker) in enumerate(zip(cands, speakers, strict=True), start=1):
             attrs: dict[str, Any] = {
@@ -126,7 +130,7 @@ class AttributionExtractor:
                 "speaker": speaker,
                 "venue": cand.extra.get("venue"),
             }
-            first = continues_statement(doc.text, cands, n - 1)
+            first = firsts[n - 1]
             if first is not None:
                 attrs["continues"] = f"a{first + 1}"
             kind = attribution_kind(doc.text, cand.content)
