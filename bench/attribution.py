@@ -54,7 +54,7 @@ def polnear(args: argparse.Namespace) -> None:
     arts = load_split(args.root, args.split, args.limit)
     parses = _parses([a.text for a in arts], args.parses)
     thresholds = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5] if args.sweep else [args.threshold]
-    shipped = AttributionExtractor()
+    shipped = AttributionExtractor(**({"tagger": args.model} if args.model else {}))
     tagger = shipped.tagger
     settings = shipped.settings
     if args.mode:
@@ -158,6 +158,7 @@ def main() -> None:
     p.add_argument("--threshold", type=float, default=0.3)
     p.add_argument("--sweep", action="store_true")
     p.add_argument("--mode", choices=MODES, help="override the shipped rules/tagger mode")
+    p.add_argument("--model", type=Path, help="an attribution model folder (default: shipped)")
     p.set_defaults(func=polnear)
     s = sub.add_parser("speakers")
     s.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "speakers")
