@@ -258,3 +258,26 @@ def test_the_pieces_of_one_statement_show_one_speaker() -> None:
     for attrs in rows.values():
         if "continues" in attrs:
             assert attrs["speaker"] == rows[attrs["continues"]]["speaker"]
+
+
+AGES = """Long wait at the border
+
+Hundreds of drivers queued overnight.
+
+Jake Tompkins, 31, said the line had been closed since noon. Maria Lopez, 45, a nurse from Tucson, said the clinic nearby had no beds left.
+"""
+
+
+def test_an_age_is_not_a_role() -> None:
+    doc = get_pipeline(("clean", "sentences", "attributions"))(Document(AGES))
+
+    def speaker(words: str) -> dict:  # type: ignore[type-arg]
+        pos = AGES.index(words)
+        return next(s for s in doc.layer("attributions") if s.start <= pos < s.end).attrs["speaker"]  # type: ignore[no-any-return]
+
+    assert speaker("the line had") == {"name": "Jake Tompkins", "role": None, "type": "person"}
+    assert speaker("the clinic nearby") == {
+        "name": "Maria Lopez",
+        "role": "nurse from Tucson",
+        "type": "person",
+    }

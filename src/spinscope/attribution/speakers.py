@@ -1227,12 +1227,26 @@ def _role(head: Token, name_toks: Sequence[Token]) -> str | None:
             if any(c.dep_ == "nsubj" and c.tag_ == "WP" for c in child.children):
                 return _clause_role(child, head)
     for child in head.children:
-        if child.dep_ == "appos":
-            words = [t for t in child.subtree if t.pos_ != "DET" and t.dep_ != "punct"]
-            if words:
-                lo, hi = _whole_names(sdoc, words[0].i, words[-1].i + 1)
-                return str(sdoc[lo:hi].text).strip()
+        if child.dep_ == "appos" and (role := _appos_role(child)):
+            return role
     return None
+
+
+def _appos_role(child: Token) -> str | None:
+    """The role an apposition gives, never an age: "Jake Tompkins, 31," has none; "Maria
+    Lopez, 45, a nurse from Tucson," is a nurse from Tucson."""
+    if child.like_num or child.pos_ == "NUM":
+        for c in child.children:
+            if c.dep_ == "appos":
+                return _appos_role(c)
+        return None
+    words = [t for t in child.subtree if t.pos_ != "DET" and t.dep_ != "punct"]
+    while words and (words[0].like_num or words[0].pos_ == "NUM"):
+        words = words[1:]
+    if not words:
+        return None
+    lo, hi = _whole_names(child.doc, words[0].i, words[-1].i + 1)
+    return str(child.doc[lo:hi].text).strip()
 
 
 #: "X, who leads / heads / founded …": the relative clause says what X is.
