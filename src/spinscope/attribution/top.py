@@ -223,6 +223,50 @@ def build_top(torch: Any, nn: Any, layer: int, base: Path | None) -> Any:
     return top
 
 
+def weights_from_tagger(encoder_onnx: Path, layer: int = LAYER) -> dict[str, np.ndarray]:
+    """The state of a top (``build_top``'s names) read from a whole fine-tuned tagger's int8
+    export (``models/attribution/encoder.onnx`` of 0.1–0.2): its layers above ``layer`` and its
+    head, dequantised (int8 per channel → float32). A better start than the base MiniLM: these
+    layers were already fine-tuned for SOURCE / CUE / CONTENT (on their own bottom's states)."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(encoder_onnx))
+    init = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    weight_of: dict[str, np.ndarray] = {}
+    for node in model.graph.node:  # MatMulInteger(x_q, W_q, x_zp, W_zp) -> '/net/…/MatMul…'
+        if node.op_type != "MatMulInteger":
+            continue
+        q = node.input[1]
+        base = q.removesuffix("_quantized")
+        w = (init[q].astype(np.float32) - init[base + "_zero_point"].astype(np.float32)) * init[
+            base + "_scale"
+        ].astype(np.float32)
+        weight_of[node.output[0].split("/MatMul")[0]] = w  # (in, out)
+    names = {
+        "q": "attention/self/query",
+        "k": "attention/self/key",
+        "v": "attention/self/value",
+        "o": "attention/output/dense",
+        "ff1": "intermediate/dense",
+        "ff2": "output/dense",
+    }
+    state: dict[str, np.ndarray] = {}
+    prefix = "net.encoder.encoder.layer"
+    for j, src in enumerate(range(layer + 1, N_LAYERS)):
+        for mine, path in names.items():
+            state[f"layers.{j}.{mine}.weight"] = weight_of[
+                f"/net/encoder/encoder/layer.{src}/{path}"
+            ].T
+            state[f"layers.{j}.{mine}.bias"] = init[f"{prefix}.{src}.{path.replace('/', '.')}.bias"]
+        for mine, ln in (("ln1", "attention.output.LayerNorm"), ("ln2", "output.LayerNorm")):
+            state[f"layers.{j}.{mine}.weight"] = init[f"{prefix}.{src}.{ln}.weight"]
+            state[f"layers.{j}.{mine}.bias"] = init[f"{prefix}.{src}.{ln}.bias"]
+    state["out.weight"] = weight_of["/net/head"].T
+    state["out.bias"] = init["net.head.bias"]
+    return {k: np.ascontiguousarray(v, np.float32) for k, v in state.items()}
+
+
 def train_top(
     root: Path,
     out_dir: Path,
@@ -232,6 +276,7 @@ def train_top(
     limit: int | None = None,
     lr: float = 2e-4,
     log: Any = print,
+    init_from: Path | None = None,
 ) -> dict[str, Any]:
     """Fit the top on the tagger's ``fit`` articles (the tagger's seeded split: the tune
     articles stay unseen), choose the epoch on a held-out tenth of them, export ``top.onnx``
@@ -260,6 +305,11 @@ def train_top(
     log(f"attribution top: {len(trn)} windows to fit, {len(val)} to choose the epoch")
 
     net = build_top(torch, nn, layer, base_model_dir())
+    if init_from is not None:
+        net.load_state_dict(
+            {k: torch.from_numpy(v) for k, v in weights_from_tagger(init_from, layer).items()}
+        )
+        log(f"top layers and head from {init_from}")
     tg = np.concatenate([t for _, t in trn]).astype(np.float32)
     pos = tg.sum(axis=0)
     pos_weight = np.clip(np.sqrt((len(tg) - pos) / np.maximum(pos, 1.0)), 1.0, 6.0)
@@ -305,7 +355,8 @@ def train_top(
     def loss_of(x: Any, am: Any, y: Any, lm: Any) -> Any:
         return (bce(net(x, am), y).mean(-1) * lm).sum() / lm.sum()
 
-    ckpt = cache_dir() / f"layer{layer}" / f"top-seed{seed}-e{epochs}-n{len(fit_names)}.pt"
+    tag = "-tagger" if init_from is not None else ""
+    ckpt = cache_dir() / f"layer{layer}" / f"top-seed{seed}-e{epochs}-n{len(fit_names)}{tag}.pt"
     history: list[dict[str, Any]] = []
     best: tuple[float, dict[str, Any]] | None = None
     start = 0
@@ -460,6 +511,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lr", type=float, default=2e-4)
     ap.add_argument("--limit", type=int, default=None, help="debug: fewer fit articles")
     ap.add_argument(
+        "--init-from",
+        type=Path,
+        metavar="TAGGER_ONNX",
+        help="start from a fine-tuned tagger's top layers and head (its int8 encoder.onnx)",
+    )
+    ap.add_argument(
         "--add-mid",
         type=Path,
         metavar="ENCODER_ONNX",
@@ -471,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if a.data is None or a.out is None:
         ap.error("data and out are needed to train")
-    train_top(a.data, a.out, a.epochs, a.seed, a.layer, a.limit, a.lr)
+    train_top(a.data, a.out, a.epochs, a.seed, a.layer, a.limit, a.lr, init_from=a.init_from)
     return 0
 
 
