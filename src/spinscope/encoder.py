@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,9 +37,6 @@ from spinscope.techniques.windows import (
 #: ``doc.runtime`` key of the encodings: ``{encoder key: Encoded}``.
 ENCODED = "encoded"
 HIDDEN = 384
-#: the encoder output holding a middle layer's states, which the attribution top reads
-#: (``attribution/top.py``)
-MID = "mid"
 
 
 def default_encoder_dir() -> Path:
@@ -55,9 +52,6 @@ class Encoded:
     tokens: Tokens
     hidden: np.ndarray  # (n, hidden)
     probs: np.ndarray  # (n, technique outputs): raw, not word-pooled
-    #: each window with its middle-layer states ([CLS] and [SEP] included) when the encoder
-    #: has a ``mid`` output: the attribution top runs on them (empty otherwise)
-    mid: list[tuple[Window, np.ndarray]] = field(default_factory=list)
 
 
 class SharedEncoder:
@@ -85,11 +79,7 @@ class SharedEncoder:
         self.ramp = int(win.get("ramp", 32))
         self.tokenizer = load_tokenizer(self.model_dir / "tokenizer.json")
         self.session = cpu_session(self.model_dir / "encoder.onnx", threads)
-        outputs = [o.name for o in self.session.get_outputs()]
-        #: what each window run returns: hidden states, technique probabilities and, where
-        #: the model has it, the middle layer's states
-        self.outputs = outputs[:2] + ([MID] if MID in outputs[2:] else [])
-        last = self.session.get_outputs()[1].shape[-1]
+        last = self.session.get_outputs()[-1].shape[-1]
         #: width of the model's own token outputs (technique probabilities)
         self.n_out = last if isinstance(last, int) else 0
 
@@ -109,59 +99,45 @@ class SharedEncoder:
         however it is batched, and the ONNX Runtime arena stays small.
         """
         run = (session or self.session).run
-        names = self.outputs if session is None or session is self.session else None
         tokens = [tokenize_ranges(self.tokenizer, text, list(ranges)) for text, ranges in items]
         wins: list[Window] = []
         for i, ((text, _), t) in enumerate(zip(items, tokens, strict=True)):
             wins.extend(self.windows(text, t, i))
         wins.sort(key=lambda w: w.hi - w.lo)
-        hidden: list[list[tuple[Window, np.ndarray]]] = [[] for _ in tokens]
-        probs: list[list[tuple[Window, np.ndarray]]] = [[] for _ in tokens]
-        mids: list[list[tuple[Window, np.ndarray]]] = [[] for _ in tokens]
+        hidden = [np.zeros((len(t.ids), HIDDEN), np.float32) for t in tokens]
+        probs: list[np.ndarray | None] = [None] * len(tokens)
+        average = self.stitch == "average"
+        weight = [np.zeros((len(t.ids), 1), np.float32) for t in tokens] if average else []
         for k in range(0, len(wins), batch_size):
             chunk = wins[k : k + batch_size]
             ids, mask = batch_inputs(chunk, tokens)
-            out = run(names, {"input_ids": ids, "attention_mask": mask})
-            h, p = out[0], out[1]
+            h, p = run(None, {"input_ids": ids, "attention_mask": mask})
             for r, w in enumerate(chunk):
-                hidden[w.doc].append((w, h[r]))
-                probs[w.doc].append((w, p[r]))
-                if len(out) > 2:  # [CLS] + the window's tokens + [SEP]
-                    mids[w.doc].append((w, out[2][r, : w.hi - w.lo + 2]))
+                out = probs[w.doc]
+                if out is None:
+                    out = probs[w.doc] = np.zeros((len(tokens[w.doc].ids), p.shape[-1]), p.dtype)
+                if average:  # weighted sums now, divided once every window is in
+                    wt = stitch_weights(w, len(tokens[w.doc].ids), self.ramp)[:, None]
+                    hidden[w.doc][w.lo : w.hi] += wt * h[r, 1 : 1 + w.hi - w.lo]
+                    out[w.lo : w.hi] += wt * p[r, 1 : 1 + w.hi - w.lo]
+                    weight[w.doc][w.lo : w.hi] += wt
+                    continue
+                a, b = w.keep_lo - w.lo + 1, w.keep_hi - w.lo + 1
+                hidden[w.doc][w.keep_lo : w.keep_hi] = h[r, a:b]
+                out[w.keep_lo : w.keep_hi] = p[r, a:b]
             if progress is not None:
                 progress(k + len(chunk), len(wins))
+        for i, wt in enumerate(weight):
+            hidden[i] /= np.maximum(wt, 1e-9)
+            out = probs[i]
+            if out is not None:
+                probs[i] = (out / np.maximum(wt, 1e-9)).astype(out.dtype)
         return [
             Encoded(
-                text,
-                t,
-                self.stitch_windows(h, len(t.ids), HIDDEN),
-                self.stitch_windows(p, len(t.ids), self.n_out),
-                sorted(m, key=lambda x: x[0].lo),
+                text, t, h, p if p is not None else np.zeros((len(t.ids), self.n_out), np.float32)
             )
-            for (text, _), t, h, p, m in zip(items, tokens, hidden, probs, mids, strict=True)
+            for (text, _), t, h, p in zip(items, tokens, hidden, probs, strict=True)
         ]
-
-    def stitch_windows(
-        self, pieces: Sequence[tuple[Window, np.ndarray]], n: int, width: int | None = None
-    ) -> np.ndarray:
-        """One array of ``n`` tokens from per-window outputs (row 0 of each is [CLS]), stitched
-        as this encoder's windows are: each token from the window where it is most central, or
-        (``stitch`` "average") the windows' weighted mean."""
-        if not pieces:
-            return np.zeros((n, width or 0), np.float32)
-        width = pieces[0][1].shape[-1]
-        dtype = pieces[0][1].dtype
-        out = np.zeros((n, width), np.float32 if self.stitch == "average" else dtype)
-        if self.stitch == "average":
-            weight = np.zeros((n, 1), np.float32)
-            for w, a in pieces:  # weighted sums now, divided once every window is in
-                wt = stitch_weights(w, n, self.ramp)[:, None]
-                out[w.lo : w.hi] += wt * a[1 : 1 + w.hi - w.lo]
-                weight[w.lo : w.hi] += wt
-            return (out / np.maximum(weight, 1e-9)).astype(dtype)
-        for w, a in pieces:
-            out[w.keep_lo : w.keep_hi] = a[w.keep_lo - w.lo + 1 : w.keep_hi - w.lo + 1]
-        return out
 
     def windows(self, text: str, tokens: Tokens, doc: int = 0) -> list[Window]:
         """The encoder windows of one tokenised text (the encoder passes it costs)."""

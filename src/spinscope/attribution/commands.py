@@ -19,19 +19,18 @@ def train_attribution(
         help="Output model folder (to replace the shipped tagger, name its installed folder);"
         " with --tune-only, the trained tagger to re-tune in place.",
     ),
-    epochs: int = typer.Option(1, help="Epochs (1 for the tagger; the --head used 3)."),
+    epochs: int = typer.Option(1, help="Epochs (1 for the tagger; the --head used 8)."),
     seed: int = typer.Option(13),
     fit_articles: int = typer.Option(
-        600, help="PolNeAR train articles the tagger (or --head) trains on."
+        600, help="PolNeAR train articles the tagger (or --head) trains on (the head used 360)."
     ),
     tune_articles: int = typer.Option(150, help="Other train articles that choose decoding."),
     tune_only: bool = typer.Option(False, help="Keep the trained model; re-choose decoding."),
     head: bool = typer.Option(
         False,
         "--head",
-        help="Train the one-pass model (models/attribution_head: the top layers of its own on"
-        " the shared technique encoder's middle layer, no encoder pass of its own) instead of"
-        " fine-tuning the tagger's whole MiniLM.",
+        help="Train the one-pass head (models/attribution_head: a small head on the shared"
+        " technique encoder, no encoder of its own) instead of fine-tuning the tagger's MiniLM.",
     ),
     extra: Path | None = typer.Option(
         None,
@@ -44,9 +43,9 @@ def train_attribution(
     train articles, report rules / tagger / hybrid on PolNeAR dev, and write the model card.
 
     By default it fine-tunes the tagger's own MiniLM (the shipped `models/attribution`; about
-    25 minutes an epoch on 600 articles on a 2-core CPU). --head trains the one-pass model
-    (`models/attribution_head`: MiniLM's top layers on the shared encoder's middle layer;
-    the encoder's states cached under ~/.cache, resumable per epoch). Either is then tuned on
+    25 minutes an epoch on 600 articles on a 2-core CPU). --head trains the one-pass head
+    (`models/attribution_head`, what `analyze --one-pass` uses): features cached under
+    ~/.cache, about 80 s an epoch on 360 articles on 2 busy cores. Either is then tuned on
     150 other train articles (about 20 minutes).
     """
     from spinscope.attribution.tune import tune, write_card
@@ -69,17 +68,15 @@ def train_attribution(
             _fail(str(exc))
         extra_dir = str(extra.resolve())
     if tune_only:
-        if not any((target / f).exists() for f in ("encoder.onnx", "head.npz", "top.onnx")):
+        if not (target / "encoder.onnx").exists() and not (target / "head.npz").exists():
             _fail(f"{target}: no trained tagger to tune")
     elif head:
         try:
-            import torch  # noqa: F401
-
-            from spinscope.attribution.top import train_top
+            from spinscope.attribution.head import train_head
         except ImportError as exc:  # pragma: no cover - depends on extras
             _fail(f"training needs the train extra (pip install -e '.[train]'): {exc}")
             return
-        training = train_top(data, target, epochs, seed, limit=fit_articles)
+        training = train_head(data, target, epochs, seed, fit_articles)
     else:
         try:
             from spinscope.attribution.train import AttributionTrainConfig, train

@@ -21,7 +21,6 @@ import numpy as np
 
 from spinscope.attribution.head import AttributionHead
 from spinscope.attribution.spans import tidy
-from spinscope.attribution.top import AttributionTop
 from spinscope.document import Document
 from spinscope.encoder import Encoded
 from spinscope.onnx_session import cpu_session
@@ -199,14 +198,10 @@ class AttributionTagger:
             (model_dir / "config.json").read_text(encoding="utf-8")
         )
         self.head: AttributionHead | None = None
-        self.top: AttributionTop | None = None
-        if (model_dir / "top.onnx").exists() or (model_dir / "head.npz").exists():
+        if (model_dir / "head.npz").exists():
             from spinscope.encoder import get_encoder
 
-            if (model_dir / "top.onnx").exists():
-                self.top = AttributionTop(model_dir, threads)
-            else:
-                self.head = AttributionHead.load(model_dir / "head.npz")
+            self.head = AttributionHead.load(model_dir / "head.npz")
             self.encoder = get_encoder(model_dir.parent / self.config["encoder"], threads)
             self.tokenizer = self.encoder.tokenizer
             self.session = None
@@ -220,7 +215,7 @@ class AttributionTagger:
         d = model_dir or default_model_dir()
         if not (d / "config.json").exists():
             return None
-        if not any((d / f).exists() for f in ("top.onnx", "head.npz", "encoder.onnx")):
+        if not (d / "head.npz").exists() and not (d / "encoder.onnx").exists():
             return None
         return cls(d, **kwargs)
 
@@ -234,7 +229,7 @@ class AttributionTagger:
         ranges: list[tuple[int, int]],
         progress: Callable[[int, int], None] | None = None,
     ) -> Tagged:
-        if self.session is None:
+        if self.head is not None:
             (enc,) = self.encoder.encode([(text, ranges)], progress)
             return self._tagged(enc)
         tokens = tokenize_ranges(self.tokenizer, text, ranges)
@@ -258,15 +253,11 @@ class AttributionTagger:
         def progress(done: int, total: int) -> None:
             doc.progress("attribution tagger", done, total)
 
-        if self.session is None:  # the technique model's pass, when it has run, is reused
+        if self.head is not None:  # the technique model's pass, when it has run, is reused
             (enc,) = self.encoder.encode_docs([doc], progress)
             return self._tagged(enc)
         return self.tag_ranges(doc.text, [(s.start, s.end) for s in doc.body_spans()], progress)
 
     def _tagged(self, enc: Encoded) -> Tagged:
-        if self.top is not None:
-            probs = self.top(enc, self.encoder)
-        else:
-            assert self.head is not None
-            probs = self.head(enc.hidden)
-        return Tagged(enc.text, enc.tokens, pool_words(probs, enc.tokens.words))
+        assert self.head is not None
+        return Tagged(enc.text, enc.tokens, pool_words(self.head(enc.hidden), enc.tokens.words))

