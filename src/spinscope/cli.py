@@ -137,8 +137,9 @@ def analyze(
         "--one-pass",
         help=(
             "Who said what from the shared encoder's pass (the attribution head) instead of a"
-            " second encoder pass: faster, slightly less precise (PolNeAR dev content F1 0.644"
-            " vs 0.656, precision 0.689 vs 0.726; BENCHMARKS.md). Default: off."
+            " second encoder pass: faster, slightly less precise (PolNeAR dev content F1 0.668"
+            " vs 0.676, precision 0.760 vs 0.781; fewer speakers named; BENCHMARKS.md)."
+            " Default: off."
         ),
     ),
 ) -> None:
