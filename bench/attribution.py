@@ -19,16 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from spinscope.attribution.candidate import continues_statement
 from spinscope.attribution.extract import AttributionExtractor
-from spinscope.attribution.hybrid import MODES, Settings
-from spinscope.attribution.polnear import (
-    Predicted,
-    Score,
-    join_continuations,
-    load_split,
-    score_article,
-)
+from spinscope.attribution.hybrid import MODES, Settings, statements
+from spinscope.attribution.polnear import Predicted, Score, load_split, score_article
 from spinscope.document import Document
 from spinscope.nlp import load_spacy
 from spinscope.paths import shared_path
@@ -77,11 +70,7 @@ def polnear(args: argparse.Namespace) -> None:
                 head, _, rest = c.origin.partition(":")
                 key = head + (":" + rest.split("|")[0] if rest else "")
                 by_origin[key] = by_origin.get(key, 0) + 1
-            rows = [
-                (c.content, c.source, continues_statement(art.text, cands, i))
-                for i, c in enumerate(cands)
-            ]
-            total.add(score_article(join_continuations(rows), art.attributions))
+            total.add(score_article(statements(art.text, cands), art.attributions))
             rows_total.add(
                 score_article([Predicted(c.content, c.source) for c in cands], art.attributions)
             )

@@ -283,7 +283,7 @@ def attribution_gate(polnear_dir: Path) -> dict[str, Any]:
     docs = pipe.pipe(Document(a.text, source=Source(kind="text")) for a in articles)
     total = Score()
     for art, doc in zip(articles, docs, strict=True):
-        preds = [Predicted(p[0], p[2], p[3]) for p in doc_predictions(doc)]
+        preds = [Predicted(p.content, p.source, p.more) for p in doc_predictions(doc)]
         total.add(score_article(preds, art.attributions))
     return {
         "split": "dev",

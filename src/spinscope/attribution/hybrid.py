@@ -24,7 +24,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from spinscope.attribution.candidate import Candidate, continues_statement
-from spinscope.attribution.polnear import GoldArticle, Score, join_continuations, score_article
+from spinscope.attribution.polnear import (
+    GoldArticle,
+    Predicted,
+    Score,
+    join_continuations,
+    score_article,
+)
 from spinscope.attribution.tagger import CUE, Tagged, link, tag_spans
 
 #: Whether the rules reject a tagger attribution (``AttributionExtractor.vetoed``)
@@ -161,6 +167,14 @@ def _take_rule_source(t: Candidate, rules: Sequence[Candidate]) -> None:
 Finish = Callable[[int, list[Candidate]], list[Candidate]]
 
 
+def statements(text: str, cands: Sequence[Candidate]) -> list[Predicted]:
+    """Candidates as the statements PolNeAR annotates: a row that continues another's
+    statement (:func:`~spinscope.attribution.candidate.continues_statement`) is one of its
+    pieces."""
+    rows = [(c.content, c.source, continues_statement(text, cands, k)) for k, c in enumerate(cands)]
+    return join_continuations(rows)
+
+
 def score(
     arts: Sequence[GoldArticle],
     rules: Sequence[Sequence[Candidate]],
@@ -182,11 +196,7 @@ def score(
         cands = combine(r, t, s, pool, vetoes[i] if vetoes is not None else None)
         if finish is not None and s.mode != "rules":
             cands = finish(i, cands)
-        rows = [
-            (c.content, c.source, continues_statement(art.text, cands, k))
-            for k, c in enumerate(cands)
-        ]
-        total.add(score_article(join_continuations(rows), art.attributions))
+        total.add(score_article(statements(art.text, cands), art.attributions))
     return total
 
 

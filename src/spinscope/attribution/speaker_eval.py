@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from spinscope.attribution.polnear import (
     GoldArticle,
@@ -155,6 +155,20 @@ def judge(speaker: dict[str, Any] | None, gold: GoldSpeaker) -> str:
 # -- scoring ---------------------------------------------------------------------------------
 
 
+class Statement(NamedTuple):
+    """One predicted statement: its content, the speaker shown, its source span, and the
+    ``more`` content pieces of rows that continue it."""
+
+    content: tuple[int, int]
+    speaker: dict[str, Any] | None
+    source: tuple[int, int] | None
+    more: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        return (self.content, *self.more)
+
+
 @dataclass
 class SpeakerCounts:
     matched: int = 0  # content-matched attributions whose gold has a source row
@@ -190,14 +204,16 @@ class ArticleResult:
 def score_speakers(
     article: GoldArticle,
     rows: dict[tuple[int, int], GoldSpeaker],
-    predicted: Sequence[tuple[tuple[int, int], dict[str, Any] | None, tuple[int, int] | None]],
+    predicted: Sequence[Statement | tuple[Any, ...]],
 ) -> ArticleResult:
-    """``predicted``: (content span, shown speaker, source span) per attribution."""
+    """``predicted``: a :class:`Statement` (or its fields as a tuple, ``more`` optional) per
+    statement, as :func:`doc_predictions` gives them."""
     gold = article.attributions
-    content = Score(n_pred=len(predicted), n_gold=len(gold))
+    statements = [Statement(*p) for p in predicted]
+    content = Score(n_pred=len(statements), n_gold=len(gold))
     counts = SpeakerCounts()
     detail: list[dict[str, Any]] = []
-    pairs = match_pieces([(p[0], *(p[3] if len(p) > 3 else ())) for p in predicted], gold)
+    pairs = match_pieces([p.pieces for p in statements], gold)
     content.matched = len(pairs)
     for i, j in pairs:
         g = gold[j]
@@ -207,7 +223,7 @@ def score_speakers(
         if row is None:
             counts.no_gold_source += 1
             continue
-        speaker = predicted[i][1]
+        speaker = statements[i].speaker
         verdict = judge(speaker, row)
         counts.matched += 1
         if speaker and speaker.get("name"):
@@ -220,7 +236,7 @@ def score_speakers(
             counts.unresolved += 1
         detail.append(
             {
-                "content": list(predicted[i][0]),
+                "content": list(statements[i].content),
                 "mention": row.mention,
                 "gold": row.speaker,
                 "kind": row.kind,
@@ -263,8 +279,8 @@ def summarise(results: Sequence[ArticleResult]) -> dict[str, Any]:
     }
 
 
-def doc_predictions(doc: Any) -> list[Any]:
-    """(content, speaker, source, further pieces) per statement of a document's
+def doc_predictions(doc: Any) -> list[Statement]:
+    """A :class:`Statement` (content, speaker, source, further pieces) per statement of a document's
     ``attributions`` layer: a row that ``continues`` another is one of its pieces
     (:func:`polnear.join_continuations`); the speaker is the statement's first row's."""
     spans = list(doc.layer("attributions"))
@@ -282,7 +298,7 @@ def doc_predictions(doc: Any) -> list[Any]:
     heads = statement_heads([r[2] for r in rows])
     firsts = [spans[i] for i, h in enumerate(heads) if h == i]
     return [
-        (p.content, first.attrs.get("speaker"), p.source, p.more)
+        Statement(p.content, first.attrs.get("speaker"), p.source, p.more)
         for p, first in zip(join_continuations(rows), firsts, strict=True)
     ]
 
