@@ -281,3 +281,30 @@ def test_an_age_is_not_a_role() -> None:
         "role": "nurse from Tucson",
         "type": "person",
     }
+
+
+TWO_QUOTES = """Strategist calls on doctor to apologize
+
+Dean then defended the remark, saying, “I don’t think this is a ridiculous idea. Something funny was going on with him last night. You know, this man has already proven himself to be unstable, the question is, why is he unstable?”
+
+“There are plenty of valid reasons to critique him, but that was a really outrageous tweet,” Axelrod said. “He ought to pull that back.”
+"""
+
+
+def test_a_quote_in_the_paragraph_before_is_not_the_next_speakers() -> None:
+    """The parse ran "… said" back over the paragraph break into Dean's quote: Axelrod's
+    statement then held Dean's words, and his own next quote went to Dean (PolNeAR dev)."""
+    doc = get_pipeline(("clean", "sentences", "attributions"))(Document(TWO_QUOTES))
+    rows = doc.layer("attributions")
+
+    def row(words: str):  # type: ignore[no-untyped-def]
+        pos = TWO_QUOTES.index(words)
+        return [s for s in rows if s.start <= pos < s.end]
+
+    (dean,) = row("ridiculous idea")  # one row: Dean's (a one-word name may stay unnamed)
+    assert dean.attrs["speaker"]["name"] in ("Dean", None)
+    (axelrod,) = row("valid reasons")
+    assert axelrod.attrs["speaker"]["name"] == "Axelrod"
+    assert TWO_QUOTES[axelrod.start : axelrod.end].startswith("“There are plenty")
+    (more,) = row("pull that back")
+    assert more.attrs["speaker"]["name"] == "Axelrod"

@@ -7,6 +7,7 @@ so the same code both builds the lexicon and extracts with it and the two cannot
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -260,6 +261,33 @@ def extend_to_quotes(
     return a, b
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+
+
+def cue_paragraph(
+    text: str, content: tuple[int, int], cue: int, offset: int, quotes: Sequence[Quote]
+) -> tuple[int, int]:
+    """A content before its cue starts in the cue's paragraph when the parse ran it back over
+    a paragraph break ("… why is he unstable?”⏎⏎“There are plenty …,” Axelrod said": the
+    first quote is another speaker's). A quotation left open at the break runs on (news
+    quotes over several paragraphs that way), so such a content keeps its start. ``text`` is
+    the parsed region's text, starting at ``offset``."""
+    a, b = content
+    if a >= cue:
+        return content
+    breaks = list(_PARAGRAPH_BREAK.finditer(text, max(0, a - offset), max(0, cue - offset)))
+    if not breaks:
+        return content
+    start = offset + breaks[-1].end()
+    if start >= b:
+        return content
+    if any(q.open_ended and q.start < start <= q.end + 2 for q in quotes):
+        return content  # an open quotation running over the break
+    while start < b and text[start - offset].isspace():
+        start += 1
+    return start, b
+
+
 def plausible_source(src: Token, cue: Token) -> bool:
     """Whether the parse's source can be a speaker, not a misread line of a list or a heading:
     "Calls men derogatory names" (no subject: "men" is the object), "Keeps saying she …"
@@ -329,6 +357,7 @@ def raw_candidates(sdoc: SpacyDoc, offset: int, quotes: Sequence[Quote]) -> Iter
             if hi <= lo:
                 continue
             content = extend_to_quotes(char_range(sdoc, lo, hi, offset), quotes, offset + tok.idx)
+            content = cue_paragraph(sdoc.text, content, offset + tok.idx, offset, quotes)
             cue_end = tok.idx + len(tok)
             if lemma == "accord" and tok.i + 1 < len(sdoc):
                 cue_end = sdoc[tok.i + 1].idx + len(sdoc[tok.i + 1])
