@@ -137,8 +137,8 @@ def analyze(
         "--one-pass",
         help=(
             "Who said what from the shared encoder's pass (the attribution head) instead of a"
-            " second encoder pass: faster, slightly less precise (PolNeAR dev content F1 0.668"
-            " vs 0.676, precision 0.760 vs 0.781; fewer speakers named; BENCHMARKS.md)."
+            " second encoder pass: faster, slightly less precise (PolNeAR dev content F1 0.670"
+            " vs 0.677, precision 0.762 vs 0.784; fewer speakers named; BENCHMARKS.md)."
             " Default: off."
         ),
     ),
