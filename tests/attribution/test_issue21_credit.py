@@ -308,3 +308,21 @@ def test_a_quote_in_the_paragraph_before_is_not_the_next_speakers() -> None:
     assert TWO_QUOTES[axelrod.start : axelrod.end].startswith("“There are plenty")
     (more,) = row("pull that back")
     assert more.attrs["speaker"]["name"] == "Axelrod"
+
+
+DATELINE = """Candidate removed from debate site
+
+HEMPSTEAD, N.Y., Sept. 26 (UPI) — Green Party presidential candidate Jill Stein was escorted off the premises on Monday afternoon.
+
+Stein said she plans to join her supporters at the protest.
+"""
+
+
+def test_a_dateline_is_not_part_of_a_role() -> None:
+    doc = get_pipeline(("clean", "sentences", "attributions"))(Document(DATELINE))
+    (row,) = doc.layer("attributions")
+    assert row.attrs["speaker"] == {
+        "name": "Jill Stein",
+        "role": "Green Party presidential candidate",
+        "type": "person",
+    }

@@ -655,6 +655,9 @@ class SpeakerResolver:
             ent = inside[0]
             name = list(ent)
             pre = [t for t in sdoc[lo : ent.start]]
+            dashes = [k for k, t in enumerate(pre) if t.text in DASHES]
+            if dashes:  # a dateline is no title ("HEMPSTEAD, N.Y., Sept. 26 (UPI) — Green …")
+                pre = pre[dashes[-1] + 1 :]
             while pre and (pre[0].pos_ == "DET" or pre[0].is_punct):
                 pre = pre[1:]
             while pre and (pre[-1].is_punct or pre[-1].tag_ in ("IN", "CC")):
@@ -1026,6 +1029,10 @@ def _other_first_name(words: Sequence[str], names: Iterable[str]) -> bool:
     return bool(theirs) and all(not (mine & g) for g in theirs)
 
 
+#: Dashes that end a dateline before a title and name.
+DASHES = frozenset({"—", "–", "--"})
+
+
 def _breaks_line(tok: Token) -> bool:
     return "\n" in tok.whitespace_ or tok.is_space
 
@@ -1216,6 +1223,9 @@ def _role(head: Token, name_toks: Sequence[Token]) -> str | None:
     for i in range(first - 1, lo - 1, -1):
         if _breaks_line(sdoc[i]):
             lo = i + 1  # a title never comes from the line above ("Share on Twitter\nCNN")
+            break
+        if sdoc[i].text in DASHES:
+            lo = i + 1  # nor from a dateline ("HEMPSTEAD, N.Y., Sept. 26 (UPI) — Green Party …")
             break
     toks = [t for t in sdoc[lo:first] if t.dep_ not in ("det", "punct") and t.pos_ != "DET"]
     while toks and toks[0].tag_ in ("POS", "IN", "CC"):
