@@ -326,3 +326,36 @@ def test_a_dateline_is_not_part_of_a_role() -> None:
         "role": "Green Party presidential candidate",
         "type": "person",
     }
+
+
+CALLED_ON = """Strategist calls on rival to apologize
+
+Marcus Webb on Thursday called on Lena Ortiz to apologize to the governor for accusing him of taking bribes.
+
+Ortiz has not responded.
+"""
+
+
+def test_whom_someone_called_on_to_apologize_is_who_accused(
+    shown_all: AttributionExtractor,
+) -> None:
+    """ "X called on Y to apologize … for accusing him": Y accused, never X (PolNeAR dev:
+    David Axelrod was shown as the one accusing)."""
+    assert name_at(shown_all, CALLED_ON, "taking bribes") == "Lena Ortiz"
+
+
+TIME_CLAUSE = """Candidate escorted out
+
+Campaign spokeswoman Rita Alvarez said the candidate was headed to the hall to give interviews, which she was doing when campus police located her and told her to leave.
+"""
+
+
+def test_who_told_her_to_leave_is_the_time_clauses_subject(
+    shown_all: AttributionExtractor,
+) -> None:
+    """The parse joins "told" to "doing", whose subject is "she": the spokeswoman was shown as
+    the one who told the candidate to leave (PolNeAR dev); it is the police."""
+    row = row_at(shown_all, TIME_CLAUSE, "to leave")
+    assert row.attrs["speaker"]["name"] is None
+    src = row.attrs["source"]
+    assert TIME_CLAUSE[src["start"] : src["end"]].endswith("police")

@@ -47,6 +47,17 @@ OBJECT_CONTROL = frozenset(
     }
 )  # fmt: skip
 
+#: Verbs whose prepositional object does what their clausal complement says ("called on Dean
+#: to apologize … for accusing him": Dean accuses, not the one who called on him).
+PREP_CONTROL = {
+    "call": ("on", "upon"),
+    "prevail": ("on", "upon"),
+    "appeal": ("to",),
+}
+
+#: Words that open a time clause ("when police located her and told her to leave").
+TIME_MARKS = frozenset({"when", "after", "before", "while", "as", "until", "once", "whenever"})
+
 
 def can_speak(tok: Token) -> bool:
     """A noun, a name, or a personal pronoun ("forced him to …"), not "it"."""
@@ -175,6 +186,26 @@ def _find_source(tok: Token, relation: str) -> Token | None:
                 obj = [c for c in t.head.children if c.dep_ == "dobj" and c.i < t.i]
                 if obj and can_speak(obj[0]):
                     return obj[0]
+            if t.dep_ == "xcomp" and lemma_of(t.head) in PREP_CONTROL:
+                # "called on Howard Dean to apologize … for accusing": Dean accuses
+                # (the nearest such "on" before the complement: not "on Wednesday")
+                preps = PREP_CONTROL[lemma_of(t.head)]
+                for p in sorted(t.head.children, key=lambda c: -c.i):
+                    if p.dep_ == "prep" and p.lower_ in preps and p.i < t.i:
+                        objs = [
+                            g
+                            for g in p.children
+                            if g.dep_ == "pobj"
+                            and can_speak(g)
+                            and g.ent_type_ not in ("DATE", "TIME")
+                        ]
+                        if objs:
+                            return objs[0]
+                        break
+            if t.dep_ == "conj" and t.i > t.head.i:
+                inner = _time_clause_before(t)
+                if inner is not None:
+                    return inner
             t = t.head
             continue
         if coarse_pos(t) == "N" and t.dep_ in ("dobj", "pobj", "nsubjpass", "attr", "prep"):
@@ -185,6 +216,31 @@ def _find_source(tok: Token, relation: str) -> Token | None:
             continue
         break
     return None
+
+
+def _time_clause_before(verb: Token) -> Token | None:
+    """ "…, which she was doing when law enforcement located her and told her to leave": the
+    parse joins "told" to "doing", but the verb it follows is the time clause's, and so is its
+    subject. The subject of a time clause (``when`` / ``after`` / …) that ends right before the
+    conjunction and stands inside the conjoined head's phrase; None when there is none."""
+    doc = verb.doc
+    cc = verb.i - 1  # the conjunction right before the verb (the parse may hang it anywhere)
+    if cc < 2 or doc[cc].dep_ != "cc":
+        return None
+    before = doc[cc - 1] if not doc[cc - 1].is_punct else doc[cc - 2]
+    v = before
+    while v.i != v.head.i and not (v.pos_ in ("VERB", "AUX") and v.dep_ == "advcl"):
+        if v == verb.head:
+            return None
+        v = v.head
+    if v.dep_ != "advcl" or v.right_edge.i != before.i or v == verb.head:
+        return None
+    if not any(a == verb.head for a in v.ancestors):
+        return None
+    if not any(c.dep_ in ("advmod", "mark") and c.lower_ in TIME_MARKS for c in v.children):
+        return None
+    subj = [c for c in v.children if c.dep_ == "nsubj" and can_speak(c)]
+    return subj[0] if subj else None
 
 
 #: Verbs whose clausal complement is someone's statement: a participle hanging off that
