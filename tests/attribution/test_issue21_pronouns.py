@@ -89,3 +89,16 @@ def test_a_group_is_no_he(shown_all) -> None:  # type: ignore[no-untyped-def]
     )
     speaker = _row(shown_all, text, "the plan had not won").attrs["speaker"]
     assert speaker["role"] != "Critics" and speaker["name"] in (None, "Tom Reyes"), speaker
+
+
+def test_a_surname_that_is_also_a_mans_first_name_is_no_man(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # "Clinton" alone was read as a man's first name, so the "She" after it skipped her and
+    # went to "a State Department official" named before (PolNeAR train); a bare surname says
+    # nothing of gender
+    text = (
+        "Email review widens\n\n"
+        "Two of the messages were upgraded, according to a State Department official.\n\n"
+        "Warren, after the report about her accounts came out in March, said that there was "
+        "no wrongdoing. She has since stressed that she broke no rule."
+    )
+    assert _name(shown_all, text, "she broke no rule") == "Warren"

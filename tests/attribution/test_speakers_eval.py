@@ -105,6 +105,11 @@ def test_name_gender_from_first_name_or_title() -> None:
     assert name_gender("Mrs. Obama") == "f"
     assert name_gender("Terry Strada") is None  # not clearly one gender
     assert name_gender("Obama") is None
+    # one word is a surname as often as a first name: no gender from it
+    assert name_gender("Clinton") is None  # gender-guesser knows "Clinton" as a man's name
+    assert name_gender("Stein") is None
+    assert name_gender("Jill Stein") == "f"
+    assert name_gender("Ms. Warren") == "f"
 
 
 def test_threshold_keeps_wrong_names_within_the_target() -> None:

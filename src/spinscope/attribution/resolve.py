@@ -188,6 +188,10 @@ def name_gender(name: str) -> str | None:
     for t in str(hn.title).lower().replace(".", " ").split():
         if t in _TITLE_GENDER:
             return _TITLE_GENDER[t]
+    if not str(hn.last).strip():
+        # one word is a surname as often as not ("Clinton", "Warren", "Stein"): nameparser
+        # reads it as a first name, and gender-guesser knows "Clinton" as a man's
+        return None
     firsts = f"{hn.first} {hn.middle}".split()
     for first in firsts:
         # only a first name that is clearly one gender: "Terry", "Bernie" settle nothing
