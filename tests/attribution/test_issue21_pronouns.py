@@ -102,3 +102,28 @@ def test_a_surname_that_is_also_a_mans_first_name_is_no_man(shown_all) -> None: 
         "no wrongdoing. She has since stressed that she broke no rule."
     )
     assert _name(shown_all, text, "she broke no rule") == "Warren"
+
+
+def test_the_governor_is_the_one_governor_named_though_he_had_not_spoken(shown_all) -> None:  # type: ignore[no-untyped-def]
+    # "Cruz won the endorsement of Indiana Gov. Mike Pence … the governor said" (PolNeAR
+    # train): the governor was named only as an object, so "the governor" found no speaker
+    # with that title and stayed unnamed
+    text = (
+        "Senate hopeful gains backing\n\n"
+        "Laura Kemp won the endorsement of Ohio Gov. Daniel Whitfield on Friday, a boost "
+        "before the primary.\n\n"
+        "Kemp said she was grateful for the support.\n\n"
+        "In a radio interview, the governor said Kemp would fight for the state's farmers."
+    )
+    assert _name(shown_all, text, "Kemp would fight") == "Daniel Whitfield"
+
+
+def test_the_governor_with_two_governors_named_is_nobody_named(shown_all) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Senate hopeful gains backing\n\n"
+        "Laura Kemp won the endorsement of Ohio Gov. Daniel Whitfield on Friday, and Gov. "
+        "Susan Park of Iowa praised her too.\n\n"
+        "Kemp said she was grateful for the support.\n\n"
+        "In a radio interview, the governor said Kemp would fight for the state's farmers."
+    )
+    assert _name(shown_all, text, "Kemp would fight") is None

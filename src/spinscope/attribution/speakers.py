@@ -213,6 +213,9 @@ class SpeakerResolver:
         self.person_ents: list[tuple[int, list[str]]] = []
         #: those of them outside quotations
         self.plain_names: list[tuple[int, list[str]]] = []
+        #: those of them with a title or an apposition, speaker or not ("endorsed by Indiana
+        #: Gov. Mike Pence": whom a later "the governor said" means)
+        self.titled: list[tuple[int, list[str], set[str]]] = []
         for (off, sdoc), quoted in zip(parses, quoted_in, strict=True):
             for ent in sdoc.ents:
                 if ent.label_ == "PERSON" and (words := _name_words(ent)):
@@ -220,6 +223,9 @@ class SpeakerResolver:
                     self.person_ents.append((at, words))
                     if not any(a <= at < b for a, b in quoted):
                         self.plain_names.append((at, words))
+                        role = _role(ent.root, list(ent))
+                        if role:
+                            self.titled.append((at, words, _title_words(role)))
         for _off, sdoc in [*parses, *(context or {}).get("title", [])]:
             for ent in sdoc.ents:
                 if ent.label_ == "PERSON":
@@ -783,7 +789,30 @@ class SpeakerResolver:
 
     @staticmethod
     def _role_words(cl: Cluster) -> set[str]:
-        return {TITLE_ABBREVIATIONS.get(w, w.rstrip(".,")) for w in (cl.role or "").lower().split()}
+        return _title_words(cl.role)
+
+    def _titled_others(self, lemma: str, pos: int, cl: Cluster) -> bool:
+        """Someone else the article titled so before ``pos`` (named, never a speaker yet)."""
+        mine = set(cl.name.split())
+        return any(
+            at < pos and lemma in title and words[-1] not in mine
+            for at, words, title in self.titled
+        )
+
+    def _titled_person(self, lemma: str, pos: int) -> Cluster | None:
+        """The one person the article named with this title before ``pos`` though they never
+        spoke ("endorsed by Indiana Gov. Mike Pence … the governor said"); None when it named
+        none or several."""
+        found = [(at, words) for at, words, title in self.titled if at < pos and lemma in title]
+        if not found or len({words[-1] for _, words in found}) > 1:
+            return None
+        at, words = found[-1]
+        name = self.canonical(" ".join(words))
+        for cl in reversed(self.clusters):
+            if cl.named and cl.type == "person" and name.split()[-1] in cl.name.split():
+                return cl
+        title = next(t for a, w, t in self.titled if a == at)
+        return self._new(name, "person", lemma if title else None, (at, at + len(name)))
 
     def _by_role(self, lemma: str, desc: str, pos: int) -> Cluster | None:
         """“the expert” → the most recent person whose role shares the noun or its group."""
@@ -809,12 +838,27 @@ class SpeakerResolver:
                 self._how = "unnamed"
                 return None
             if fits:
+                if words == {lemma} and self._titled_others(lemma, pos, fits[0]):
+                    # "the senator" after "Sen. Ted Cruz" spoke and "Sen. Marco Rubio" was named
+                    self._how = "unnamed"
+                    return None
                 self._how = "role"
                 return fits[0]
+            if words == {lemma}:
+                found = self._titled_person(lemma, pos)
+                if found is not None:
+                    self._how = "role"
+                    return found
         # "the expert" with no matching title: nobody the article settles (it was the latest
         # titled person — "the expert warned" given to Prince Andrew)
         self._how = "unnamed"
         return None
+
+
+def _title_words(role: str | None) -> set[str]:
+    """The words of a role with news abbreviations spelled out ("Indiana Gov." → indiana,
+    governor)."""
+    return {TITLE_ABBREVIATIONS.get(w, w.rstrip(".,")) for w in (role or "").lower().split()}
 
 
 #: Titles as news writes them before a name ("Gov. Chris Christie" is "the governor").
