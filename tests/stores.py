@@ -186,6 +186,35 @@ def stat_corpus() -> list[Document]:
     ]
 
 
+#: The body of :func:`quotation_in_pieces`: one quotation of Ann Roe's in two pieces around its
+#: cue, then a statement of Bo Poe's.
+PIECES_BODY = (
+    "“The evil plan failed,” said Ann Roe, the mayor. “And the corrupt deal failed too.” "
+    'Later Bo Poe said "a quiet week ahead" for the city.'
+)
+
+
+def quotation_in_pieces(
+    speaker: str = "Ann Roe", type_: str = "person", title: str = "Pieces"
+) -> Document:
+    """An article with one statement in two pieces ("“…,” said Ann Roe. “…”": rows a1 and a2,
+    a2 ``continues`` a1, one technique span in each) and one statement of Bo Poe's (a3)."""
+    doc = make_doc(
+        PIECES_BODY,
+        title=title,
+        techniques=(("evil", "Loaded_Language", 0.9), ("corrupt", "Loaded_Language", 0.8)),
+        quotes=(
+            ("The evil plan failed", "said", speaker, type_, "mayor"),
+            ("And the corrupt deal failed too", "said", speaker, type_, "mayor"),
+            ("a quiet week ahead", "Bo Poe said", "Bo Poe"),
+        ),
+    )
+    atts = doc.layer("attributions")
+    atts[1].attrs["continues"] = "a1"
+    doc.set_layer("attributions", atts)
+    return Document.from_dict(doc.to_dict())  # as the reader would load it (checks continues)
+
+
 #: Vocabulary of ``story``: random news-like words, so stories of different seeds share almost
 #: no 5-word shingles (near-duplicate tests) while copies of one seed are the same text.
 WORDS = (

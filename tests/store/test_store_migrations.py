@@ -11,7 +11,7 @@ from spinscope.store.schema import metadata
 from spinscope.store.stats import stats_from_spans
 from stores import make_doc, stat_corpus
 
-HEAD = "0007"
+HEAD = "0008"
 
 
 def _ignore_search_objects(obj: Any, name: str | None, type_: str, *_: Any) -> bool:

@@ -354,7 +354,7 @@ def test_a_0005_store_upgrades_in_place(store: Store) -> None:
         tables = store.engine.dialect.get_table_names(conn)
     assert "corrections" not in tables and "reviews" not in tables
     migrate(store.engine)
-    assert current_revision(store.engine) == "0007"  # head (0007: watch terms)
+    assert current_revision(store.engine) == "0008"  # head (0008: statements in pieces)
     assert store.count() == 2
     assert [store.get(d.id) for d in docs] == docs
     item = add_correction(

@@ -653,6 +653,15 @@ def _corrected(doc: _Doc, reviewer: str | None, corrections: list[_Correction]) 
         if a["status"] != "rejected"
     ]
     live = {a["attribution_id"]: a["key"] for a in atts if a["attribution_id"] is not None}
+    # a statement in pieces: the key of the (not rejected) row a model row goes on with
+    goes_on = {
+        str(a["id"]): str(a["continues"])
+        for a in doc.attributions
+        if a.get("continues") is not None and a.get("id") is not None
+    }
+    for a in atts:
+        head = goes_on.get(a["attribution_id"]) if a["attribution_id"] is not None else None
+        a["continues"] = live.get(head) if head is not None else None
     added = [a for a in atts if a["status"] == "added"]
     model = _model_techniques(doc)
     techs = []
@@ -699,7 +708,8 @@ def corrected_layers(store: Store, doc_id: str, reviewer: str | None = None) -> 
     None)}]`` — rejected spans removed, relabelled and resized ones as corrected, added ones in;
     a model span below the default view that the reviewer did not review is left out (it was
     never shown). ``attributions``: ``[{"key", "attribution_id", "content", "source", "cue",
-    "speaker" (the effective speaker), "model_speaker", "status"}]`` without rejected ones.
+    "speaker" (the effective speaker), "model_speaker", "status", "continues" (the key of the
+    statement this row is a further piece of, or None)}]`` without rejected ones.
 
     With ``reviewer`` None, the corrections of the reviewer who marked the document reviewed
     last count (several reviewers: the latest ``reviewed_at``); without any review, those of

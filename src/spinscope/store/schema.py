@@ -110,6 +110,10 @@ attributions = Table(
     Column("speaker_name", String(300)),
     Column("speaker_key", String(300), index=True),
     Column("resolved", String(16)),
+    # A statement in pieces (migration 0008): the ``seq`` of the row whose statement this one
+    # goes on with (the document's ``continues``); NULL for a statement of its own and for rows
+    # stored before 0008. A plain integer, no declared foreign key (see the migration).
+    Column("continues_seq", Integer),
 )
 
 techniques = Table(

@@ -6,15 +6,16 @@ voice, roles over time). Linking attributions to speakers at insert is
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from spinscope.document import Document
 from spinscope.store import schema as t
 from spinscope.store.documents import query_terms
 from spinscope.store.near_duplicates import NearDuplicates
+from spinscope.store.speakers import is_statement
 
 
 class SpeakerPages:
@@ -64,7 +65,8 @@ class SpeakerPages:
     def speakers(
         self, q: str | None = None, limit: int = 50, offset: int = 0
     ) -> tuple[int, list[dict[str, Any]]]:
-        """Speakers with the most statements first; ``q`` filters on any of their names."""
+        """Speakers with the most statements first; ``q`` filters on any of their names. A
+        statement in pieces counts once (:func:`spinscope.store.speakers.is_statement`)."""
         limit, offset = max(0, min(limit, 500)), max(0, offset)
         sp, at = t.speakers, t.attributions
         cond: Any = sp.c.seq.in_(select(at.c.speaker_seq).where(at.c.speaker_seq.is_not(None)))
@@ -84,7 +86,7 @@ class SpeakerPages:
             rows = conn.execute(
                 select(sp.c.seq, sp.c.name, sp.c.type, n_st, n_docs)
                 .select_from(sp.join(at, at.c.speaker_seq == sp.c.seq))
-                .where(cond)
+                .where(cond, is_statement(at))
                 .group_by(sp.c.seq, sp.c.name, sp.c.type)
                 .order_by(n_st.desc(), sp.c.name, sp.c.seq)
                 .limit(limit)
@@ -99,7 +101,12 @@ class SpeakerPages:
 
     def speaker(self, speaker_id: int, limit: int = 200) -> dict[str, Any] | None:
         """One corpus speaker: name variants, statements (newest first), the techniques in
-        their voice, and their roles over time (first and last date each was seen)."""
+        their voice, and their roles over time (first and last date each was seen).
+
+        A statement in pieces ("“…,” she said. “…”") is one statement: the counts count it once
+        and its further pieces are listed under it (``continued``: attribution, cue, text and
+        techniques of each piece, in text order); the techniques in their voice count every
+        piece's spans."""
         sp, at, docs, tech = t.speakers, t.attributions, t.documents, t.techniques
         with self.engine.connect() as conn:
             head = conn.execute(
@@ -107,7 +114,8 @@ class SpeakerPages:
             ).first()
             if head is None:
                 return None
-            mine = at.c.speaker_seq == speaker_id
+            every = at.c.speaker_seq == speaker_id  # every row, pieces of statements too
+            mine = every & is_statement(at)  # one row per statement
             variants = [
                 {"name": n, "mentions": int(k)}
                 for n, k in conn.execute(
@@ -142,6 +150,7 @@ class SpeakerPages:
             rows = conn.execute(
                 select(
                     at.c.seq,
+                    at.c.document_seq,
                     at.c.attribution_id,
                     at.c.kind,
                     at.c.cue_text,
@@ -164,8 +173,10 @@ class SpeakerPages:
                 .order_by(docs.c.published.desc(), docs.c.seq.desc(), at.c.content_start)
                 .limit(max(0, min(limit, 1000)))
             ).all()
+            pieces = self._pieces(conn, every, rows) if rows else {}
             spans: dict[int, list[dict[str, Any]]] = {}
             if rows:
+                seqs = [r.seq for r in rows] + [p.seq for ps in pieces.values() for p in ps]
                 for r in conn.execute(
                     select(
                         tech.c.attribution_seq,
@@ -174,7 +185,7 @@ class SpeakerPages:
                         func.substr(docs.c.text, tech.c.start + 1, tech.c.end - tech.c.start),
                     )
                     .select_from(tech.join(docs, docs.c.seq == tech.c.document_seq))
-                    .where(tech.c.attribution_seq.in_([r.seq for r in rows]))
+                    .where(tech.c.attribution_seq.in_(seqs))
                     .order_by(tech.c.attribution_seq, tech.c.start)
                 ):
                     spans.setdefault(int(r[0]), []).append(
@@ -189,7 +200,7 @@ class SpeakerPages:
                         func.count(tech.c.document_seq.distinct()).label("documents"),
                     )
                     .select_from(tech.join(at, at.c.seq == tech.c.attribution_seq))
-                    .where(mine)
+                    .where(every)
                     .group_by(tech.c.technique)
                     .order_by(func.count().desc(), tech.c.technique)
                 )
@@ -237,10 +248,57 @@ class SpeakerPages:
                     "venue": r.venue,
                     "text": _short(str(r.content or ""), 500),
                     "techniques": spans.get(int(r.seq), []),
+                    "continued": [
+                        {
+                            "attribution": p.attribution_id,
+                            "cue": p.cue_text,
+                            "text": _short(str(p.content or ""), 500),
+                            "techniques": spans.get(int(p.seq), []),
+                        }
+                        for p in pieces.get(int(r.seq), [])
+                    ],
                 }
                 for r in rows
             ],
         }
+
+    @staticmethod
+    def _pieces(conn: Connection, every: Any, rows: Sequence[Any]) -> dict[int, list[Any]]:
+        """The further pieces of the statements in ``rows`` (rows of the speaker, ``every``,
+        that continue one of theirs), by the seq of the statement they belong to, in text
+        order; a piece of a piece belongs to the first piece's statement."""
+        at, docs = t.attributions, t.documents
+        content = func.substr(
+            docs.c.text, at.c.content_start + 1, at.c.content_end - at.c.content_start
+        )
+        found = conn.execute(
+            select(
+                at.c.seq,
+                at.c.continues_seq,
+                at.c.attribution_id,
+                at.c.cue_text,
+                func.substr(content, 1, 600).label("content"),
+            )
+            .select_from(at.join(docs, docs.c.seq == at.c.document_seq))
+            .where(
+                every,
+                ~is_statement(at),
+                at.c.document_seq.in_(sorted({int(r.document_seq) for r in rows})),
+            )
+            .order_by(at.c.document_seq, at.c.content_start)
+        ).all()
+        shown = {int(r.seq) for r in rows}
+        parent = {int(p.seq): int(p.continues_seq) for p in found}
+        out: dict[int, list[Any]] = {}
+        for p in found:
+            head = parent[int(p.seq)]
+            for _ in range(len(parent)):
+                if head not in parent:
+                    break
+                head = parent[head]
+            if head in shown:
+                out.setdefault(head, []).append(p)
+        return out
 
 
 def _short(s: str, width: int) -> str:

@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from spinscope.store import schema as t
@@ -366,11 +366,24 @@ def recount(conn: Connection, names: set[str]) -> None:
         )
 
 
+def is_statement(at: Table = t.attributions) -> ColumnElement[bool]:
+    """Whether a row of ``at`` (``attributions`` or an alias of it) is a statement of its own:
+    not a further piece of a statement of the same speaker (``continues_seq``, migration 0008:
+    "“…,” she said. “…”" is one statement in two rows). Rows stored before 0008 have no
+    ``continues_seq`` and each count as a statement."""
+    head = t.attributions.alias("continued")
+    return ~exists().where(
+        head.c.seq == at.c.continues_seq,
+        head.c.speaker_seq.is_not_distinct_from(at.c.speaker_seq),
+    )
+
+
 def unresolved_statements(conn: Connection) -> int:
     """Stored statements whose speaker the article does not settle (no name shown: a pronoun
-    or description kept as written). They never become corpus speakers (issue 21)."""
+    or description kept as written). They never become corpus speakers (issue 21). A statement
+    in pieces counts once (:func:`is_statement`)."""
     at = t.attributions
-    q = select(func.count()).select_from(at).where(at.c.speaker_seq.is_(None))
+    q = select(func.count()).select_from(at).where(at.c.speaker_seq.is_(None), is_statement(at))
     return int(conn.execute(q).scalar_one())
 
 
@@ -465,6 +478,30 @@ def _statement_index(
     return layers, who, types
 
 
+def statement_of_piece(
+    doc: dict[str, Any], who: dict[tuple[int, str], tuple[int | None, str]]
+) -> dict[str, str]:
+    """In one corrected document (a :func:`spinscope.store.review.corrected_corpus` item), the
+    key of each further piece of a statement → the key of that statement: a row that
+    ``continues`` a row with the same corrected speaker (as :func:`is_statement` for the
+    store's rows); a piece of a piece belongs to the first piece's statement."""
+    seq = int(doc["seq"])
+    parent = {
+        str(a["key"]): str(a["continues"])
+        for a in doc["attributions"]
+        if a.get("continues") is not None
+        and who.get((seq, str(a["continues"]))) == who.get((seq, str(a["key"])))
+    }
+    out: dict[str, str] = {}
+    for key, head in parent.items():
+        for _ in range(len(parent)):
+            if head not in parent:
+                break
+            head = parent[head]
+        out[key] = head
+    return out
+
+
 def corrected_speakers(
     store: Store,
     q: str | None = None,
@@ -483,7 +520,10 @@ def corrected_speakers(
     unresolved = 0
     for doc in layers:
         seq = int(doc["seq"])
+        pieces = statement_of_piece(doc, who)
         for a in doc["attributions"]:
+            if a["key"] in pieces:  # a statement in pieces counts once
+                continue
             hit = who.get((seq, a["key"]))
             if hit is None:
                 unresolved += 1
@@ -529,10 +569,17 @@ def corrected_speaker(
         return None
     layers, who, _types = _statement_index(store, reviewer)
     mine: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    #: the further pieces of a statement of theirs: (document seq, statement key) → rows
+    pieces: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for doc in layers:
+        piece_of = statement_of_piece(doc, who)
         for a in doc["attributions"]:
             hit = who.get((int(doc["seq"]), a["key"]))
-            if hit is not None and hit[0] == speaker_id:
+            if hit is None or hit[0] != speaker_id:
+                continue
+            if a["key"] in piece_of:
+                pieces.setdefault((int(doc["seq"]), piece_of[a["key"]]), []).append(a)
+            else:
                 mine.append((doc, a))
     seqs = sorted({int(d["seq"]) for d, _ in mine})
     info: dict[int, Any] = {}
@@ -572,6 +619,30 @@ def corrected_speaker(
     once: set[tuple[int, str]] = set()
     variants: dict[str, int] = {}
     role_seen: dict[str, list[Any]] = {}
+
+    def voice_spans(doc: dict[str, Any], key: str, text: str) -> list[dict[str, Any]]:
+        """The technique spans in the voice of row ``key`` (counted in ``voiced``)."""
+        spans = []
+        for tech in doc["techniques"]:
+            if tech["attribution"] != key:
+                continue
+            n, ds = voiced.get(tech["technique"], (0, set()))
+            ds.add(int(doc["seq"]))
+            voiced[tech["technique"]] = (n + 1, ds)
+            piece = " ".join(text[tech["start"] : tech["end"]].split())
+            spans.append(
+                {
+                    "technique": tech["technique"],
+                    "confidence": tech["confidence"],
+                    "text": piece if len(piece) <= 200 else piece[:199] + "…",
+                }
+            )
+        return spans
+
+    def short(s: str) -> str:
+        s = " ".join(s.split())
+        return s if len(s) <= 500 else s[:499] + "…"
+
     for doc, a in mine:
         seq = int(doc["seq"])
         r = info[seq]
@@ -592,22 +663,16 @@ def corrected_speaker(
                 seen[0] = min(x for x in (seen[0], r.published) if x)
                 seen[1] = max(x for x in (seen[1], r.published) if x)
             seen[2] += 1
-        spans = []
-        for tech in doc["techniques"]:
-            if tech["attribution"] != a["key"]:
-                continue
-            n, ds = voiced.get(tech["technique"], (0, set()))
-            ds.add(seq)
-            voiced[tech["technique"]] = (n + 1, ds)
-            piece = " ".join(text[tech["start"] : tech["end"]].split())
-            spans.append(
-                {
-                    "technique": tech["technique"],
-                    "confidence": tech["confidence"],
-                    "text": piece if len(piece) <= 200 else piece[:199] + "…",
-                }
-            )
-        shown = " ".join(content.split())
+        spans = voice_spans(doc, a["key"], text)
+        continued = [
+            {
+                "attribution": p["attribution_id"] or p["key"],
+                "cue": model_rows.get((seq, str(p["attribution_id"])), (None,) * 4)[2],
+                "text": short(text[p["content"]["start"] : p["content"]["end"]]),
+                "techniques": voice_spans(doc, p["key"], text),
+            }
+            for p in sorted(pieces.get((seq, a["key"]), []), key=lambda p: p["content"]["start"])
+        ]
         statements.append(
             {
                 "document": {
@@ -623,8 +688,9 @@ def corrected_speaker(
                 "cue": cue,
                 "role": role,
                 "venue": venue,
-                "text": shown if len(shown) <= 500 else shown[:499] + "…",
+                "text": short(content),
                 "techniques": spans,
+                "continued": continued,
             }
         )
         order.append((str(r.published or ""), seq, int(a["content"]["start"])))

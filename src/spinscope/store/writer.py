@@ -199,7 +199,8 @@ class Writer:
         self, conn: Connection, doc_seq: int, atts: list[dict[str, Any]]
     ) -> tuple[dict[str, int], dict[str, str], SpeakerLinker]:
         """Insert attribution rows linked to corpus speakers; map attribution id → row seq (for
-        technique voice links) and → speaker name (for the statistics)."""
+        technique voice links) and → speaker name (for the statistics). A row that ``continues``
+        an earlier one (a statement in pieces) gets that row's seq as ``continues_seq``."""
         out: dict[str, int] = {}
         speaker_of: dict[str, str] = {}
         linker = SpeakerLinker(conn)
@@ -213,6 +214,7 @@ class Writer:
             cue = a.get("cue") or {}
             source = a.get("source") or {}
             aid = str(a.get("id") or f"a{len(out) + 1}")
+            cont = a.get("continues")
             seq = conn.execute(
                 t.attributions.insert()
                 .values(
@@ -232,6 +234,7 @@ class Writer:
                     speaker_name=mention.variant if mention else None,
                     speaker_key=mention.key.key if mention else None,
                     resolved=resolved,
+                    continues_seq=out.get(str(cont)) if cont is not None else None,
                 )
                 .returning(t.attributions.c.seq)
             ).scalar_one()

@@ -687,7 +687,7 @@ def create_app(
         reviewed: str | None = REVIEWED,
     ) -> dict[str, Any]:
         """Corpus speakers (one per person or body, whatever the name variant), most
-        statements first; ``q`` matches any of their names. ``unresolved``: statements whose
+        statements first (a quotation in pieces counts once); ``q`` matches any of their names. ``unresolved``: statements whose
         speaker the article does not settle (shown as the mention, never a speaker here).
         ``reviewed=only``: the reviewed articles' statements with their corrected speakers (a
         name typed by a reviewer that no article gives is listed with ``id`` null);
