@@ -359,3 +359,49 @@ def test_who_told_her_to_leave_is_the_time_clauses_subject(
     assert row.attrs["speaker"]["name"] is None
     src = row.attrs["source"]
     assert TIME_CLAUSE[src["start"] : src["end"]].endswith("police")
+
+
+LIVE_BLOG = """The Latest: Senate race
+
+1:21 p.m.
+
+Mark Dalton is drawing criticism after appearing to mock the state's farmers.
+
+Dalton said the remarks were misquoted.
+"""
+
+
+def test_a_time_stamp_on_the_line_above_is_no_role(shown_all: AttributionExtractor) -> None:
+    """A live blog's "1:21 p.m." line was shown as Donald Trump's role (PolNeAR dev), with the
+    headline above it."""
+    row = row_at(shown_all, LIVE_BLOG, "the remarks were")
+    assert row.attrs["speaker"]["name"] == "Mark Dalton"
+    assert row.attrs["speaker"]["role"] is None
+
+
+NOMINEES = """Debate night
+
+Republican nominee Carl Brandt said he would cut taxes.
+
+Democratic nominee Joan Pierce said she would raise the minimum wage.
+
+The Republican nominee said the economy was failing.
+"""
+
+MET = """Debate night
+
+Republican nominee Carl Brandt and Democratic nominee Joan Pierce met in Ohio.
+
+Brandt said he would cut taxes.
+"""
+
+
+def test_the_description_tells_two_title_holders_apart(shown_all: AttributionExtractor) -> None:
+    """ "The Republican nominee" with a Republican and a Democratic nominee named: the one the
+    description says (PolNeAR dev: shown unnamed)."""
+    assert name_at(shown_all, NOMINEES, "the economy was failing") == "Carl Brandt"
+
+
+def test_a_headline_on_the_line_above_is_no_role(shown_all: AttributionExtractor) -> None:
+    row = row_at(shown_all, MET, "he would cut")
+    assert row.attrs["speaker"]["role"] == "Republican nominee"  # was "Debate night\n\nRe…"

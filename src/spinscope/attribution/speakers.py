@@ -661,11 +661,13 @@ class SpeakerResolver:
             ent = inside[0]
             name = list(ent)
             pre = [t for t in sdoc[lo : ent.start]]
-            dashes = [k for k, t in enumerate(pre) if t.text in DASHES]
-            if dashes:  # a dateline is no title ("HEMPSTEAD, N.Y., Sept. 26 (UPI) — Green …")
-                pre = pre[dashes[-1] + 1 :]
-            while pre and (pre[0].pos_ == "DET" or pre[0].is_punct):
-                pre = pre[1:]
+            dashes = [k for k, t in enumerate(pre) if t.text in DASHES or _breaks_line(t)]
+            if dashes:  # a dateline is no title ("HEMPSTEAD, N.Y., Sept. 26 (UPI) — Green …"),
+                pre = pre[dashes[-1] + 1 :]  # nor a line above ("1:21 p.m.\n\nDonald Trump")
+            while pre and (
+                pre[0].pos_ == "DET" or pre[0].is_punct or pre[0].ent_type_ in ("TIME", "DATE")
+            ):
+                pre = pre[1:]  # nor a time
             while pre and (pre[-1].is_punct or pre[-1].tag_ in ("IN", "CC")):
                 pre = pre[:-1]
             role = _text(pre) if any(t.pos_ in ("NOUN", "PROPN") for t in pre) else None
@@ -791,28 +793,39 @@ class SpeakerResolver:
     def _role_words(cl: Cluster) -> set[str]:
         return _title_words(cl.role)
 
-    def _titled_others(self, lemma: str, pos: int, cl: Cluster) -> bool:
-        """Someone else the article titled so before ``pos`` (named, never a speaker yet)."""
-        mine = set(cl.name.split())
-        return any(
-            at < pos and lemma in title and words[-1] not in mine
-            for at, words, title in self.titled
-        )
+    def _title_holders(
+        self, lemma: str, pos: int, people: Sequence[Cluster]
+    ) -> list[tuple[str, set[str], Cluster | None, int, list[str]]]:
+        """Everyone holding the title ``lemma`` before ``pos``, latest first, one entry per
+        surname: speakers whose role has it, and people the article named with it though they
+        never spoke ("endorsed by Indiana Gov. Mike Pence"). Entries: (surname, title words,
+        cluster or None, offset, name words)."""
+        out: dict[str, tuple[str, set[str], Cluster | None, int, list[str]]] = {}
+        for cl in people:
+            words = self._role_words(cl)
+            if lemma in words and cl.name.split():
+                out.setdefault(cl.name.split()[-1], (cl.name.split()[-1], words, cl, cl.last, []))
+        for at, name, title in self.titled:
+            if at < pos and lemma in title:
+                key = name[-1]
+                if key in out:
+                    k, held, owner, last, n = out[key]
+                    out[key] = (k, held | title, owner, max(last, at), n or name)
+                else:
+                    out[key] = (key, title, None, at, name)
+        return sorted(out.values(), key=lambda e: -e[3])
 
-    def _titled_person(self, lemma: str, pos: int) -> Cluster | None:
-        """The one person the article named with this title before ``pos`` though they never
-        spoke ("endorsed by Indiana Gov. Mike Pence … the governor said"); None when it named
-        none or several."""
-        found = [(at, words) for at, words, title in self.titled if at < pos and lemma in title]
-        if not found or len({words[-1] for _, words in found}) > 1:
-            return None
-        at, words = found[-1]
+    def _holder_cluster(
+        self, entry: tuple[str, set[str], Cluster | None, int, list[str]]
+    ) -> Cluster:
+        surname, title, cl, at, words = entry
+        if cl is not None:
+            return cl
         name = self.canonical(" ".join(words))
-        for cl in reversed(self.clusters):
-            if cl.named and cl.type == "person" and name.split()[-1] in cl.name.split():
-                return cl
-        title = next(t for a, w, t in self.titled if a == at)
-        return self._new(name, "person", lemma if title else None, (at, at + len(name)))
+        for other in reversed(self.clusters):
+            if other.named and other.type == "person" and surname in other.name.split():
+                return other
+        return self._new(name, "person", None, (at, at + len(name)))
 
     def _by_role(self, lemma: str, desc: str, pos: int) -> Cluster | None:
         """“the expert” → the most recent person whose role shares the noun or its group."""
@@ -830,29 +843,35 @@ class SpeakerResolver:
         )
         self._related = related
         # the title itself first ("the president" → President Trump, not the Fed official
-        # named since), then a word of its group ("the diplomat" → the ambassador)
-        for words in ({lemma}, related):
-            fits = [cl for cl in people if self._role_words(cl) & words]
-            if len(fits) > 1 and lemma in self._role_words(fits[1]):
-                # "the senator" with two senators named: the article does not say which
+        # named since; "the governor" → "Indiana Gov. Mike Pence" named only as an object)
+        holders = self._title_holders(lemma, pos, people)
+        if len(holders) > 1:
+            # "the senator" with two senators named: the article does not say which — unless
+            # the description does ("the Republican nominee" of two nominees)
+            quals = _title_words(desc) - {lemma} - _QUALIFIER_STOP
+            if quals:
+                holders = [h for h in holders if quals <= h[1]]
+            if len(holders) != 1:
                 self._how = "unnamed"
                 return None
-            if fits:
-                if words == {lemma} and self._titled_others(lemma, pos, fits[0]):
-                    # "the senator" after "Sen. Ted Cruz" spoke and "Sen. Marco Rubio" was named
-                    self._how = "unnamed"
-                    return None
-                self._how = "role"
-                return fits[0]
-            if words == {lemma}:
-                found = self._titled_person(lemma, pos)
-                if found is not None:
-                    self._how = "role"
-                    return found
+        if holders:
+            self._how = "role"
+            return self._holder_cluster(holders[0])
+        # then a word of its group ("the diplomat" → the ambassador): the latest so titled
+        fits = [cl for cl in people if self._role_words(cl) & related]
+        if fits:
+            self._how = "role"
+            return fits[0]
         # "the expert" with no matching title: nobody the article settles (it was the latest
         # titled person — "the expert warned" given to Prince Andrew)
         self._how = "unnamed"
         return None
+
+
+#: Words of a description that do not tell two title holders apart.
+_QUALIFIER_STOP = frozenset(
+    {"the", "a", "an", "of", "for", "in", "on", "at", "to", "and", "this", "that", "'s", "’s"}
+)
 
 
 def _title_words(role: str | None) -> set[str]:
