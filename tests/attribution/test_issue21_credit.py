@@ -405,3 +405,22 @@ def test_the_description_tells_two_title_holders_apart(shown_all: AttributionExt
 def test_a_headline_on_the_line_above_is_no_role(shown_all: AttributionExtractor) -> None:
     row = row_at(shown_all, MET, "he would cut")
     assert row.attrs["speaker"]["role"] == "Republican nominee"  # was "Debate night\n\nRe…"
+
+
+OWNED_PEOPLE = """Campaign trail
+
+Senator Mark Dalton spoke in Des Moines on Wednesday.
+
+“My reaction, that was outrageous,” Dalton's former campaign strategist said in an interview.
+
+Dalton's wife said the senator was tired but happy.
+"""
+
+
+def test_whose_strategist_or_wife_is_not_the_speaker(shown_all: AttributionExtractor) -> None:
+    """ "Obama's former campaign strategist said" was shown as Obama (PolNeAR dev, with every
+    name shown): a person known by whom they belong to is not that one."""
+    strategist = row_at(shown_all, OWNED_PEOPLE, "My reaction")
+    assert strategist.attrs["speaker"]["name"] is None
+    assert "strategist" in strategist.attrs["speaker"]["role"]
+    assert name_at(shown_all, OWNED_PEOPLE, "the senator was tired") is None

@@ -930,6 +930,13 @@ def _name_of_other(ent: Any, head: Token) -> bool:
         and (head.tag_ == "NNS" or head.lemma_.lower() in DOCUMENT_NOUNS | ORG_NOUNS)
     ):
         return True  # "Clinton supporters", "a Hillary Clinton ad"
+    if (
+        root.dep_ == "poss"
+        and root.head == head
+        and head.pos_ == "NOUN"
+        and head.lemma_.lower() in PERSON_NOUNS | KIN_NOUNS
+    ):
+        return True  # "Obama's former campaign strategist", "Trump's lawyer", "Cruz's wife"
     if root.dep_ != "pobj":
         return False
     prep = root.head
@@ -941,6 +948,15 @@ def _name_of_other(ent: Any, head: Token) -> bool:
         and head.lemma_.lower() in PERSON_NOUNS | ORG_NOUNS
         and head.pos_ == "NOUN"
     )
+
+
+#: People known by whom they belong to ("Cruz's wife said"): never that one.
+KIN_NOUNS = frozenset(
+    {
+        "wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "friend",
+        "partner", "widow", "cousin", "uncle", "aunt", "nephew", "niece", "backer", "ally",
+    }
+)  # fmt: skip
 
 
 def _owned_body(head: Token) -> str | None:
