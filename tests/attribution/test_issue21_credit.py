@@ -424,3 +424,32 @@ def test_whose_strategist_or_wife_is_not_the_speaker(shown_all: AttributionExtra
     assert strategist.attrs["speaker"]["name"] is None
     assert "strategist" in strategist.attrs["speaker"]["role"]
     assert name_at(shown_all, OWNED_PEOPLE, "the senator was tired") is None
+
+
+HEADLINE_VERB = """Black Lawmakers Rip Mark Dalton Over Birther Lie
+
+Mark Dalton said on Friday that the senator was born in Ohio.
+
+Dalton did not apologize, and he said the matter was closed.
+"""
+
+
+def test_a_headline_verb_is_no_first_name() -> None:
+    """NER reads "Rip Donald Trump" in a title-case headline as one name, and every row of
+    Donald Trump showed "Rip Donald Trump" (PolNeAR dev, unannotated)."""
+    doc = get_pipeline(("clean", "sentences", "attributions"))(Document(HEADLINE_VERB))
+    names = {row.attrs["speaker"]["name"] for row in doc.layer("attributions")}
+    assert names == {"Mark Dalton"}
+
+
+ONE_OF_A_GROUP = """Hearing ends badly
+
+The meeting deteriorated from there. One Republican threatened to make Kadzik testify in a public setting.
+"""
+
+
+def test_one_member_of_a_group_is_not_a_speaker_called_so(shown_all: AttributionExtractor) -> None:
+    """ "One Republican threatened …" was shown with the name "Republican" (PolNeAR dev)."""
+    row = row_at(shown_all, ONE_OF_A_GROUP, "to make Kadzik")
+    assert row.attrs["speaker"]["name"] is None
+    assert row.attrs["speaker"]["role"] == "One Republican"

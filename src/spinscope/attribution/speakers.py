@@ -226,14 +226,18 @@ class SpeakerResolver:
                         role = _role(ent.root, list(ent))
                         if role:
                             self.titled.append((at, words, _title_words(role)))
+        #: names written in running text, not only in a title-case headline
+        self.running_names: set[tuple[str, ...]] = set()
         for _off, sdoc in [*parses, *(context or {}).get("title", [])]:
             for ent in sdoc.ents:
                 if ent.label_ == "PERSON":
                     words = _name_words(ent)
                     if words:
                         self.full_names.append(words)
-                        if len(words) >= 3 and not _title_case(ent.sent):
-                            self.long_names.append(words)
+                        if not _title_case(ent.sent):
+                            self.running_names.add(tuple(words))
+                            if len(words) >= 3:
+                                self.long_names.append(words)
         for _off, sdoc in (context or {}).get("byline", []):
             self.bylines |= {w[-1] for e in sdoc.ents if (w := _name_words(e))}
 
@@ -471,6 +475,14 @@ class SpeakerResolver:
             for n in self.full_names
             if len(n) > len(words) and set(words) <= set(n) and n[-1] == words[-1]
         ]
+        # a headline's capitals run NER over its verb ("Black Lawmakers Rip Donald Trump"):
+        # a name only a headline writes, ending in one the text writes, is that one
+        fuller = [
+            n
+            for n in fuller
+            if tuple(n) in self.running_names
+            or not any(1 < len(m) < len(n) and tuple(n[-len(m) :]) == m for m in self.running_names)
+        ]
         if not fuller and len(words) == 1:
             fuller = [n for n in self.long_names if n[-2] == words[0] and _surname_word(n[-1])]
         if not fuller:
@@ -545,8 +557,13 @@ class SpeakerResolver:
             name_toks
             and _ent_type(name_toks) == "NORP"
             and head.tag_ in ("NN", "NNP")
-            and any(c.dep_ == "det" and c.lower_ in INDEFINITE for c in head.children)
-        ):  # "a Republican who …": one unnamed member of a group, not a speaker called so
+            and any(
+                (c.dep_ == "det" and c.lower_ in INDEFINITE)
+                or (c.dep_ == "nummod" and c.lower_ == "one")
+                for c in head.children
+            )
+        ):  # "a Republican who …", "One Republican threatened": one unnamed member of a
+            # group, not a speaker called so
             self._how = "unnamed"
             return self._unnamed(_description(head, self._chunk(head, span)), "person", span)
         if name_toks and all(
