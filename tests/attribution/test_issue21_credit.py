@@ -453,3 +453,22 @@ def test_one_member_of_a_group_is_not_a_speaker_called_so(shown_all: Attribution
     row = row_at(shown_all, ONE_OF_A_GROUP, "to make Kadzik")
     assert row.attrs["speaker"]["name"] is None
     assert row.attrs["speaker"]["role"] == "One Republican"
+
+
+NYT_QUOTES = """Keep the returns
+
+During the debate, Donald Trump ''doesn't want the American people to know,'' his rival said of him.
+
+Mr. Trump hardly clarified the matter. It's also impossible to evaluate Mr. Trump's broader tax proposals without knowing how they would affect him.
+"""
+
+
+def test_nyt_quote_marks_are_no_part_of_a_name(shown_all: AttributionExtractor) -> None:
+    """The New York Times writes '' for a quotation mark: every Trump row of a PolNeAR dev text
+    showed "Donald Trump ''"; and "It's impossible to evaluate" is nobody's statement (it was
+    credited to a poll through "it")."""
+    doc = shown_all(Document(NYT_QUOTES))
+    names = {row.attrs["speaker"]["name"] for row in doc.layer("attributions")}
+    assert not any("'" in (n or "") for n in names)
+    pos = NYT_QUOTES.index("broader tax")
+    assert not [r for r in doc.layer("attributions") if r.start <= pos < r.end]

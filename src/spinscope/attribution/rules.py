@@ -166,6 +166,13 @@ def _find_source(tok: Token, relation: str) -> Token | None:
     for _ in range(5):
         for child in t.children:
             if child.dep_ == "nsubj":
+                if (
+                    child.lower_ == "it"
+                    and t != tok
+                    and lemma_of(t) == "be"
+                    and any(c.dep_ in ("acomp", "attr") for c in t.children)
+                ):
+                    return None  # "It's impossible to evaluate …": nobody, not "it"
                 if child.tag_ in ("WP", "WDT") and t.dep_ == "relcl":
                     return t.head  # "X, who said ..." → X
                 outer = _reporter_above(tok, t)
@@ -401,11 +408,25 @@ def name_after_quote(
     return None
 
 
+def impersonal(tok: Token) -> bool:
+    """ "It's impossible to evaluate …", "it is worth noting": a verb under an expletive "it"
+    with an adjective or noun predicate is nobody's statement."""
+    head = tok.head
+    return bool(
+        tok.dep_ == "xcomp"
+        and lemma_of(head) == "be"
+        and any(c.dep_ in ("acomp", "attr") for c in head.children)
+        and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in head.children)
+    )
+
+
 def raw_candidates(sdoc: SpacyDoc, offset: int, quotes: Sequence[Quote]) -> Iterator[RawCandidate]:
     """Every cue-shaped (token, relation) in one parsed region; filtering is the lexicon's job."""
     for tok in sdoc:
         pos = coarse_pos(tok)
         if pos == "O" and lemma_of(tok) != "accord":
+            continue
+        if impersonal(tok):
             continue
         lemma = lemma_of(tok)
         for rel, lo, hi in _content_ranges(tok):

@@ -1308,7 +1308,8 @@ def _clean_name(name: str) -> str:
     for suffix in ("’s", "'s"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
-    return name.strip(' ,.\u201c\u201d"')
+    # quotation marks NER took in (NYT writes '' for a quote: "Donald Trump ''doesn't …")
+    return name.strip(" ,.\u201c\u201d\"'\u2018\u2019`")
 
 
 def _role(head: Token, name_toks: Sequence[Token]) -> str | None:
