@@ -472,3 +472,42 @@ def test_nyt_quote_marks_are_no_part_of_a_name(shown_all: AttributionExtractor) 
     assert not any("'" in (n or "") for n in names)
     pos = NYT_QUOTES.index("broader tax")
     assert not [r for r in doc.layer("attributions") if r.start <= pos < r.end]
+
+
+MR_AND_WIFE = """Senator urges turnout
+
+The senator told voters this weekend he would consider it a personal insult if they stayed home.
+
+"My name may not be on the ballot, but our progress is," Mr. Dalton said on Saturday.
+
+The campaign plans to send Mr. Dalton and his wife, Karen Dalton, to Ohio.
+"""
+
+
+def test_mr_is_not_the_only_woman_of_that_name_written_in_full(
+    shown_all: AttributionExtractor,
+) -> None:
+    """ "Mr. Obama" was shown as "Michelle Obama" — the only Obama the PolNeAR dev text wrote in
+    full was "the first lady, Michelle Obama"."""
+    assert name_at(shown_all, MR_AND_WIFE, "My name may not") == "Dalton"
+
+
+VETERAN = """Party rules
+
+"The locus of activity would then move to the members," said Elaine Kamarck, a two-decade veteran of the Rules Committee.
+
+The rule says it is prohibited when voting to fill a vacancy.
+"""
+
+
+def test_a_person_described_by_a_committee_is_still_a_person(
+    shown_all: AttributionExtractor,
+) -> None:
+    """ "Elaine Kamarck, a two-decade veteran of the DNC Rules Committee" was typed a body, and
+    a later "it" became her (PolNeAR dev)."""
+    row = row_at(shown_all, VETERAN, "The locus")
+    assert row.attrs["speaker"]["name"] == "Elaine Kamarck"
+    assert row.attrs["speaker"]["type"] == "person"
+    for r in shown_all(Document(VETERAN)).layer("attributions"):
+        if r.start > VETERAN.index("The rule"):
+            assert r.attrs["speaker"]["name"] != "Elaine Kamarck"

@@ -226,6 +226,13 @@ class SpeakerResolver:
                         role = _role(ent.root, list(ent))
                         if role:
                             self.titled.append((at, words, _title_words(role)))
+        #: the genders "Mr." / "Mrs." / "Ms." give each surname in the text ("Mr. Obama": the
+        #: bare "Obama" is not "Michelle Obama", the only Obama written in full)
+        self.surname_genders: dict[str, set[str]] = {}
+        for m in _HONORIFIC_SURNAME.finditer(text):
+            g = _gender_of(m.group(1).lower() + ".")
+            if g is not None:
+                self.surname_genders.setdefault(m.group(2), set()).add(g)
         #: names written in running text, not only in a title-case headline
         self.running_names: set[tuple[str, ...]] = set()
         for _off, sdoc in [*parses, *(context or {}).get("title", [])]:
@@ -289,7 +296,7 @@ class SpeakerResolver:
             cluster_of.append(cl)
         for cl in self.clusters:
             if cl.named and cl.type == "person":
-                cl.name = self.canonical(cl.name)
+                cl.name = self.canonical(cl.name, cl.gender or _gender_of(cl.role))
         for cl, d in zip(cluster_of, self.decisions, strict=True):
             if cl is not None and cl.named and cl.type == "person":
                 d.feats.update(self._name_feats(cl.name))
@@ -461,10 +468,11 @@ class SpeakerResolver:
             feats["_desc"] = low or None
         return Decision(self._how, feats)
 
-    def canonical(self, name: str) -> str:
+    def canonical(self, name: str, gender: str | None = None) -> str:
         """The fullest name the article gives this person: "Assad" → "Bashar Assad" when the
         text writes "Bashar Assad" anywhere; unchanged when two different people share the
-        surname ("Bill Clinton", "Hillary Clinton")."""
+        surname ("Bill Clinton", "Hillary Clinton"). ``gender``: the person's, when known
+        ("Mr. Obama" is not "Michelle Obama", the only Obama the article writes in full)."""
         words = name.split()
         if not words:
             return name
@@ -485,6 +493,13 @@ class SpeakerResolver:
         ]
         if not fuller and len(words) == 1:
             fuller = [n for n in self.long_names if n[-2] == words[0] and _surname_word(n[-1])]
+        known = self.surname_genders.get(words[-1], set())
+        if gender is None and len(known) > 1 and len(words) == 1:
+            return name  # "Mr. Obama" and "Mrs. Obama": a bare "Obama" is either
+        if gender is None and len(known) == 1:
+            gender = next(iter(known))
+        if gender is not None:
+            fuller = [n for n in fuller if name_gender(" ".join(n)) in (None, gender)]
         if not fuller:
             return name
         best = max(fuller, key=len)
@@ -539,8 +554,11 @@ class SpeakerResolver:
             name_toks, role = person
             name = _clean_name(_text(name_toks))
             # "Councillor Helen Brooks, who chairs the … committee": a person, not the body
+            given = len(name.split()) >= 2 and is_given_name(name.split()[0])
             kind = (
-                "organization" if _org_role(role) and not _titled_person(name, None) else "person"
+                "organization"
+                if _org_role(role) and not given and not _titled_person(name, None)
+                else "person"
             )
             return self._named(name, kind, role, span)
         name_toks = _name_tokens(head)
@@ -716,9 +734,11 @@ class SpeakerResolver:
 
     def _named(self, name: str, kind: str, role: str | None, span: Any) -> Cluster:
         words = name.split()
+        honorific = None  # "Mr. Obama" is a man, whoever else the article calls Obama
         if kind == "person":
             # "Representative Brooks": the title is the role, the name is "Brooks"
             while len(words) > 1 and words[0].lower() in LEADING_TITLES and words[1][:1].isupper():
+                honorific = honorific or _gender_of(words[0])
                 role = role or words[0]
                 words = words[1:]
             name = " ".join(words)
@@ -752,8 +772,11 @@ class SpeakerResolver:
                 cl.name = name
             if role and not cl.role:
                 cl.role = role
-            return cl
-        return self._new(name, kind, role, span)
+        else:
+            cl = self._new(name, kind, role, span)
+        if honorific is not None and cl.gender is None:
+            cl.gender = honorific
+        return cl
 
     def _unnamed(self, desc: str, kind: str, span: Any) -> Cluster:
         """A speaker without a name: kept as a cluster (a later "he" can refer to it) but shown
@@ -896,6 +919,8 @@ def _title_words(role: str | None) -> set[str]:
     governor)."""
     return {TITLE_ABBREVIATIONS.get(w, w.rstrip(".,")) for w in (role or "").lower().split()}
 
+
+_HONORIFIC_SURNAME = re.compile(r"\b(Mr|Mrs|Ms)\.?[ \t]+([A-Z][\w'\u2019-]+)")
 
 #: Titles as news writes them before a name ("Gov. Chris Christie" is "the governor").
 TITLE_ABBREVIATIONS = {
