@@ -511,3 +511,19 @@ def test_a_person_described_by_a_committee_is_still_a_person(
     for r in shown_all(Document(VETERAN)).layer("attributions"):
         if r.start > VETERAN.index("The rule"):
             assert r.attrs["speaker"]["name"] != "Elaine Kamarck"
+
+
+MARKUP = """Fact checks
+
+PolitiFact rated a claim by Senator Mark Dalton last year.
+
+<a href="http://example.com/dalton">Dalton said that for young workers, “the real unemployment rate … is 51 percent.”
+"""
+
+
+def test_markup_left_in_a_scraped_text_is_no_part_of_a_name(
+    shown_all: AttributionExtractor,
+) -> None:
+    """A PolNeAR dev text keeps '">Sanders said' from its web page: the name shown was
+    ">Sanders" (and here 'href="…">Dalton')."""
+    assert name_at(shown_all, MARKUP, "that for young workers") == "Mark Dalton"

@@ -1333,7 +1333,10 @@ def _clean_name(name: str) -> str:
     for suffix in ("’s", "'s"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
-    # quotation marks NER took in (NYT writes '' for a quote: "Donald Trump ''doesn't …")
+    # quotation marks NER took in (NYT writes '' for a quote: "Donald Trump ''doesn't …"), and
+    # markup left in scraped text ('">Sanders said', '<a href="…">Dalton said')
+    name = name.rsplit(">", 1)[-1].split("<", 1)[0]
+    name = re.sub(r"^[^\w]+|[^\w.]+$", "", name)
     return name.strip(" ,.\u201c\u201d\"'\u2018\u2019`")
 
 
