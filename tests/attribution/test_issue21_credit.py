@@ -527,3 +527,17 @@ def test_markup_left_in_a_scraped_text_is_no_part_of_a_name(
     """A PolNeAR dev text keeps '">Sanders said' from its web page: the name shown was
     ">Sanders" (and here 'href="…">Dalton')."""
     assert name_at(shown_all, MARKUP, "that for young workers") == "Mark Dalton"
+
+
+TWO_COUNTRIES = """Climate deal
+
+India and Pakistan said on Monday that they would not attend the talks.
+
+His greatest legacy is the agreement reached in Paris. It showed that the United Nations can come up with global solutions.
+"""
+
+
+def test_it_is_never_two_countries(shown_all: AttributionExtractor) -> None:
+    """ "It showed that the United Nations can …" (the agreement) was credited to "India and
+    Pakistan", the last body named (PolNeAR dev): "it" is one body or document."""
+    assert name_at(shown_all, TWO_COUNTRIES, "the United Nations can") != "India and Pakistan"

@@ -529,7 +529,8 @@ class SpeakerResolver:
             if low in PERSON_PRONOUNS:
                 found = self._pronoun_person(low, pos)
             elif low in THING_PRONOUNS:
-                found = self._recent(("document", "organization"), pos)
+                # "it" is one body or document: never "India and Pakistan" named before
+                found = self._recent(("document", "organization"), pos, single=True)
             else:
                 # "they" / "we" are many: a body, never one person named before
                 found = self._recent(("organization", "document"), pos)
@@ -825,8 +826,14 @@ class SpeakerResolver:
         # "she" with only men named before: nobody the article settles (was: the latest man)
         return people[0] if people and want is None else None
 
-    def _recent(self, kinds: Sequence[str], pos: int) -> Cluster | None:
-        best = [c for c in self.clusters if c.type in kinds and c.last <= pos]
+    def _recent(self, kinds: Sequence[str], pos: int, single: bool = False) -> Cluster | None:
+        best = [
+            c
+            for c in self.clusters
+            if c.type in kinds
+            and c.last <= pos
+            and not (single and (c.plural or " and " in f" {c.name} " or "&" in c.name))
+        ]
         return max(best, key=lambda c: c.last) if best else None
 
     @staticmethod
