@@ -541,3 +541,15 @@ def test_it_is_never_two_countries(shown_all: AttributionExtractor) -> None:
     """ "It showed that the United Nations can …" (the agreement) was credited to "India and
     Pakistan", the last body named (PolNeAR dev): "it" is one body or document."""
     assert name_at(shown_all, TWO_COUNTRIES, "the United Nations can") != "India and Pakistan"
+
+
+RAN_ON = """Florida push
+
+According to a new report by Politico, Democratic party insiders are desperately trying to mobilize black Florida voters.
+"""
+
+
+def test_a_name_does_not_run_over_a_comma(shown_all: AttributionExtractor) -> None:
+    """NER read "Politico, Democratic party" as one body: the report was shown as theirs
+    (PolNeAR dev)."""
+    assert name_at(shown_all, RAN_ON, "Democratic party insiders") == "Politico"

@@ -1266,7 +1266,13 @@ def _name_tokens(head: Token) -> list[Token]:
         # an entity that runs over a verb is a misread clause, no name ("Trump told The
         # Associated Press of the prospects for peace"): the proper nouns around the head then
         if ents and not any(t.pos_ in ("VERB", "AUX") for t in ents[0]):
-            return list(ents[0])
+            # nor over a comma into the next phrase ("a report by Politico, Democratic party
+            # insiders are …"): the part holding the head
+            toks = list(ents[0])
+            cut = [k for k, t in enumerate(toks) if t.text == ","]
+            lo = max([k + 1 for k in cut if toks[k].i < head.i], default=0)
+            hi = min([k for k in cut if toks[k].i > head.i], default=len(toks))
+            return toks[lo:hi]
     if head.pos_ == "PROPN":
         toks = [t for t in head.subtree if t.pos_ == "PROPN" and abs(t.i - head.i) <= 4]
         return _contiguous(toks, head)
