@@ -138,7 +138,7 @@ def analyze(
         help=(
             "Who said what from the shared encoder's pass (the attribution head) instead of a"
             " second encoder pass: faster, slightly less precise (PolNeAR dev content F1 0.670"
-            " vs 0.677, precision 0.762 vs 0.784; fewer speakers named; BENCHMARKS.md)."
+            " vs 0.677, precision 0.763 vs 0.784; fewer speakers named; BENCHMARKS.md)."
             " Default: off."
         ),
     ),
