@@ -18,6 +18,12 @@ from spinscope.store.near_duplicates import NearDuplicates
 from spinscope.store.speakers import is_statement
 
 
+def _content() -> Any:
+    """An attribution row's content text, cut from its document's text in SQL."""
+    at, docs = t.attributions, t.documents
+    return func.substr(docs.c.text, at.c.content_start + 1, at.c.content_end - at.c.content_start)
+
+
 class SpeakerPages:
     """Speaker queries on one database (``Store.speakers``, ``Store.speaker``, …); ``near``
     gives the story map that counts a republished statement once."""
@@ -133,9 +139,7 @@ class SpeakerPages:
             said = conn.execute(
                 select(
                     at.c.document_seq,
-                    func.substr(
-                        docs.c.text, at.c.content_start + 1, at.c.content_end - at.c.content_start
-                    ),
+                    _content(),
                 )
                 .select_from(at.join(docs, docs.c.seq == at.c.document_seq))
                 .where(mine)
@@ -144,9 +148,7 @@ class SpeakerPages:
         stories = {story_of.get(int(d), int(d)) for d, _ in said}
         once = {(story_of.get(int(d), int(d)), " ".join(str(c).split())) for d, c in said}
         with self.engine.connect() as conn:
-            content = func.substr(
-                docs.c.text, at.c.content_start + 1, at.c.content_end - at.c.content_start
-            )
+            content = _content()
             rows = conn.execute(
                 select(
                     at.c.seq,
@@ -268,9 +270,7 @@ class SpeakerPages:
         that continue one of theirs), by the seq of the statement they belong to, in text
         order; a piece of a piece belongs to the first piece's statement."""
         at, docs = t.attributions, t.documents
-        content = func.substr(
-            docs.c.text, at.c.content_start + 1, at.c.content_end - at.c.content_start
-        )
+        content = _content()
         found = conn.execute(
             select(
                 at.c.seq,
