@@ -85,7 +85,7 @@ def test_reviewed_only_counts_a_statement_in_pieces_once(store: Store) -> None:
     assert listed == {"Ann Roe": 1, "Bo Poe": 2}
 
 
-def test_0008_adds_and_drops_the_column_and_older_rows_keep_null(store: Store) -> None:
+def test_0008_adds_and_drops_the_column_and_fills_it_for_stored_documents(store: Store) -> None:
     store.add(quotation_in_pieces())
     assert current_revision(store.engine) == "0008" and "continues_seq" in _columns(store)
     migrate(store.engine, "0007", downgrade=True)
@@ -96,8 +96,11 @@ def test_0008_adds_and_drops_the_column_and_older_rows_keep_null(store: Store) -
     assert current_revision(store.engine) == "0008" and "continues_seq" in _columns(store)
     at = t.attributions
     with store.engine.connect() as conn:
-        assert set(conn.execute(sa.select(at.c.continues_seq)).scalars()) == {None}
-    # stored before 0008: each piece counts, as before; a document stored after: once
-    assert _counts(store) == {"Ann Roe": (2, 1), "Bo Poe": (1, 1)}
+        # the stored document's JSON says which row the piece continues: filled on upgrade
+        rows = dict(conn.execute(sa.select(at.c.attribution_id, at.c.seq)).all())
+        links = dict(conn.execute(sa.select(at.c.attribution_id, at.c.continues_seq)).all())
+    assert links == {"a1": None, "a2": rows["a1"], "a3": None}
+    # stored before 0008 and after: a statement in pieces counts once either way
+    assert _counts(store) == {"Ann Roe": (1, 1), "Bo Poe": (1, 1)}
     store.add(quotation_in_pieces(title="Stored after"))
-    assert _counts(store) == {"Ann Roe": (3, 2), "Bo Poe": (2, 2)}
+    assert _counts(store) == {"Ann Roe": (2, 2), "Bo Poe": (2, 2)}

@@ -111,8 +111,8 @@ attributions = Table(
     Column("speaker_key", String(300), index=True),
     Column("resolved", String(16)),
     # A statement in pieces (migration 0008): the ``seq`` of the row whose statement this one
-    # goes on with (the document's ``continues``); NULL for a statement of its own and for rows
-    # stored before 0008. A plain integer, no declared foreign key (see the migration).
+    # goes on with (the document's ``continues``, filled for stored documents by the upgrade);
+    # NULL for a statement of its own. A plain integer, no declared foreign key (see 0008).
     Column("continues_seq", Integer),
 )
 

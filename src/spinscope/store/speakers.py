@@ -369,8 +369,8 @@ def recount(conn: Connection, names: set[str]) -> None:
 def is_statement(at: Table = t.attributions) -> ColumnElement[bool]:
     """Whether a row of ``at`` (``attributions`` or an alias of it) is a statement of its own:
     not a further piece of a statement of the same speaker (``continues_seq``, migration 0008:
-    "“…,” she said. “…”" is one statement in two rows). Rows stored before 0008 have no
-    ``continues_seq`` and each count as a statement."""
+    "“…,” she said. “…”" is one statement in two rows; the upgrade to 0008 fills it for the
+    documents already stored, from their JSON)."""
     head = t.attributions.alias("continued")
     return ~exists().where(
         head.c.seq == at.c.continues_seq,
