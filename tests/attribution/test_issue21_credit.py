@@ -553,3 +553,21 @@ def test_a_name_does_not_run_over_a_comma(shown_all: AttributionExtractor) -> No
     """NER read "Politico, Democratic party" as one body: the report was shown as theirs
     (PolNeAR dev)."""
     assert name_at(shown_all, RAN_ON, "Democratic party insiders") == "Politico"
+
+
+FULL_STOP = """Reactions to the test
+
+Japan branded the North an "outlaw nation in the neighborhood." Russia insisted that Pyongyang "stop its dangerous escapades."
+"""
+
+
+def test_a_quote_closed_by_a_full_stop_is_not_the_next_sentences(
+    shown_all: AttributionExtractor,
+) -> None:
+    """'Japan branded North Korea an "outlaw nation in the neighborhood." Russia insisted …':
+    Japan's words were credited to Russia (PolNeAR dev)."""
+    doc = shown_all(Document(FULL_STOP))
+    pos = FULL_STOP.index("outlaw nation")
+    for row in doc.layer("attributions"):
+        if row.start <= pos < row.end:
+            assert row.attrs["speaker"]["name"] != "Russia"

@@ -348,6 +348,16 @@ class AttributionExtractor:
         nxt = text[q.end : q.end + 1]
         if not (inner_end[-1:] in ",.!?…—–-:;" or nxt in ("", ",", "—", "–", "-", ":")):
             after = []
+        # A quote closed by a full stop ends its sentence: a capitalised word starting the next
+        # one is a new statement's subject ('an "outlaw nation in the neighborhood." Russia
+        # insisted …'), not the quote's speaker ("“…,” Welch said" has its comma)
+        if (
+            after
+            and inner_end[-1:] == "."
+            and after[0].is_sent_start
+            and after[0].text[:1].isupper()
+        ):
+            after = []
         for tok in after:
             if tok.is_sent_start and tok.i != after[0].i:
                 break
