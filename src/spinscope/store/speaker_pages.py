@@ -15,7 +15,7 @@ from spinscope.document import Document
 from spinscope.store import schema as t
 from spinscope.store.documents import query_terms
 from spinscope.store.near_duplicates import NearDuplicates
-from spinscope.store.speakers import is_statement
+from spinscope.store.speakers import chain_heads, is_statement, short_text
 
 
 def _content() -> Any:
@@ -191,7 +191,7 @@ class SpeakerPages:
                     .order_by(tech.c.attribution_seq, tech.c.start)
                 ):
                     spans.setdefault(int(r[0]), []).append(
-                        {"technique": r[1], "confidence": r[2], "text": _short(str(r[3]), 200)}
+                        {"technique": r[1], "confidence": r[2], "text": short_text(str(r[3]), 200)}
                     )
             voiced = [
                 {"technique": r.technique, "spans": int(r.spans), "documents": int(r.documents)}
@@ -248,13 +248,13 @@ class SpeakerPages:
                     "cue": r.cue_text,
                     "role": r.role,
                     "venue": r.venue,
-                    "text": _short(str(r.content or ""), 500),
+                    "text": short_text(str(r.content or ""), 500),
                     "techniques": spans.get(int(r.seq), []),
                     "continued": [
                         {
                             "attribution": p.attribution_id,
                             "cue": p.cue_text,
-                            "text": _short(str(p.content or ""), 500),
+                            "text": short_text(str(p.content or ""), 500),
                             "techniques": spans.get(int(p.seq), []),
                         }
                         for p in pieces.get(int(r.seq), [])
@@ -288,19 +288,10 @@ class SpeakerPages:
             .order_by(at.c.document_seq, at.c.content_start)
         ).all()
         shown = {int(r.seq) for r in rows}
-        parent = {int(p.seq): int(p.continues_seq) for p in found}
+        heads = chain_heads({int(p.seq): int(p.continues_seq) for p in found})
         out: dict[int, list[Any]] = {}
         for p in found:
-            head = parent[int(p.seq)]
-            for _ in range(len(parent)):
-                if head not in parent:
-                    break
-                head = parent[head]
+            head = heads[int(p.seq)]
             if head in shown:
                 out.setdefault(head, []).append(p)
         return out
-
-
-def _short(s: str, width: int) -> str:
-    s = " ".join(s.split())
-    return s if len(s) <= width else s[: width - 1] + "…"

@@ -20,13 +20,16 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Table, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from spinscope.store import schema as t
+
+K = TypeVar("K")
 
 if TYPE_CHECKING:
     from spinscope.store.store import Store
@@ -486,13 +489,20 @@ def statement_of_piece(
     ``continues`` a row with the same corrected speaker (as :func:`is_statement` for the
     store's rows); a piece of a piece belongs to the first piece's statement."""
     seq = int(doc["seq"])
-    parent = {
-        str(a["key"]): str(a["continues"])
-        for a in doc["attributions"]
-        if a.get("continues") is not None
-        and who.get((seq, str(a["continues"]))) == who.get((seq, str(a["key"])))
-    }
-    out: dict[str, str] = {}
+    return chain_heads(
+        {
+            str(a["key"]): str(a["continues"])
+            for a in doc["attributions"]
+            if a.get("continues") is not None
+            and who.get((seq, str(a["continues"]))) == who.get((seq, str(a["key"])))
+        }
+    )
+
+
+def chain_heads(parent: Mapping[K, K]) -> dict[K, K]:
+    """Each key of ``parent`` (a piece → the row it continues) → the first row of its chain:
+    a piece of a piece belongs to the first piece's statement."""
+    out: dict[K, K] = {}
     for key, head in parent.items():
         for _ in range(len(parent)):
             if head not in parent:
@@ -500,6 +510,12 @@ def statement_of_piece(
             head = parent[head]
         out[key] = head
     return out
+
+
+def short_text(s: str, width: int) -> str:
+    """``s`` on one line, cut to ``width`` characters with an ellipsis."""
+    s = " ".join(s.split())
+    return s if len(s) <= width else s[: width - 1] + "…"
 
 
 def corrected_speakers(
@@ -629,19 +645,14 @@ def corrected_speaker(
             n, ds = voiced.get(tech["technique"], (0, set()))
             ds.add(int(doc["seq"]))
             voiced[tech["technique"]] = (n + 1, ds)
-            piece = " ".join(text[tech["start"] : tech["end"]].split())
             spans.append(
                 {
                     "technique": tech["technique"],
                     "confidence": tech["confidence"],
-                    "text": piece if len(piece) <= 200 else piece[:199] + "…",
+                    "text": short_text(text[tech["start"] : tech["end"]], 200),
                 }
             )
         return spans
-
-    def short(s: str) -> str:
-        s = " ".join(s.split())
-        return s if len(s) <= 500 else s[:499] + "…"
 
     for doc, a in mine:
         seq = int(doc["seq"])
@@ -668,7 +679,7 @@ def corrected_speaker(
             {
                 "attribution": p["attribution_id"] or p["key"],
                 "cue": model_rows.get((seq, str(p["attribution_id"])), (None,) * 4)[2],
-                "text": short(text[p["content"]["start"] : p["content"]["end"]]),
+                "text": short_text(text[p["content"]["start"] : p["content"]["end"]], 500),
                 "techniques": voice_spans(doc, p["key"], text),
             }
             for p in sorted(pieces.get((seq, a["key"]), []), key=lambda p: p["content"]["start"])
@@ -688,7 +699,7 @@ def corrected_speaker(
                 "cue": cue,
                 "role": role,
                 "venue": venue,
-                "text": short(content),
+                "text": short_text(content, 500),
                 "techniques": spans,
                 "continued": continued,
             }
