@@ -176,3 +176,25 @@ def test_a_statement_reporting_another_speaker_is_not_the_next_paragraphs() -> N
     assert not _reports_another(text, inner, cands)  # its source is in its own paragraph
     near = Candidate(content, None, (content[1], content[1]), 1.0, "rule")  # same paragraph
     assert not _reports_another(text, near, [near, inner])
+
+
+def test_dr_is_how_a_name_is_written_not_a_role() -> None:
+    """ "Dr. Ahmed Karimi, the ministry's chief epidemiologist" showed the role "Dr." and "GOP
+    presidential candidate Dr. Ben Carson" the role "GOP presidential candidate Dr.": the role
+    is what the text says the person is; "Dr." stays only where nothing says more."""
+    text = (
+        "Cases rise again\n\n"
+        "Dr. Ahmed Karimi, the ministry's chief epidemiologist, warned that the number could "
+        "double within a week.\n\n"
+        "GOP presidential candidate Dr. Ben Carson said the plan would fail.\n\n"
+        "Dr. Lee said the wards were full.\n"
+    )
+    doc = get_pipeline(("clean", "sentences", "attributions"))(Document(text=text))
+    roles = {
+        a.attrs["speaker"]["name"]: a.attrs["speaker"]["role"] for a in doc.layer("attributions")
+    }
+    assert roles == {
+        "Ahmed Karimi": "ministry's chief epidemiologist",
+        "Ben Carson": "GOP presidential candidate",
+        "Lee": "Dr.",
+    }

@@ -16,6 +16,7 @@ from typing import Any
 
 from spinscope.attribution.candidate import Candidate, continues_statement
 from spinscope.attribution.hybrid import MODES, Settings, Veto, combine, relink
+from spinscope.attribution.labels import ORIGIN_HEADLINE, Known, label_candidates
 from spinscope.attribution.lexicon import CueLexicon, load_lexicon
 from spinscope.attribution.quotes import Quote, find_quotes
 from spinscope.attribution.resolve import DecisionScorer, default_scorer
@@ -102,12 +103,23 @@ class AttributionExtractor:
         tagged = doc.runtime.get(TAGGED)
         if tagged is None and self.tagger is not None and self.settings.mode != "rules":
             tagged = self.tagger.tag(doc)
-        cands = statements_only(doc.text, self.combined(doc.text, parses, tagged))
-        choose_sources(doc.text, parses, cands)
-        resolver = SpeakerResolver(
-            doc.text, parses, scorer=self.speaker_scorer, context=self._context(doc)
-        )
-        speakers = resolver.resolve(cands, _source_probs(cands, tagged))
+        context = self._context(doc)
+        titles = context.get("title", [])
+        cands = statements_only(doc.text, self.combined(doc.text, parses, tagged, titles))
+        choose_sources(doc.text, sorted([*parses, *titles], key=lambda p: p[0]), cands)
+        resolver = SpeakerResolver(doc.text, parses, scorer=self.speaker_scorer, context=context)
+        # a label names its speaker ("Graham:", "TAPPER:"), and a headline's name is read the
+        # same way, by the names the body writes: neither goes through the body's resolution,
+        # whose title-case names would mislead it ("OK Gov Fallin", "General Reveals")
+        known = Known.of(doc.text, cands, resolver.person_ents, parses, titles)
+        labelled = {
+            i: known.label_speaker(doc.text, c, resolver.canonical)
+            for i, c in enumerate(cands)
+            if c.origin.startswith("label:") or c.extra.get("title")
+        }
+        speakers = resolver.resolve(cands, _source_probs(cands, tagged), skip=set(labelled))
+        for i, sp in labelled.items():
+            speakers[i] = sp
         speakers = [
             transcript_speaker(doc.text, c.content, sp, resolver)
             for c, sp in zip(cands, speakers, strict=True)
@@ -159,14 +171,23 @@ class AttributionExtractor:
     # -- candidates ------------------------------------------------------------------------
 
     def combined(
-        self, text: str, parses: Sequence[tuple[int, SpacyDoc]], tagged: Tagged | None
+        self,
+        text: str,
+        parses: Sequence[tuple[int, SpacyDoc]],
+        tagged: Tagged | None,
+        titles: Sequence[tuple[int, SpacyDoc]] = (),
     ) -> list[Candidate]:
-        """Rule candidates combined with the tagger's reading under ``self.settings``."""
-        cands = self.candidates(text, parses)
+        """Rule candidates combined with the tagger's reading under ``self.settings``.
+        ``titles``: the title regions' parse (their rows are marked ``extra["title"]``)."""
+        every = sorted([*parses, *titles], key=lambda p: p[0])
+        cands = self.candidates(text, every)
+        for c in cands:
+            if any(o <= c.content[0] < o + len(sd.text) for o, sd in titles):
+                c.extra["title"] = True
         if tagged is None or self.settings.mode == "rules":
             return cands
-        veto = self.veto(parses)
-        return self.finish(text, parses, combine(cands, tagged, self.settings, veto=veto))
+        veto = self.veto(every)
+        return self.finish(text, every, combine(cands, tagged, self.settings, veto=veto))
 
     def veto(self, parses: Sequence[tuple[int, SpacyDoc]]) -> Veto:
         """The rules' judgement of a tagger attribution, by its cue's parse token: what the
@@ -217,7 +238,7 @@ class AttributionExtractor:
         for c in out:
             if c.source is not None and c.source_token is None:
                 tok = _root_token(parses, c.source)
-                if tok is not None and not is_entity(tok):
+                if tok is not None and not is_entity(tok) and not c.origin.startswith("label:"):
                     c.source = None  # a statement with no speaker, never an invented one
                 c.source_token = tok if c.source is not None else None
             if c.cue is not None and c.cue_token is None:
@@ -234,6 +255,7 @@ class AttributionExtractor:
             region_end = offset + len(sdoc.text)
             quotes = find_quotes(text, offset, region_end)
             out.extend(self._region_candidates(text, sdoc, offset, quotes))
+        out.extend(label_candidates(text, parses))
         out = _hygiene(text, out)
         out.sort(key=lambda c: (c.content[0], -c.content[1]))
         out = [c for c in out if not _demonstrative_inside(c, out)]
@@ -476,8 +498,8 @@ def statements_only(text: str, cands: list[Candidate]) -> list[Candidate]:
         tok = c.cue_token
         if tok is not None and tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
             continue
-        if c.cue is not None and heading_line(text, c.cue[0]):
-            continue
+        if c.cue is not None and c.origin != ORIGIN_HEADLINE and heading_line(text, c.cue[0]):
+            continue  # (a title "Graham: …" is the headline's statement, not a sub-heading)
         keep.append(c)
     if len(keep) == len(cands):
         return cands
@@ -505,11 +527,19 @@ def _reports_another(text: str, c: Candidate, cands: Sequence[Candidate]) -> boo
     )
 
 
-def _source_probs(cands: Sequence[Candidate], tagged: Tagged | None) -> list[float] | None:
-    """The tagger's mean SOURCE probability over each candidate's source mention."""
+def _source_probs(cands: Sequence[Candidate], tagged: Tagged | None) -> list[float | None] | None:
+    """The tagger's mean SOURCE probability over each candidate's source mention (None where
+    it did not read the mention: a title's)."""
     if tagged is None:
         return None
-    return [tagged.mean(SOURCE, *c.source) if c.source is not None else 0.0 for c in cands]
+    return [
+        0.0
+        if c.source is None
+        else tagged.mean(SOURCE, *c.source)
+        if tagged.covers(*c.source)
+        else None
+        for c in cands
+    ]
 
 
 def _offset_of(parses: Sequence[tuple[int, SpacyDoc]], tok: Token) -> int:

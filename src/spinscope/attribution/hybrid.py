@@ -108,7 +108,8 @@ def combine(
     kept: list[Candidate] = []
     for c in rules:
         if c.cue is not None and c.origin != "quote:continuation":
-            if tagged.mean(CUE, *c.cue) < s.cue_filter:
+            # (a title's row is kept: the tagger reads the body only and has no say there)
+            if tagged.covers(*c.cue) and tagged.mean(CUE, *c.cue) < s.cue_filter:
                 continue
         if c.source is None and c.cue is not None:
             same = next((t for t in learned if t.cue and _overlap(t.cue, c.cue)), None)

@@ -280,7 +280,9 @@ def collect(
         pairs = [
             (by_content[(r["content"][0], r["content"][1])], r["verdict"])
             for r in res.rows
-            if r["verdict"] in (RIGHT, WRONG) and (r["shown"] or {}).get("name")
+            if r["verdict"] in (RIGHT, WRONG)
+            and (r["shown"] or {}).get("name")
+            and by_content[(r["content"][0], r["content"][1])].how != "label"  # not scored
         ]
         out.append((art.name, pairs, res.speakers.matched))
     return out

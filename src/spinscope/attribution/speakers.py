@@ -178,7 +178,7 @@ class SpeakerResolver:
             w[-1]
             for _o, sdoc in parses
             for e in sdoc.ents
-            if e.label_ == "PERSON" and (w := _name_words(e))
+            if e.label_ == "PERSON" and (w := name_words(e))
         }
         # the quotations of each parsed part ((start, end) of their inner text)
         quoted_in = [
@@ -194,7 +194,7 @@ class SpeakerResolver:
                 root = ent.root
                 if root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"):
                     root = root.head  # "The consortium’s chief executive, Martin Hale, rejected"
-                if root.dep_ in ("nsubj", "nsubjpass") and not _title_case(ent.sent):
+                if root.dep_ in ("nsubj", "nsubjpass") and not title_case(ent.sent):
                     at = off + ent.start_char
                     main = _main_person_subject(root, surnames)
                     # "Pence pledged that Trump …", "Madison … recalled that … Obama wasn't …":
@@ -218,7 +218,7 @@ class SpeakerResolver:
         self.titled: list[tuple[int, list[str], set[str]]] = []
         for (off, sdoc), quoted in zip(parses, quoted_in, strict=True):
             for ent in sdoc.ents:
-                if ent.label_ == "PERSON" and (words := _name_words(ent)):
+                if ent.label_ == "PERSON" and (words := name_words(ent)):
                     at = off + ent.start_char
                     self.person_ents.append((at, words))
                     if not any(a <= at < b for a, b in quoted):
@@ -238,24 +238,33 @@ class SpeakerResolver:
         for _off, sdoc in [*parses, *(context or {}).get("title", [])]:
             for ent in sdoc.ents:
                 if ent.label_ == "PERSON":
-                    words = _name_words(ent)
+                    words = name_words(ent)
                     if words:
                         self.full_names.append(words)
-                        if not _title_case(ent.sent):
+                        if not title_case(ent.sent):
                             self.running_names.add(tuple(words))
                             if len(words) >= 3:
                                 self.long_names.append(words)
         for _off, sdoc in (context or {}).get("byline", []):
-            self.bylines |= {w[-1] for e in sdoc.ents if (w := _name_words(e))}
+            self.bylines |= {w[-1] for e in sdoc.ents if (w := name_words(e))}
 
     def resolve(
-        self, cands: Sequence[HasSource], source_prob: Sequence[float] | None = None
+        self,
+        cands: Sequence[HasSource],
+        source_prob: Sequence[float | None] | None = None,
+        skip: set[int] | frozenset[int] = frozenset(),
     ) -> list[dict[str, Any]]:
         """One speaker per candidate, in order. ``source_prob``: the tagger's belief that each
-        candidate's source mention is a source (a feature of the decision), when known."""
+        candidate's source mention is a source (a feature of the decision), when known.
+        ``skip``: candidates whose speaker the caller settles (a label's): unknown here, no
+        part of the resolution."""
         cluster_of: list[Cluster | None] = []
         self.decisions = []
         for k, c in enumerate(cands):
+            if k in skip:
+                self.decisions.append(Decision("label", {}))
+                cluster_of.append(None)
+                continue
             here = c.source[0] if c.source is not None else c.content[0]
             while self.pending and self.pending[0][0] < here:
                 _at, salient, root = self.pending.pop(0)
@@ -706,6 +715,8 @@ class SpeakerResolver:
                 pre = pre[1:]  # nor a time
             while pre and (pre[-1].is_punct or pre[-1].tag_ in ("IN", "CC")):
                 pre = pre[:-1]
+            if pre and pre[-1].lower_ in COURTESY:
+                pre = pre[:-1]  # "… candidate Dr. Ben Carson": see _role
             role = _text(pre) if any(t.pos_ in ("NOUN", "PROPN") for t in pre) else None
             if role is None:
                 role = _role(ent.root, name)
@@ -1074,7 +1085,7 @@ HONORIFICS = frozenset(
 )
 
 
-def _title_case(sent: Any) -> bool:
+def title_case(sent: Any) -> bool:
     """A headline's sentence: every word longer than three letters capitalised ("Ben Carson
     Defends Himself Against Claims"; not "New Jersey Gov. Chris Christie spoke to voters")."""
     words = [t for t in sent if t.is_alpha and len(t) > 3]
@@ -1368,6 +1379,12 @@ def _role(head: Token, name_toks: Sequence[Token]) -> str | None:
     toks = [t for t in sdoc[lo:first] if t.dep_ not in ("det", "punct") and t.pos_ != "DET"]
     while toks and toks[0].tag_ in ("POS", "IN", "CC"):
         toks = toks[1:]
+    # "Dr." is how the name is written, not a role: "Dr. Ahmed Karimi, the ministry's chief
+    # epidemiologist" is the epidemiologist ("GOP presidential candidate Dr. Ben Carson" a GOP
+    # presidential candidate); the courtesy title alone stays where nothing else says more
+    courtesy = None
+    if toks and toks[-1].lower_ in COURTESY:
+        courtesy, toks = toks[-1].text, toks[:-1]
     if toks and any(t.pos_ in ("NOUN", "PROPN") for t in toks):
         return str(sdoc[toks[0].i : toks[-1].i + 1].text).strip()
     for child in head.children:
@@ -1377,7 +1394,12 @@ def _role(head: Token, name_toks: Sequence[Token]) -> str | None:
     for child in head.children:
         if child.dep_ == "appos" and (role := _appos_role(child)):
             return role
-    return None
+    return courtesy
+
+
+#: A title of courtesy that says no gender: part of how a name is written, no role of its own
+#: ("Mr." / "Mrs." / "Ms." stay in the role for the gender they give, and are never shown).
+COURTESY = frozenset({"dr.", "dr"})
 
 
 def _appos_role(child: Token) -> str | None:
@@ -1438,7 +1460,7 @@ def _whole_names(sdoc: SpacyDoc, lo: int, hi: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _name_words(ent: Any) -> list[str]:
+def name_words(ent: Any) -> list[str]:
     """A PERSON entity's words without brackets, titles or a possessive: "Bashar] Assad’s"."""
     words = [
         t.text

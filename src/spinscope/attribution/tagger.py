@@ -63,6 +63,11 @@ class Tagged:
     tokens: Tokens
     probs: np.ndarray  # (n_tokens, 6)
 
+    def covers(self, start: int, end: int) -> bool:
+        """Whether the tagger read any token of ``[start, end)`` (it reads the body only)."""
+        t = self.tokens
+        return bool(((t.starts < end) & (t.ends > start)).any())
+
     def mean(self, label: int, start: int, end: int) -> float:
         """Mean probability of ``label`` over the tokens overlapping ``[start, end)``."""
         t = self.tokens
