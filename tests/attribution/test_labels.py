@@ -126,3 +126,13 @@ def test_a_headline_name_the_body_never_writes_is_not_shown() -> None:
     assert rows, "the headline's statement is listed"
     for row in rows:
         assert row["name"] in (None, "Norman Ham"), row
+
+
+def test_a_title_statement_has_a_verb_for_cue() -> None:
+    """A title-case headline parses badly: "31 Latinos Share Their Most Honest Thoughts On
+    Donald Trump" gave a row cued by "Thoughts" with "Their" for source (PolNeAR dev)."""
+    text = (
+        "31 Latinos Share Their Most Honest Thoughts On Donald Trump.\n\n"
+        "Latino voters told HuffPost what they think of Donald Trump's campaign.\n"
+    )
+    assert _headline_rows(text) == []

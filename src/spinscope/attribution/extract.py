@@ -500,6 +500,10 @@ def statements_only(text: str, cands: list[Candidate]) -> list[Candidate]:
             continue
         if c.cue is not None and c.origin != ORIGIN_HEADLINE and heading_line(text, c.cue[0]):
             continue  # (a title "Graham: …" is the headline's statement, not a sub-heading)
+        if c.extra.get("title") and not c.origin.startswith("label:"):
+            if tok is None or not tok.tag_.startswith("VB"):
+                continue  # a title's statement has a verb for cue, not "31 Latinos Share Their
+                # Most Honest Thoughts On Donald Trump" (a title-case parse's noun)
         keep.append(c)
     if len(keep) == len(cands):
         return cands
