@@ -571,3 +571,70 @@ def test_a_quote_closed_by_a_full_stop_is_not_the_next_sentences(
     for row in doc.layer("attributions"):
         if row.start <= pos < row.end:
             assert row.attrs["speaker"]["name"] != "Russia"
+
+
+ACCUSED = """Visa program under scrutiny
+
+The program has drawn investors for years.
+
+Mr. Quiros was accused of using $50 million for personal expenses including a luxury condominium. He has denied wrongdoing.
+"""
+
+
+def test_the_accused_is_not_the_accuser(shown_all: AttributionExtractor) -> None:
+    """ "Mr. Quiros was accused of using $50 million …" showed Quiros as the one accusing
+    (PolNeAR dev, not in the speaker set): the tagger's source filled the passive cue the rules
+    had left without one. Only a "by" agent says a passive cue's words."""
+    doc = shown_all(Document(ACCUSED))
+    pos = ACCUSED.index("using $50 million")
+    for row in doc.layer("attributions"):
+        if row.start <= pos < row.end:
+            assert row.attrs["speaker"]["name"] is None, row.attrs
+
+
+STUDY = """Tax havens
+
+An exhaustive study being released on Tuesday by a group of researchers shows how companies shelter profits offshore.
+
+Instead, the study -- which notes that 58 companies would owe $212 billion, ''equal to the entire state budgets of California, Virginia and Indiana combined,'' if they were taxed properly -- should be a call to voters.
+"""
+
+
+def test_a_document_is_not_named_by_a_place_in_its_words(shown_all: AttributionExtractor) -> None:
+    """ "the study -- which notes that … the budgets of California …" was shown as
+    "California"'s (PolNeAR dev, not in the speaker set): the parse hung the quoted words on
+    "study", and a proper noun there was taken for the document's name."""
+    assert name_at(shown_all, STUDY, "58 companies would owe") is None
+
+
+NEXT_SUBJECT = """Police protests
+
+Republican vice-presidential nominee Mike Pence echoed the campaign's line on Sunday.
+
+"At the end of the day, we need to step away from efforts to paint law enforcement with the broad brush of racial bias," Pence said on CNN.
+
+On "Face the Nation," Sen. Bernie Sanders (Vt.), who lost the primaries to Clinton, identified young voters' exhaustion with bigotry as one of the reasons to back her. "The younger people are sick and tired of discrimination and racism."
+"""
+
+
+def test_a_bare_quote_after_another_persons_sentence_is_not_the_last_speakers(
+    shown_all: AttributionExtractor,
+) -> None:
+    """Sanders's quote, after a sentence whose subject he is, was shown as Mike Pence's, the
+    speaker of the paragraph before (PolNeAR dev, not in the speaker set)."""
+    assert name_at(shown_all, NEXT_SUBJECT, "The younger people") == "Bernie Sanders"
+    assert name_at(shown_all, NEXT_SUBJECT, "At the end of the day") == "Mike Pence"
+
+
+JOINT_STUDY = """Charlotte after the shooting
+
+The city has grown fast.
+
+But a 2014 study by Harvard and the University of California at Berkeley found that poor children in Charlotte have the worst odds in the nation.
+"""
+
+
+def test_a_study_by_two_bodies_is_neither_ones(shown_all: AttributionExtractor) -> None:
+    """ "a 2014 study by Harvard and the University of California at Berkeley found …" was shown
+    as Harvard's (PolNeAR dev, not in the speaker set)."""
+    assert name_at(shown_all, JOINT_STUDY, "poor children") is None

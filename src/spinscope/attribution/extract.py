@@ -259,7 +259,7 @@ class AttributionExtractor:
         out = _hygiene(text, out)
         out.sort(key=lambda c: (c.content[0], -c.content[1]))
         out = [c for c in out if not _demonstrative_inside(c, out)]
-        self._link_continuations(out)
+        self._link_continuations(out, text, parses)
         return out
 
     def _region_candidates(
@@ -405,8 +405,13 @@ class AttributionExtractor:
         )
 
     @staticmethod
-    def _link_continuations(cands: list[Candidate]) -> None:
-        """A bare quote right after an attribution (same or next paragraph) continues it."""
+    def _link_continuations(
+        cands: list[Candidate], text: str = "", parses: Sequence[tuple[int, SpacyDoc]] = ()
+    ) -> None:
+        """A bare quote after an attribution continues it, unless the sentence just before the
+        quote, in its paragraph, has another person for subject: then the quote is that
+        person's ("Sen. Bernie Sanders … identified … as one of the reasons. “The younger
+        people are …”" was Mike Pence's, the speaker of the paragraph before)."""
         for i, c in enumerate(cands):
             whole_quote = (
                 c.extra.get("nested")
@@ -423,6 +428,11 @@ class AttributionExtractor:
                     continue  # "said Peter Morgan, …, who has been challenging …": not whom
                     # the next quote continues
                 if p.content[1] <= c.content[0]:
+                    subj = _subject_before(text, parses, c.content[0], p) if text else None
+                    if subj is not None and c.origin == "quote:bare":
+                        c.source, c.source_token = subj
+                        c.origin = "quote:subject"
+                        break
                     c.continues = j
                     c.cue, c.cue_token = (None, None) if whole_quote else (c.cue, c.cue_token)
                     c.source = p.source
@@ -513,6 +523,33 @@ def statements_only(text: str, cands: list[Candidate]) -> list[Candidate]:
         if c.continues is not None:
             c.continues = new.get(c.continues)
     return keep
+
+
+def _subject_before(
+    text: str, parses: Sequence[tuple[int, SpacyDoc]], at: int, prev: Candidate
+) -> tuple[tuple[int, int], Token] | None:
+    """The named person who is the subject of the sentence just before ``at`` in its paragraph,
+    when that sentence comes after ``prev``'s statement and is not about ``prev``'s speaker."""
+    for offset, sdoc in parses:
+        if not (offset <= at <= offset + len(sdoc.text)):
+            continue
+        before = [t for t in sdoc if offset + t.idx + len(t) <= at]
+        if not before:
+            return None
+        sent = before[-1].sent
+        start = offset + sent.start_char
+        if start < prev.content[1] or "\n" in text[start:at]:
+            return None
+        subj = next((t for t in sent.root.children if t.dep_ == "nsubj"), None)
+        if subj is None or subj.ent_type_ != "PERSON" or offset + subj.idx >= at:
+            return None
+        if prev.source is not None:
+            said_by = text[prev.source[0] : prev.source[1]].split()
+            if said_by and subj.text.strip(".,") in said_by:
+                return None  # the same person: the quote goes on with them
+        lo, hi = source_span(sdoc, subj)
+        return char_range(sdoc, lo, hi, offset), subj
+    return None
 
 
 def _reports_another(text: str, c: Candidate, cands: Sequence[Candidate]) -> bool:

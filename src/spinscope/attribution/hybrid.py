@@ -111,7 +111,8 @@ def combine(
             # (a title's row is kept: the tagger reads the body only and has no say there)
             if tagged.covers(*c.cue) and tagged.mean(CUE, *c.cue) < s.cue_filter:
                 continue
-        if c.source is None and c.cue is not None:
+        if c.source is None and c.cue is not None and not _passive(c.cue_token):
+            # (a passive cue's subject is who it is said of: "Mr. Quiros was accused of …")
             same = next((t for t in learned if t.cue and _overlap(t.cue, c.cue)), None)
             if same is not None and same.source is not None:
                 c = Candidate(
@@ -130,6 +131,26 @@ def combine(
                 _take_rule_source(t, kept)
         kept = [k for k in kept if not any(_overlap(k.content, t.content) for t in learned)]
     return sorted(kept + extra, key=lambda c: (c.content[0], -c.content[1]))
+
+
+def _passive(tok: Any) -> bool:
+    """A cue in the passive voice ("was accused", "is expected"): the rules found no "by"
+    agent, so nobody named says it. Not a feeling ("officials were thrilled with …": the
+    subject feels it) nor "was quoted as saying" (the subject said it)."""
+    if tok is None or not any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
+        return False
+    return str(tok.lemma_).lower() not in SUBJECT_SPEAKS
+
+
+#: Passive cues whose subject is who speaks or feels: "X was quoted as saying", "X is pleased".
+SUBJECT_SPEAKS = frozenset(
+    {
+        "quote", "hear", "thrill", "please", "delight", "disappoint", "concern", "worry",
+        "surprise", "frustrate", "alarm", "satisfy", "outrage", "anger", "upset", "shock",
+        "dismay", "excite", "trouble", "amaze", "relieve", "stun", "convince", "encourage",
+        "annoy", "disturb", "horrify", "offend", "impress", "heartbreak", "sadden",
+    }
+)  # fmt: skip
 
 
 def _copies(rules: Sequence[Candidate]) -> list[Candidate]:

@@ -1304,9 +1304,33 @@ def _name_tokens(head: Token) -> list[Token]:
             if t.pos_ != "PROPN":
                 continue
             inside = any(c.left_edge.i <= t.i <= c.right_edge.i for c in clauses)
-            if not inside or any(a.left_edge.i <= t.i <= a.right_edge.i for a in issuers):
-                return _name_tokens(t)
+            issued = any(a.left_edge.i <= t.i <= a.right_edge.i for a in issuers)
+            if not issued and _through_a_word(t, head):
+                continue  # "the study -- which notes … ''equal to the state budgets of
+                # California''": the parse hung the quoted words on "study" by an adjective
+            if not inside or issued:
+                name = _name_tokens(t)
+                ids = {x.i for x in name}  # (not "Johnson & Johnson": one name with "&")
+                if any(
+                    (x.dep_ == "conj" and x.head.i not in ids)
+                    or any(c.dep_ == "conj" and c.i not in ids for c in x.children)
+                    for x in name
+                ):
+                    return []  # "a study by Harvard and the University of California": by both
+                    # (or a list), no one body's alone
+                return name
     return []
+
+
+def _through_a_word(t: Token, head: Token) -> bool:
+    """Whether the path from ``t`` up to ``head`` passes an adjective or a verb ("equal to …
+    of California"): not a phrase naming the document ("an article in Worldview")."""
+    x = t.head
+    while x.i != head.i and x.head.i != x.i:
+        if x.pos_ in ("ADJ", "VERB", "AUX"):
+            return True
+        x = x.head
+    return False
 
 
 #: "A report published / issued / released by X": X issued the document and speaks through it.
