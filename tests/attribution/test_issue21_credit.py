@@ -638,3 +638,19 @@ def test_a_study_by_two_bodies_is_neither_ones(shown_all: AttributionExtractor) 
     """ "a 2014 study by Harvard and the University of California at Berkeley found …" was shown
     as Harvard's (PolNeAR dev, not in the speaker set)."""
     assert name_at(shown_all, JOINT_STUDY, "poor children") is None
+
+
+REDUCED_RELATIVE = """Immunity deals
+
+The probe goes on.
+
+Several people Republicans have tried to talk to about the Clinton email matter have refused to cooperate.
+"""
+
+
+def test_a_group_in_a_relative_clause_without_whom_is_not_the_speaker(
+    shown_all: AttributionExtractor,
+) -> None:
+    """ "Several people Republicans have tried to talk to … have refused to cooperate" was shown
+    as the Republicans' (PolNeAR dev, not in the speaker set): the people refused."""
+    assert name_at(shown_all, REDUCED_RELATIVE, "to cooperate") is None

@@ -198,3 +198,16 @@ def test_dr_is_how_a_name_is_written_not_a_role() -> None:
         "Ben Carson": "GOP presidential candidate",
         "Lee": "Dr.",
     }
+
+
+def test_a_body_named_with_to_keeps_its_whole_name() -> None:
+    """ "The Alliance to Reclaim Our Schools said …" was shown as "Alliance" (PolNeAR dev, not in
+    the speaker set): a capitalised name runs on over "to" / "for" inside its phrase."""
+    text = (
+        "Parents rally\n\n"
+        "Parents rallied in 20 cities on Saturday.\n\n"
+        "The Alliance to Reclaim Our Schools said the rallies were the largest yet.\n"
+    )
+    doc = get_pipeline(("clean", "sentences", "attributions"))(Document(text=text))
+    names = [a.attrs["speaker"]["name"] for a in doc.layer("attributions")]
+    assert names == ["Alliance to Reclaim Our Schools"]

@@ -572,6 +572,17 @@ class SpeakerResolver:
             )
             return self._named(name, kind, role, span)
         name_toks = _name_tokens(head)
+        plural = [
+            c
+            for c in head.children
+            if c.dep_ == "compound" and c.tag_ == "NNS" and name_toks and c.i < name_toks[0].i
+        ]
+        if plural:
+            # "Several people Republicans have tried to talk to … have refused": a relative
+            # clause without "whom" the parse read as one phrase; the people speak, not the
+            # Republicans (PolNeAR dev)
+            self._how = "unnamed"
+            return self._unnamed(_text(list(plural[0].subtree)), "person", span)
         appos_role = None
         if not name_toks and head.pos_ == "NOUN":
             # "the group Clean Water Action": the name is an apposition of the role noun
@@ -1270,13 +1281,29 @@ def _several(head: Token) -> bool:
     )
 
 
+#: Small words a capitalised name may hold in lower case ("Alliance to Reclaim Our Schools").
+_NAME_SMALL_WORDS = frozenset({"to", "of", "the", "and", "for", "in", "on", "&"})
+
+
+def _capitalised_name(ent: Any) -> bool:
+    """Every word of the entity capitalised but its small words: a body's name with a verb in
+    it ("the Alliance to Reclaim Our Schools"), not a clause NER ran over ("Trump told The
+    Associated Press")."""
+    words = [t for t in ent if t.is_alpha]
+    return len(words) >= 3 and all(
+        t.text[:1].isupper() or t.lower_ in _NAME_SMALL_WORDS for t in words
+    )
+
+
 def _name_tokens(head: Token) -> list[Token]:
     """The proper-name tokens of the mention's head (the entity it is part of, or PROPNs)."""
     if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART"):
         ents = [e for e in head.doc.ents if e.start <= head.i < e.end]
         # an entity that runs over a verb is a misread clause, no name ("Trump told The
         # Associated Press of the prospects for peace"): the proper nouns around the head then
-        if ents and not any(t.pos_ in ("VERB", "AUX") for t in ents[0]):
+        if ents and (
+            not any(t.pos_ in ("VERB", "AUX") for t in ents[0]) or _capitalised_name(ents[0])
+        ):
             # nor over a comma into the next phrase ("a report by Politico, Democratic party
             # insiders are …"): the part holding the head
             toks = list(ents[0])
@@ -1286,7 +1313,7 @@ def _name_tokens(head: Token) -> list[Token]:
             return toks[lo:hi]
     if head.pos_ == "PROPN":
         toks = [t for t in head.subtree if t.pos_ == "PROPN" and abs(t.i - head.i) <= 4]
-        return _contiguous(toks, head)
+        return _capitalised_run(_contiguous(toks, head), head)
     # "An article ... on Worldview": a proper noun inside the mention names the document.
     # Not one inside a clause on it ("The complaint, which was filed in … Washington", "The
     # project's website, run by Michael McDonald": a place and a person, not the document),
@@ -1340,6 +1367,31 @@ ISSUE_VERBS = frozenset(
         "draft", "sign", "send", "commission", "conduct", "file", "submit", "post", "put",
     }
 )  # fmt: skip
+
+
+def _capitalised_run(run: list[Token], head: Token) -> list[Token]:
+    """A name that goes on in capitals over small words inside the head's phrase: "the
+    Alliance to Reclaim Our Schools" (not "Alliance"). Not in a title-case headline, where
+    every word is capitalised."""
+    doc = head.doc
+    if not run or title_case(head.sent):
+        return run
+    j = run[-1].i + 1
+    while (
+        j <= head.right_edge.i
+        and "\n" not in doc[j - 1].whitespace_
+        and (doc[j].text[:1].isupper() or doc[j].lower_ in _NAME_SMALL_WORDS)
+        and doc[j].is_alpha
+    ):
+        j += 1
+    while j > run[-1].i + 1 and doc[j - 1].lower_ in _NAME_SMALL_WORDS:
+        j -= 1
+    ext = [doc[i] for i in range(run[-1].i + 1, j)]
+    # only a name with "to" / "for" inside runs on ("Alliance to Reclaim Our Schools",
+    # "Campaign for Accountability"); not "Smith of Texas", nor "Cruz and Rubio"
+    if not any(t.lower_ in ("to", "for") for t in ext) or len(run) + len(ext) < 3:
+        return run
+    return run + ext
 
 
 def _contiguous(toks: list[Token], head: Token) -> list[Token]:
