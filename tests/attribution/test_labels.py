@@ -136,3 +136,16 @@ def test_a_title_statement_has_a_verb_for_cue() -> None:
         "Latino voters told HuffPost what they think of Donald Trump's campaign.\n"
     )
     assert _headline_rows(text) == []
+
+
+def test_an_unnamed_headline_speaker_says_what_it_is() -> None:
+    """ "… as critics warn of “corporate takeover”" (the shipped example's title) showed the
+    critics as of unknown kind; they are people, unnamed."""
+    text = (
+        "Harbour city’s water deal sparks outrage as critics warn of “corporate takeover”\n\n"
+        "The city council on Tuesday approved a 30-year contract for the water network.\n"
+    )
+    (row,) = _headline_rows(text)
+    assert row["name"] is None and row["role"] == "critics"
+    doc = get_pipeline(("clean", "sentences", "attributions"))(Document(text=text))
+    assert doc.layer("attributions")[0].attrs["speaker"]["type"] == "person"

@@ -25,7 +25,13 @@ from typing import Any
 
 from spinscope.attribution.candidate import Candidate
 from spinscope.attribution.rules import SpacyDoc
-from spinscope.attribution.speakers import name_words, title_case
+from spinscope.attribution.speakers import (
+    GROUP_NOUNS,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    name_words,
+    title_case,
+)
 
 ORIGIN_HEADLINE = "label:headline"
 ORIGIN_TURN = "label:turn"
@@ -249,7 +255,17 @@ def label_speaker(
         return {"name": fullest.pop(), "role": None, "type": "person"}
     if not people and mention.lower().removeprefix("the ") in orgs:
         return {"name": mention, "role": None, "type": "organization"}
-    return {"name": None, "role": mention, "type": "person" if people else "unknown"}
+    return {"name": None, "role": mention, "type": "person" if people else _kind(low[-1])}
+
+
+def _kind(word: str) -> str:
+    """What a description's head noun is: "critics" people, "the agency" a body."""
+    for w in (word, word[:-1] if word.endswith("s") else word):
+        if w in PERSON_NOUNS or w in GROUP_NOUNS:
+            return "person"
+        if w in ORG_NOUNS:
+            return "organization"
+    return "unknown"
 
 
 def _any_given(given: set[str], full_names: Sequence[Sequence[str]]) -> bool:
