@@ -149,3 +149,15 @@ def test_an_unnamed_headline_speaker_says_what_it_is() -> None:
     assert row["name"] is None and row["role"] == "critics"
     doc = get_pipeline(("clean", "sentences", "attributions"))(Document(text=text))
     assert doc.layer("attributions")[0].attrs["speaker"]["type"] == "person"
+
+
+def test_a_web_title_without_a_stop_says_who_said_it() -> None:
+    """A page's title has no full stop ("De Blasio says Chelsea explosion was an intentional
+    act"): it is the headline's statement all the same, not a sub-heading to drop."""
+    text = (
+        "De Blasio says Chelsea explosion was an intentional act\n\n"
+        "Twenty-nine people were injured in an explosion that Mayor Bill de Blasio described "
+        "as “an intentional act.”\n"
+    )
+    (row,) = _headline_rows(text)
+    assert row["cue"] == "says" and row["name"] == "Bill de Blasio"

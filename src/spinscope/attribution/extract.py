@@ -508,8 +508,9 @@ def statements_only(text: str, cands: list[Candidate]) -> list[Candidate]:
         tok = c.cue_token
         if tok is not None and tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
             continue
-        if c.cue is not None and c.origin != ORIGIN_HEADLINE and heading_line(text, c.cue[0]):
-            continue  # (a title "Graham: …" is the headline's statement, not a sub-heading)
+        title = c.extra.get("title") or c.origin == ORIGIN_HEADLINE
+        if c.cue is not None and not title and heading_line(text, c.cue[0]):
+            continue  # (the title's statements are the headline's, not a sub-heading's)
         if c.extra.get("title") and not c.origin.startswith("label:"):
             if tok is None or not tok.tag_.startswith("VB"):
                 continue  # a title's statement has a verb for cue, not "31 Latinos Share Their
