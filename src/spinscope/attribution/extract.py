@@ -406,7 +406,7 @@ class AttributionExtractor:
 
     @staticmethod
     def _link_continuations(
-        cands: list[Candidate], text: str = "", parses: Sequence[tuple[int, SpacyDoc]] = ()
+        cands: list[Candidate], text: str, parses: Sequence[tuple[int, SpacyDoc]]
     ) -> None:
         """A bare quote after an attribution continues it, unless the sentence just before the
         quote, in its paragraph, has another person for subject: then the quote is that
@@ -428,7 +428,7 @@ class AttributionExtractor:
                     continue  # "said Peter Morgan, …, who has been challenging …": not whom
                     # the next quote continues
                 if p.content[1] <= c.content[0]:
-                    subj = _subject_before(text, parses, c.content[0], p) if text else None
+                    subj = _subject_before(text, parses, c.content[0], p)
                     if subj is not None and c.origin == "quote:bare":
                         c.source, c.source_token = subj
                         c.origin = "quote:subject"

@@ -57,7 +57,7 @@ NOT_SPEAKERS = frozenset(
 
 _HEADLINE = re.compile(r"\A[ \t\n]*([^\n:]{2,60}?)[ \t]*:[ \t]+(\S[^\n]*)")
 _TURN = re.compile(
-    r"(?m)^([ \t]*)([A-Z][A-Z'’.\-]*(?:[ \t]+[A-Z][A-Z'’.\-]*){0,3})[ \t]*:[ \t]+(?=\S)"
+    r"(?m)^[ \t]*([A-Z][A-Z'’.\-]*(?:[ \t]+[A-Z][A-Z'’.\-]*){0,3})[ \t]*:[ \t]+(?=\S)"
 )
 #: "EXCLUSIVE – Roger Stone": a rubric before a dash is not part of the name.
 _RUBRIC = re.compile(r"^[A-Z ]{3,}\s*[–—-]\s*")
@@ -91,13 +91,13 @@ def _content(text: str, start: int) -> tuple[int, int] | None:
 def _turns(text: str) -> list[Candidate]:
     found = []
     for m in _TURN.finditer(text):
-        label = m.group(2).strip()
+        label = m.group(1).strip()
         if len(label) < 2 or label.lower().rstrip(".") in NOT_SPEAKERS:
             continue
         if not any(ch.isalpha() for ch in label):
             continue
         found.append(m)
-    lasts = [m.group(2).split()[-1] for m in found]
+    lasts = [m.group(1).split()[-1] for m in found]
     # a transcript: labels open two lines or more, one speaker's at least twice ("JAKE
     # TAPPER: … FALLIN: … TAPPER: …"); a lone "WASHINGTON:" opening a line is a dateline
     if len(found) < 2 or max(lasts.count(x) for x in lasts) < 2:
@@ -107,11 +107,9 @@ def _turns(text: str) -> list[Candidate]:
         content = _content(text, m.end())
         if content is None:
             continue
-        source = (m.start(2), m.start(2) + len(m.group(2).strip()))
+        source = (m.start(1), m.start(1) + len(m.group(1).strip()))
         colon = text.index(":", source[1])
-        out.append(
-            Candidate(content, (colon, colon + 1), source, 1.0, ORIGIN_TURN, extra={"label": True})
-        )
+        out.append(Candidate(content, (colon, colon + 1), source, 1.0, ORIGIN_TURN))
     return out
 
 
@@ -184,8 +182,9 @@ class Known:
         titles: Sequence[tuple[int, SpacyDoc]] = (),
     ) -> Known:
         """``person_ents``: every PERSON name in the body with its offset (the resolver's);
-        ``parses``: the body's; ``titles``: the title regions'. A transcript's own full labels count ("JAKE TAPPER:" names Jake Tapper, whom a
-        later "TAPPER:" means); a label's own words do not ("OK Gov Fallin")."""
+        ``parses``: the body's; ``titles``: the title regions'. A transcript's own full labels
+        count ("JAKE TAPPER:" names Jake Tapper, whom a later "TAPPER:" means); a label's own
+        words do not ("OK Gov Fallin")."""
         labels = [c.source for c in cands if c.origin.startswith("label:") and c.source]
         names = [list(w) for at, w in person_ents if not any(a <= at < b for a, b in labels)]
         for off, sdoc in titles:  # a title written as a sentence, not in title case
@@ -211,51 +210,43 @@ class Known:
     def label_speaker(
         self, text: str, c: Candidate, canonical: Callable[[str], str]
     ) -> dict[str, Any]:
-        return label_speaker(text, c, self.names, self.orgs, canonical)
+        """Whom a label (or a headline's subject) names, right or not at all: the one person
+        the article names in full with that surname ("Graham" → "Lindsey Graham"; the label's
+        given name must agree), a body the article names ("Judicial Watch"), a poll or report
+        as written; else the label as written, unresolved ("The Latest", two Clintons for
+        "Clinton")."""
+        full_names, orgs = self.names, self.orgs
+        if c.source is None:
+            return {"name": None, "role": None, "type": "unknown"}
+        mention = text[c.source[0] : c.source[1]].strip()
+        words = _WORD.findall(mention)
+        if not words:
+            return {"name": None, "role": None, "type": "unknown"}
+        low = [w.lower().strip(".’'") for w in words]
+        if low[-1] in DOCUMENT_LABELS:
+            return {"name": None, "role": mention, "type": "document"}
+        people = {tuple(n) for n in full_names if len(n) >= 2 and n[-1].lower() == low[-1]}
+        if not people and len(low) == 1:  # "Hillary:" of the one Hillary named in full
+            people = {tuple(n) for n in full_names if len(n) >= 2 and n[0].lower() == low[0]}
+        given = set(low[:-1])
+        if given:  # "Bill Clinton:" is not Hillary; "OK Gov Fallin" keeps every Fallin
+            agree = {n for n in people if {x.lower() for x in n[:-1]} & given}
+            people = agree or {n for n in people if not _any_given(given, full_names)}
+        # "De Blasio" is "Bill de Blasio": a name inside a fuller one is that one
+        lowered = {n: {x.lower() for x in n} for n in people}
+        people = {n for n in people if not any(lowered[n] < lowered[m] for m in people)}
+        fullest = {canonical(" ".join(n)) for n in people}
+        if len(fullest) == 1:
+            return {"name": fullest.pop(), "role": None, "type": "person"}
+        if not people and mention.lower().removeprefix("the ") in orgs:
+            return {"name": mention, "role": None, "type": "organization"}
+        return {"name": None, "role": mention, "type": "person" if people else _kind(low[-1])}
 
 
 def _name_case(word: str) -> str:
     """ "TAPPER" → "Tapper", "MCCAIN" → "McCain"."""
     w = word.capitalize()
     return re.sub(r"^Mc([a-z])", lambda m: "Mc" + m.group(1).upper(), w)
-
-
-def label_speaker(
-    text: str,
-    c: Candidate,
-    full_names: Sequence[Sequence[str]],
-    orgs: set[str],
-    canonical: Callable[[str], str],
-) -> dict[str, Any]:
-    """Whom a label (or a headline's subject) names, right or not at all: the one person the
-    article names in full with that surname ("Graham" → "Lindsey Graham"; the label's given
-    name must agree), a body the article names ("Judicial Watch"), a poll or report as
-    written; else the label as written, unresolved ("The Latest", two Clintons for "Clinton")."""
-    if c.source is None:
-        return {"name": None, "role": None, "type": "unknown"}
-    mention = text[c.source[0] : c.source[1]].strip()
-    words = _WORD.findall(mention)
-    if not words:
-        return {"name": None, "role": None, "type": "unknown"}
-    low = [w.lower().strip(".’'") for w in words]
-    if low[-1] in DOCUMENT_LABELS:
-        return {"name": None, "role": mention, "type": "document"}
-    people = {tuple(n) for n in full_names if len(n) >= 2 and n[-1].lower() == low[-1]}
-    if not people and len(low) == 1:  # "Hillary:" of the one Hillary named in full
-        people = {tuple(n) for n in full_names if len(n) >= 2 and n[0].lower() == low[0]}
-    given = set(low[:-1])
-    if given:  # "Bill Clinton:" is not Hillary; "OK Gov Fallin" keeps every Fallin
-        agree = {n for n in people if {x.lower() for x in n[:-1]} & given}
-        people = agree or {n for n in people if not _any_given(given, full_names)}
-    # "De Blasio" is "Bill de Blasio": a name inside a fuller one is that one
-    lowered = {n: {x.lower() for x in n} for n in people}
-    people = {n for n in people if not any(lowered[n] < lowered[m] for m in people)}
-    fullest = {canonical(" ".join(n)) for n in people}
-    if len(fullest) == 1:
-        return {"name": fullest.pop(), "role": None, "type": "person"}
-    if not people and mention.lower().removeprefix("the ") in orgs:
-        return {"name": mention, "role": None, "type": "organization"}
-    return {"name": None, "role": mention, "type": "person" if people else _kind(low[-1])}
 
 
 def _kind(word: str) -> str:

@@ -166,12 +166,7 @@ def _find_source(tok: Token, relation: str) -> Token | None:
     for _ in range(5):
         for child in t.children:
             if child.dep_ == "nsubj":
-                if (
-                    child.lower_ == "it"
-                    and t != tok
-                    and lemma_of(t) == "be"
-                    and any(c.dep_ in ("acomp", "attr") for c in t.children)
-                ):
+                if child.lower_ == "it" and t != tok and _expletive_be(t):
                     return None  # "It's impossible to evaluate …": nobody, not "it"
                 if child.tag_ in ("WP", "WDT") and t.dep_ == "relcl":
                     return t.head  # "X, who said ..." → X
@@ -408,16 +403,20 @@ def name_after_quote(
     return None
 
 
+def _expletive_be(t: Token) -> bool:
+    """ "It's impossible …", "it is worth …": "be" with an expletive "it" for subject and an
+    adjective or noun predicate."""
+    return bool(
+        lemma_of(t) == "be"
+        and any(c.dep_ in ("acomp", "attr") for c in t.children)
+        and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in t.children)
+    )
+
+
 def impersonal(tok: Token) -> bool:
     """ "It's impossible to evaluate …", "it is worth noting": a verb under an expletive "it"
     with an adjective or noun predicate is nobody's statement."""
-    head = tok.head
-    return bool(
-        tok.dep_ == "xcomp"
-        and lemma_of(head) == "be"
-        and any(c.dep_ in ("acomp", "attr") for c in head.children)
-        and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in head.children)
-    )
+    return tok.dep_ == "xcomp" and _expletive_be(tok.head)
 
 
 def raw_candidates(sdoc: SpacyDoc, offset: int, quotes: Sequence[Quote]) -> Iterator[RawCandidate]:

@@ -63,15 +63,18 @@ class Tagged:
     tokens: Tokens
     probs: np.ndarray  # (n_tokens, 6)
 
+    def _inside(self, start: int, end: int) -> np.ndarray:
+        """Which tokens overlap ``[start, end)``."""
+        t = self.tokens
+        return (t.starts < end) & (t.ends > start)  # type: ignore[no-any-return]
+
     def covers(self, start: int, end: int) -> bool:
         """Whether the tagger read any token of ``[start, end)`` (it reads the body only)."""
-        t = self.tokens
-        return bool(((t.starts < end) & (t.ends > start)).any())
+        return bool(self._inside(start, end).any())
 
     def mean(self, label: int, start: int, end: int) -> float:
         """Mean probability of ``label`` over the tokens overlapping ``[start, end)``."""
-        t = self.tokens
-        inside = (t.starts < end) & (t.ends > start)
+        inside = self._inside(start, end)
         if not inside.any():
             return 0.0
         return float(self.probs[inside, label].mean())
